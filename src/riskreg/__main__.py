@@ -1,0 +1,3 @@
+from riskreg.cli import main
+
+main()

@@ -1,0 +1,306 @@
+"""Reads and validates a catalogue file into plain dataclasses.
+
+The YAML is walked as a node tree rather than loaded, for three reasons: every
+error can name its line; duplicate keys (which PyYAML silently overwrites) are
+caught; and scalars are taken as the text the user wrote, so YAML 1.1 surprises
+(`no`, `010`, `1:20`, dates) never turn a code or a name into something else.
+Anchors, aliases and explicit tags are refused before anything is composed, which
+also shuts out alias bombs and `!!python/...` objects.
+
+This module imports nothing from the database layer: `catalogue check` must stay
+fast and work without a register.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from riskreg.errors import CatalogueError
+
+FORMAT_VERSION = 1
+LEVEL_CODES = ("major", "significant", "general", "low")
+COLOURS = ("red", "orange", "yellow", "blue")
+MAX_FILE_BYTES = 1_000_000
+MAX_NAME = 200
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    zh: str
+    en: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    code: str
+    category: str
+    zh: str
+    en: str
+    departments: tuple[str, ...]  # lead department first
+    consolidation_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    zh: str
+    en: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    title_zh: str
+    title_en: str
+    consolidation_days: int
+    levels: tuple[Level, ...]
+    departments: tuple[Department, ...]
+    categories: tuple[Category, ...]
+    risks: tuple[Risk, ...]
+    units: tuple[str, ...] = ()
+    campaign: Campaign | None = None
+
+
+def bundled_catalogue_path() -> Path:
+    """The catalogue shipped inside the package (or, in a source checkout, data/)."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("riskreg"))) / "data" / "catalogue.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "catalogue.yaml"
+
+
+def load_catalogue(path: Path | str) -> Catalogue:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise CatalogueError(f"Cannot read catalogue {path}: {err.strerror or err}.") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise CatalogueError(f"{path}: the catalogue is larger than {MAX_FILE_BYTES:,} bytes; that is not a catalogue.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CatalogueError(f"{path}: not UTF-8 text (byte {err.start}).") from None
+    return parse_catalogue(text, str(path))
+
+
+def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
+    return _Reader(source).read(text)
+
+
+@dataclass
+class _Reader:
+    source: str
+    _seen_codes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def fail(self, node_or_line: Node | int, message: str) -> CatalogueError:
+        line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
+        return CatalogueError(f"{self.source}:{line}: {message}")
+
+    # -- YAML structure ---------------------------------------------------
+
+    def read(self, text: str) -> Catalogue:
+        try:
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+                line = event.start_mark.line + 1
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    raise self.fail(line, "anchors and aliases (&, *) are not allowed in a catalogue.")
+                tag = getattr(event, "tag", None)
+                if tag is not None and tag != "!":
+                    raise self.fail(line, f"explicit tags such as {tag!r} are not allowed in a catalogue.")
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line = mark.line + 1 if mark else 1
+            raise self.fail(line, f"not valid YAML: {err.problem or err.context}.") from None
+        except yaml.YAMLError as err:
+            raise CatalogueError(f"{self.source}: not valid YAML: {err}.") from None
+        if root is None:
+            raise CatalogueError(f"{self.source}: the catalogue is empty.")
+        return self.catalogue(root)
+
+    def mapping(self, node: Node, what: str, required: set[str], optional: set[str] = frozenset()) -> dict[str, Node]:
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values.")
+        found: dict[str, Node] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, f"{what} has a key that is not plain text.")
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in found:
+                raise self.fail(key_node, f"duplicate key {key!r} in {what} (first at line {lines[key]}).")
+            if key not in required and key not in optional:
+                allowed = ", ".join(sorted(required | optional))
+                raise self.fail(key_node, f"unknown key {key!r} in {what}; allowed keys are {allowed}.")
+            found[key] = value_node
+            lines[key] = line
+        missing = sorted(required - found.keys())
+        if missing:
+            raise self.fail(node, f"{what} lacks {', '.join(repr(k) for k in missing)}.")
+        return found
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        if isinstance(node, ScalarNode) and node.value == "" and node.style is None:
+            return []
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list.")
+        return list(node.value)
+
+    def text(self, node: Node, what: str, limit: int = MAX_NAME) -> str:
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, f"{what} must be text.")
+        value = node.value.strip()
+        if not value:
+            raise self.fail(node, f"{what} is empty.")
+        if len(value) > limit:
+            raise self.fail(node, f"{what} is longer than {limit} characters.")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise self.fail(node, f"{what} contains control characters.")
+        return value
+
+    def code(self, node: Node, kind: str) -> str:
+        value = self.text(node, f"a {kind} code")
+        if not _CODE.fullmatch(value):
+            raise self.fail(node, f"{kind} code {value!r} must be a letter then up to 31 letters, digits, '-' or '_'.")
+        seen = self._seen_codes.setdefault(kind, {})
+        if value in seen:
+            raise self.fail(node, f"duplicate {kind} code {value!r} (first at line {seen[value]}).")
+        seen[value] = node.start_mark.line + 1
+        return value
+
+    def whole_number(self, node: Node, what: str, low: int, high: int) -> int:
+        value = self.text(node, what)
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise self.fail(node, f"{what} must be a whole number from {low} to {high}, not {value!r}.")
+        return int(value)
+
+    def day(self, node: Node, what: str) -> date:
+        value = self.text(node, what)
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise self.fail(node, f"{what} must be a date written YYYY-MM-DD, not {value!r}.")
+
+    # -- catalogue content ------------------------------------------------
+
+    def catalogue(self, root: Node) -> Catalogue:
+        top = self.mapping(
+            root,
+            "the catalogue",
+            required={"version", "levels", "departments", "categories"},
+            optional={"title", "consolidation_days", "campaign", "units"},
+        )
+        version = self.whole_number(top["version"], "version", 0, 10**6)
+        if version != FORMAT_VERSION:
+            raise self.fail(top["version"], f"catalogue format version {version} is not supported (this riskreg reads {FORMAT_VERSION}).")
+        title_zh, title_en = "风险责任清单", "Risk and responsibility list"
+        if "title" in top:
+            names = self.mapping(top["title"], "title", required={"zh", "en"})
+            title_zh, title_en = self.text(names["zh"], "title zh"), self.text(names["en"], "title en")
+        days = 30
+        if "consolidation_days" in top:
+            days = self.whole_number(top["consolidation_days"], "consolidation_days", 0, 3650)
+        levels = self.levels(top["levels"])
+        departments = tuple(self.department(n) for n in self.sequence(top["departments"], "departments"))
+        if not departments:
+            raise self.fail(top["departments"], "the catalogue names no departments.")
+        known_departments = {d.code for d in departments}
+        categories: list[Category] = []
+        risks: list[Risk] = []
+        for node in self.sequence(top["categories"], "categories"):
+            category, its_risks = self.category(node, known_departments)
+            categories.append(category)
+            risks.extend(its_risks)
+        if not risks:
+            raise self.fail(top["categories"], "the catalogue names no risks.")
+        unit_nodes = self.sequence(top["units"], "units") if "units" in top else []
+        units = tuple(self.unit(n) for n in unit_nodes)
+        campaign = self.campaign(top["campaign"]) if "campaign" in top else None
+        return Catalogue(title_zh, title_en, days, levels, departments, tuple(categories), tuple(risks), units, campaign)
+
+    def levels(self, node: Node) -> tuple[Level, ...]:
+        items = self.sequence(node, "levels")
+        levels = []
+        for item in items:
+            fields = self.mapping(item, "a level", required={"code", "zh", "en", "colour"})
+            code = self.code(fields["code"], "level")
+            if code not in LEVEL_CODES:
+                raise self.fail(fields["code"], f"level {code!r} is not one of {', '.join(LEVEL_CODES)}.")
+            colour = self.text(fields["colour"], "colour")
+            if colour not in COLOURS:
+                raise self.fail(fields["colour"], f"colour {colour!r} is not one of {', '.join(COLOURS)}.")
+            levels.append(Level(code, self.text(fields["zh"], "level zh"), self.text(fields["en"], "level en"), colour))
+        if tuple(level.code for level in levels) != LEVEL_CODES:
+            raise self.fail(node, f"levels must be exactly {', '.join(LEVEL_CODES)}, highest first.")
+        return tuple(levels)
+
+    def department(self, node: Node) -> Department:
+        fields = self.mapping(node, "a department", required={"code", "zh", "en"})
+        return Department(self.code(fields["code"], "department"), self.text(fields["zh"], "department zh"), self.text(fields["en"], "department en"))
+
+    def category(self, node: Node, known_departments: set[str]) -> tuple[Category, list[Risk]]:
+        fields = self.mapping(node, "a category", required={"code", "zh", "en", "risks"})
+        code = self.code(fields["code"], "category")
+        category = Category(code, self.text(fields["zh"], "category zh"), self.text(fields["en"], "category en"))
+        risks = [self.risk(item, code, known_departments) for item in self.sequence(fields["risks"], "risks")]
+        return category, risks
+
+    def risk(self, node: Node, category: str, known_departments: set[str]) -> Risk:
+        fields = self.mapping(node, "a risk", required={"code", "zh", "en", "departments"}, optional={"consolidation_days"})
+        code = self.code(fields["code"], "risk")
+        departments: list[str] = []
+        for dept_node in self.sequence(fields["departments"], "departments"):
+            dept = self.text(dept_node, "a department code")
+            if dept not in known_departments:
+                raise self.fail(dept_node, f"risk {code} names department {dept!r}, which the catalogue does not list.")
+            if dept in departments:
+                raise self.fail(dept_node, f"risk {code} names department {dept!r} twice.")
+            departments.append(dept)
+        if not departments:
+            raise self.fail(fields["departments"], f"risk {code} names no department; the first one listed leads.")
+        days = None
+        if "consolidation_days" in fields:
+            days = self.whole_number(fields["consolidation_days"], "consolidation_days", 0, 3650)
+        return Risk(code, category, self.text(fields["zh"], "risk zh"), self.text(fields["en"], "risk en"), tuple(departments), days)
+
+    def unit(self, node: Node) -> str:
+        name = self.text(node, "a unit name")
+        seen = self._seen_codes.setdefault("unit", {})
+        if name in seen:
+            raise self.fail(node, f"duplicate unit {name!r} (first at line {seen[name]}).")
+        seen[name] = node.start_mark.line + 1
+        return name
+
+    def campaign(self, node: Node) -> Campaign:
+        fields = self.mapping(node, "campaign", required={"zh", "en", "start", "end"})
+        start, end = self.day(fields["start"], "campaign start"), self.day(fields["end"], "campaign end")
+        if end < start:
+            raise self.fail(fields["end"], "the campaign ends before it starts.")
+        return Campaign(self.text(fields["zh"], "campaign zh"), self.text(fields["en"], "campaign en"), start, end)

@@ -1,0 +1,64 @@
+"""The `riskreg` command: global options, the command groups, and error handling.
+
+Commands parse their options, call one domain function and render the result.
+Domain errors become one sentence on stderr and exit 1, here and only here.
+Set RISKREG_DEBUG=1 to let them raise with a traceback instead.
+"""
+
+import os
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from riskreg import __version__
+from riskreg.cli import ledger, reports, setup, views
+from riskreg.cli.state import State
+from riskreg.errors import RiskregError
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RiskregError as err:
+            if os.environ.get("RISKREG_DEBUG"):
+                raise
+            typer.echo(f"Error: {err}", err=True)
+            raise typer.Exit(err.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="riskreg",
+    help="Risk and responsibility register (风险责任清单台账): grade every risk, give it the four ones, check it off when verified.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+for group in (setup, ledger, views, reports):
+    app.add_typer(group.app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"riskreg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Register file. Default: $RISKREG_DB, else register.db in the user data folder.", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (YYYY-MM-DD or +Nd); default $RISKREG_TODAY, else today.", show_default=False)] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who is acting, for the history. Default: $RISKREG_ACTOR, else your login name.", show_default=False)] = None,
+    lang: Annotated[str, typer.Option("--lang", envvar="RISKREG_LANG", help="Language of catalogue names in summaries and reports: zh or en.")] = "zh",
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    ctx.obj = State(db=db, as_of=as_of, actor=actor, lang=lang)
+
+
+def main() -> None:
+    app(prog_name="riskreg")

@@ -1,0 +1,63 @@
+"""Where output goes: the terminal (colour if it is one), a pipe (never escape codes), or a file written atomically."""
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from riskreg.errors import RiskregError
+
+
+def mask_unless(data: Any, unmasked: bool) -> Any:
+    from riskreg.masking import mask
+
+    return data if unmasked else mask(data)
+
+
+def print_renderable(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=False).print(renderable)
+
+
+def renderable_text(renderable: Any, width: int = 120) -> str:
+    """Plain text of a Rich renderable: no colour, a fixed width, so files are reproducible."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=False, no_color=True, width=width, highlight=False).print(renderable)
+    return buffer.getvalue()
+
+
+def write_chunks(chunks: Iterable[str], output: Path | None = None) -> None:
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    write_atomically(output, chunks)
+
+
+def write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    """Write beside the target, then rename: readers see the old file or the whole new one."""
+    target = Path(path).expanduser()
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as err:
+        raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException as err:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+        raise

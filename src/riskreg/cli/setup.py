@@ -1,0 +1,91 @@
+"""Set-up commands: `init` and the `catalogue` group."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskreg.cli.options import TableOrJson
+from riskreg.cli.output import print_renderable, write_chunks
+from riskreg.cli.state import get_state
+
+PANEL = "Set-up"
+app = typer.Typer()
+catalogue_app = typer.Typer(help="Check, load and show the catalogue of risks and departments.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue", rich_help_panel=PANEL)
+
+CatalogueFile = Annotated[Path, typer.Argument(metavar="FILE", help="A catalogue YAML file.", dir_okay=False)]
+
+
+@app.command(rich_help_panel=PANEL)
+def init(
+    ctx: typer.Context,
+    catalogue: Annotated[Path | None, typer.Option("--catalogue", metavar="FILE", help="Catalogue to load instead of the bundled one.", dir_okay=False)] = None,
+) -> None:
+    """Create the register and load the catalogue. Safe to run again: an existing register is left as it is."""
+    from riskreg.catalogue import bundled_catalogue_path, load_catalogue
+    from riskreg.catalogue_sync import apply_catalogue
+    from riskreg.store import create_schema, open_register
+
+    state = get_state(ctx)
+    parsed = load_catalogue(catalogue or bundled_catalogue_path())  # a bad file fails before any file is made
+    register = open_register(state.db, create=True)
+    if not create_schema(register):
+        typer.echo(f"The register {register.location} already exists; nothing changed. "
+                   "(Use `riskreg catalogue load FILE` to update its catalogue.)")
+        return
+    with register.session(write=True) as session:
+        apply_catalogue(session, parsed)
+    typer.echo(f"Created the register {register.location} with {len(parsed.risks)} risks "
+               f"and {len(parsed.departments)} departments.")
+
+
+@catalogue_app.command("check")
+def check(file: CatalogueFile) -> None:
+    """Validate a catalogue file without touching the register."""
+    from riskreg.catalogue import load_catalogue
+
+    parsed = load_catalogue(file)
+    typer.echo(f"{file}: valid — {len(parsed.categories)} categories, {len(parsed.risks)} risks, "
+               f"{len(parsed.departments)} departments, {len(parsed.units)} units.")
+
+
+@catalogue_app.command("load")
+def load(
+    ctx: typer.Context,
+    file: CatalogueFile,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change and write nothing.")] = False,
+) -> None:
+    """Apply a new catalogue version: add, change and retire (never delete) risks and departments."""
+    from riskreg.catalogue import load_catalogue
+    from riskreg.catalogue_sync import apply_catalogue
+
+    parsed = load_catalogue(file)
+    with get_state(ctx).write(commit=not dry_run) as (session, _):
+        diff = apply_catalogue(session, parsed)
+    verb = "would be" if dry_run else "were"
+    if diff.empty:
+        typer.echo("The catalogue is unchanged." if not dry_run else "Nothing would change.")
+        return
+    for kind, items in diff.as_dict().items():
+        typer.echo(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
+
+
+@catalogue_app.command("show")
+def show(
+    ctx: typer.Context,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
+) -> None:
+    """Show the register's catalogue: levels, departments, categories, risks and units."""
+    from riskreg.catalogue_sync import describe_catalogue
+
+    with get_state(ctx).read() as session:
+        data = describe_catalogue(session)
+    if fmt is TableOrJson.json:
+        from riskreg.render.plain import to_json
+
+        write_chunks([to_json(data)])
+    else:
+        from riskreg.render.tables import catalogue_view
+
+        print_renderable(catalogue_view(data))

@@ -1,0 +1,70 @@
+"""Global options, resolved lazily: nothing touches the register until a command asks."""
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from riskreg.ledger import Stamp
+    from riskreg.store import Register
+
+
+@dataclass
+class State:
+    db: str | None = None
+    as_of: str | None = None
+    actor: str | None = None
+    lang: str = "zh"
+    _register: Any = field(default=None, repr=False)
+
+    def today(self) -> date:
+        from riskreg.dates import parse_date
+
+        raw = self.as_of or os.environ.get("RISKREG_TODAY")
+        return parse_date(raw, today=date.today(), what="--as-of date") if raw else date.today()
+
+    def who(self) -> str:
+        if self.actor or os.environ.get("RISKREG_ACTOR"):
+            return (self.actor or os.environ["RISKREG_ACTOR"]).strip() or "unknown"
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry, e.g. under `env -i` in a container
+            return "unknown"
+
+    def register(self) -> "Register":
+        if self._register is None:
+            from riskreg.store import open_register
+
+            self._register = open_register(self.db)
+        return self._register
+
+    def stamp(self) -> "Stamp":
+        from riskreg.ledger import Stamp
+
+        return Stamp(actor=self.who(), today=self.today())
+
+    @contextmanager
+    def read(self) -> Iterator["Session"]:
+        with self.register().session() as session:
+            yield session
+
+    @contextmanager
+    def write(self, *, commit: bool = True) -> Iterator[tuple["Session", "Stamp"]]:
+        stamp = self.stamp()  # a bad --as-of fails before anything is opened
+        with self.register().session(write=True, commit=commit) as session:
+            yield session, stamp
+
+
+def get_state(ctx: typer.Context) -> State:
+    state = ctx.find_root().obj
+    if not isinstance(state, State):  # a sub-app invoked on its own, e.g. in a test
+        state = ctx.find_root().obj = State()
+    return state

@@ -1,0 +1,75 @@
+"""Daily work: looking at the ledger (`list`, `show`)."""
+
+from typing import Annotated
+
+import typer
+
+from riskreg.cli.options import EntryId, ListFormat, TableOrJson, Unmasked
+from riskreg.cli.output import mask_unless, print_renderable, write_chunks
+from riskreg.cli.state import get_state
+
+PANEL = "Daily work"
+app = typer.Typer()
+
+@app.command("list", rich_help_panel=PANEL)
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, or active (open + mitigated).", show_default=False)] = None,
+    risk: Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. S03.", show_default=False)] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)] = None,
+    dept: Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)] = None,
+    level: Annotated[str | None, typer.Option("--level", help="major, significant, general or low.", show_default=False)] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")] = False,
+    unaccountable: Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many entries (0: all).")] = 0,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")] = ListFormat.table,
+    unmasked: Unmasked = False,
+) -> None:
+    """List ledger entries, oldest first, with their flags (overdue, unaccountable, stale, escalated)."""
+    from riskreg.queries import ENTRY_FIELDS, EntryFilter, list_entries
+
+    state = get_state(ctx)
+    wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
+                         overdue=overdue, unaccountable=unaccountable)
+    today = state.today()
+    with state.read() as session:
+        rows = (mask_unless(row, unmasked) for row in list_entries(session, today, wanted, limit=limit or None))
+        if fmt is ListFormat.json:
+            from riskreg.render.plain import to_json
+
+            write_chunks([to_json(list(rows))])
+        elif fmt is ListFormat.csv:
+            from riskreg.render.plain import to_csv
+
+            write_chunks(to_csv(rows, ENTRY_FIELDS))
+        else:
+            from riskreg.catalogue_sync import level_styles
+            from riskreg.render.tables import entries_table
+
+            print_renderable(entries_table(list(rows), level_styles(session, state.lang)))
+
+
+@app.command(rich_help_panel=PANEL)
+def show(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
+    unmasked: Unmasked = False,
+) -> None:
+    """Show one entry with its full history."""
+    from riskreg.queries import show_entry
+
+    state = get_state(ctx)
+    today = state.today()
+    with state.read() as session:
+        entry = mask_unless(show_entry(session, today, entry_id), unmasked)
+        if fmt is TableOrJson.json:
+            from riskreg.render.plain import to_json
+
+            write_chunks([to_json(entry)])
+        else:
+            from riskreg.catalogue_sync import level_styles
+            from riskreg.render.tables import entry_view
+
+            print_renderable(entry_view(entry, level_styles(session, state.lang)))

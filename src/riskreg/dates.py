@@ -1,0 +1,26 @@
+"""Dates as users type them: YYYY-MM-DD, +Nd (from today), T-N (before the campaign)."""
+
+import re
+from datetime import date, timedelta
+
+from riskreg.errors import InvalidInput
+
+_RELATIVE = re.compile(r"\+(\d{1,5})d")
+_COUNTDOWN = re.compile(r"T-(\d{1,5})")
+
+
+def parse_date(text: str, *, today: date, campaign_start: date | None = None, what: str = "date") -> date:
+    value = text.strip()
+    if m := _RELATIVE.fullmatch(value):
+        return today + timedelta(days=int(m.group(1)))
+    if m := _COUNTDOWN.fullmatch(value):
+        if campaign_start is None:
+            raise InvalidInput(f"The {what} {text!r} counts back from the campaign, but the catalogue names no campaign.")
+        return campaign_start - timedelta(days=int(m.group(1)))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    hint = "YYYY-MM-DD or +Nd" + (" or T-N" if campaign_start else "")
+    raise InvalidInput(f"The {what} {text!r} is not a date; write it as {hint}.")

@@ -1,0 +1,266 @@
+"""Ledger lifecycle: plain functions over a Session that change entries.
+
+Each function validates everything first, then changes the entry and appends
+one history event; the caller's transaction makes the command all-or-nothing.
+Which action is allowed in which status is the table `ALLOWED` below (the
+rules are written out in the README).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from riskreg.catalogue_sync import read_settings
+from riskreg.dates import parse_date
+from riskreg.errors import InvalidInput, InvalidTransition, NotFound
+from riskreg.models import Department, Entry, History, Level, Risk, RiskDepartment, Unit
+
+MAX_TITLE = 200
+MAX_TEXT = 10_000
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "assign": ("open", "mitigated"),
+    "note": ("open", "mitigated", "closed", "consolidated"),
+    "mitigate": ("open", "mitigated"),
+    "close": ("open", "mitigated"),
+    "escalate": ("open", "mitigated"),
+    "consolidate": ("closed",),
+    "reopen": ("closed", "consolidated"),
+}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who acts, and when: the effective date (business rules) and the wall clock (audit)."""
+
+    actor: str
+    today: date
+    now: datetime | None = None
+
+    def wall_clock(self) -> str:
+        now = self.now or datetime.now(timezone.utc)
+        return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline: bool = True,
+               required: bool = False) -> str | None:
+    """Trimmed text within its limit, or None; control characters other than newline and tab refused."""
+    if value is None:
+        if required:
+            raise InvalidInput(f"The {what} is required.")
+        return None
+    text = value.strip()
+    if not text:
+        if required:
+            raise InvalidInput(f"The {what} must not be empty.")
+        return None
+    allowed = "\n\t" if multiline else ""
+    if any((ord(ch) < 32 and ch not in allowed) or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in text):
+        raise InvalidInput(f"The {what} contains control characters" + ("." if multiline else " or line breaks."))
+    if len(text) > limit:
+        raise InvalidInput(f"The {what} is {len(text):,} characters long; the limit is {limit:,}.")
+    return text
+
+
+def get_entry(session: Session, entry_id: int) -> Entry:
+    entry = session.get(Entry, entry_id) if 0 < entry_id < 2**63 else None
+    if entry is None:
+        raise NotFound(f"There is no entry {entry_id} in the register.")
+    return entry
+
+
+def _require(entry: Entry, action: str) -> None:
+    allowed = ALLOWED[action]
+    if entry.status not in allowed:
+        raise InvalidTransition(
+            f"Entry {entry.id} is {entry.status}; `{action}` applies only to {' or '.join(allowed)} entries."
+        )
+
+
+def _department(session: Session, code: str) -> str:
+    dept = session.get(Department, code.strip().upper())
+    if dept is None:
+        raise NotFound(f"There is no department {code!r} in the catalogue; `riskreg catalogue show` lists them.")
+    if dept.retired:
+        raise InvalidInput(f"Department {dept.code} is retired from the catalogue; choose a current one.")
+    return dept.code
+
+
+def parse_level(session: Session, text: str) -> str:
+    level = session.get(Level, text.strip().lower())
+    if level is None:
+        codes = ", ".join(session.exec(select(Level.code).order_by(Level.rank)))
+        raise InvalidInput(f"There is no level {text!r}; use one of {codes}.")
+    return level.code
+
+
+def _unit(session: Session, name: str) -> str:
+    unit = clean_text(name, "unit", limit=MAX_TITLE, multiline=False, required=True)
+    listed = session.exec(select(func.count()).select_from(Unit).where(Unit.retired == False)).one()  # noqa: E712
+    if listed:
+        row = session.get(Unit, unit)
+        if row is None or row.retired:
+            raise NotFound(f"There is no unit {unit!r} in the catalogue; `riskreg catalogue show` lists them.")
+    return unit
+
+
+def _due(session: Session, stamp: Stamp, text: str) -> date:
+    return parse_date(text, today=stamp.today, campaign_start=read_settings(session).campaign_start, what="deadline")
+
+
+def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
+            text: str | None = None, on: date | None = None) -> None:
+    effective = on or stamp.today
+    entry.updated_on = effective
+    session.add(entry)
+    session.flush()  # gives a new entry its id
+    session.add(History(entry_id=entry.id, at=stamp.wall_clock(), on=effective, actor=stamp.actor,
+                        action=action, changes=changes, text=text))
+
+
+def _change(entry: Entry, changes: dict[str, Any], field: str, value: Any) -> None:
+    old = getattr(entry, field)
+    if old != value:
+        changes[field] = {"old": _plain(old), "new": _plain(value)}
+        setattr(entry, field, value)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: str, level: str | None = None,
+              detail: str | None = None, due: str | None = None, department: str | None = None) -> int:
+    risk_row = session.get(Risk, risk.strip().upper())
+    if risk_row is None:
+        raise NotFound(f"There is no risk {risk!r} in the catalogue; `riskreg catalogue show` lists them.")
+    if risk_row.retired:
+        raise InvalidInput(f"Risk {risk_row.code} is retired from the catalogue; new entries cannot use it.")
+    if department is None:
+        lead = session.exec(
+            select(RiskDepartment.department).where(RiskDepartment.risk == risk_row.code).order_by(RiskDepartment.position)
+        ).first()
+        department = lead
+    entry = Entry(
+        risk=risk_row.code,
+        title=clean_text(title, "title", limit=MAX_TITLE, multiline=False, required=True),
+        unit=_unit(session, unit),
+        level=parse_level(session, level) if level is not None else "general",
+        detail=clean_text(detail, "detail"),
+        department=_department(session, department),
+        created_on=stamp.today,
+        updated_on=stamp.today,
+    )
+    if due is not None:
+        entry.due = entry.original_due = _due(session, stamp, due)
+    changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
+               if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
+    _record(session, stamp, entry, "add", changes)
+    return entry.id
+
+
+def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None = None, department: str | None = None,
+           task_force: str | None = None, plan: str | None = None, due: str | None = None,
+           contingency: str | None = None) -> dict[str, Any]:
+    entry = get_entry(session, entry_id)
+    _require(entry, "assign")
+    wanted: dict[str, Any] = {}
+    if leader is not None:
+        wanted["leader"] = clean_text(leader, "leader", limit=MAX_TITLE, multiline=False, required=True)
+    if department is not None:
+        wanted["department"] = _department(session, department)
+    for name, value in (("task_force", task_force), ("plan", plan), ("contingency", contingency)):
+        if value is not None:
+            wanted[name] = clean_text(value, name.replace("_", " "), required=True)
+    if due is not None:
+        wanted["due"] = _due(session, stamp, due)
+    if not wanted:
+        raise InvalidInput("Nothing to assign: give at least one of --leader, --dept, --task-force, --plan, --due, --contingency.")
+    changes: dict[str, Any] = {}
+    old_due = entry.due
+    for name, value in wanted.items():
+        _change(entry, changes, name, value)
+    if "due" in changes:
+        if old_due is None:
+            _change(entry, changes, "original_due", entry.due)
+        else:
+            _change(entry, changes, "extensions", entry.extensions + 1)
+    if not changes:
+        raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
+    _record(session, stamp, entry, "assign", changes)
+    return changes
+
+
+def add_note(session: Session, stamp: Stamp, entry_id: int, text: str) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "note")
+    _record(session, stamp, entry, "note", {}, clean_text(text, "note", required=True))
+
+
+def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "mitigate")
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "measures", clean_text(measures, "measures", required=True))
+    _change(entry, changes, "status", "mitigated")
+    if not changes:
+        raise InvalidInput(f"Entry {entry.id} already has exactly those measures; nothing changed.")
+    _record(session, stamp, entry, "mitigate", changes)
+
+
+def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, resolution: str,
+          on: str | None = None) -> date:
+    """Verified check-off; returns the day the watch for relapse ends."""
+    entry = get_entry(session, entry_id)
+    _require(entry, "close")
+    verifier = clean_text(verified_by, "verifier", limit=MAX_TITLE, multiline=False, required=True)
+    resolution_text = clean_text(resolution, "resolution", required=True)
+    closed_on = parse_date(on, today=stamp.today, what="closing date") if on is not None else stamp.today
+    if closed_on < entry.created_on:
+        raise InvalidInput(f"Entry {entry.id} was added on {entry.created_on}; it cannot be closed on {closed_on}.")
+    if closed_on > stamp.today:
+        raise InvalidInput(f"The closing date {closed_on} is in the future (today is {stamp.today}).")
+    risk = session.get(Risk, entry.risk)
+    days = risk.consolidation_days if risk.consolidation_days is not None else read_settings(session).consolidation_days
+    changes: dict[str, Any] = {}
+    for name, value in (("status", "closed"), ("verified_by", verifier), ("resolution", resolution_text),
+                        ("closed_on", closed_on), ("watch_until", closed_on + timedelta(days=days))):
+        _change(entry, changes, name, value)
+    _record(session, stamp, entry, "close", changes, on=closed_on)
+    return entry.watch_until
+
+
+def consolidate(session: Session, stamp: Stamp, entry_id: int) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "consolidate")
+    if stamp.today < entry.watch_until:
+        raise InvalidTransition(
+            f"Entry {entry.id} is under watch until {entry.watch_until}; it can be consolidated from that day."
+        )
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "status", "consolidated")
+    _record(session, stamp, entry, "consolidate", changes)
+
+
+def reopen(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "reopen")
+    reason_text = clean_text(reason, "reason", required=True)
+    changes: dict[str, Any] = {}
+    for name, value in (("status", "open"), ("verified_by", None), ("resolution", None), ("closed_on", None),
+                        ("watch_until", None), ("reopen_count", entry.reopen_count + 1)):
+        _change(entry, changes, name, value)
+    _record(session, stamp, entry, "reopen", changes, reason_text)
+
+
+def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: str) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "escalate")
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "escalated_to", clean_text(to, "escalation target", limit=MAX_TITLE, multiline=False, required=True))
+    _change(entry, changes, "escalation_reason", clean_text(reason, "reason", required=True))
+    if not changes:
+        raise InvalidInput(f"Entry {entry.id} is already escalated to that body for that reason; nothing changed.")
+    _record(session, stamp, entry, "escalate", changes)

@@ -1,0 +1,122 @@
+"""The register's tables.
+
+Catalogue rows (levels, departments, categories, risks, units) are never
+deleted: a reload marks what disappeared as retired, so ledger entries keep a
+valid foreign key for ever. Ledger entries hold their current state; `history`
+holds every event that led there (append-only). Nothing here identifies a
+person beyond the accountable officials named on an entry.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+ACTIVE = ("open", "mitigated")
+STATUSES = ("open", "mitigated", "closed", "consolidated")
+
+
+class Meta(SQLModel, table=True):
+    """Register-wide settings: schema version, catalogue title, campaign, watch days."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class Level(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    rank: int
+    zh: str
+    en: str
+    colour: str
+
+
+class Department(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    rank: int
+    zh: str
+    en: str
+    retired: bool = False
+
+
+class Category(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    rank: int
+    zh: str
+    en: str
+    retired: bool = False
+
+
+class Risk(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    category: str = Field(foreign_key="category.code")
+    rank: int
+    zh: str
+    en: str
+    consolidation_days: int | None = None
+    retired: bool = False
+
+
+class RiskDepartment(SQLModel, table=True):
+    """The departments a risk names; position 0 leads."""
+
+    __tablename__ = "risk_department"
+    risk: str = Field(foreign_key="risk.code", primary_key=True)
+    department: str = Field(foreign_key="department.code", primary_key=True)
+    position: int
+
+
+class Unit(SQLModel, table=True):
+    name: str = Field(primary_key=True, max_length=200)
+    rank: int
+    retired: bool = False
+
+
+class Entry(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_entry_status_due", "status", "due"),
+        Index("ix_entry_department_status", "department", "status"),
+        Index("ix_entry_risk_status", "risk", "status"),
+        Index("ix_entry_unit_status", "unit", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    risk: str = Field(foreign_key="risk.code")
+    unit: str
+    title: str
+    detail: str | None = None
+    level: str = Field(foreign_key="level.code")
+    status: str = "open"
+    department: str = Field(foreign_key="department.code")
+    leader: str | None = None
+    task_force: str | None = None
+    plan: str | None = None
+    contingency: str | None = None
+    due: date | None = None
+    original_due: date | None = None
+    extensions: int = 0
+    measures: str | None = None
+    escalated_to: str | None = None
+    escalation_reason: str | None = None
+    verified_by: str | None = None
+    resolution: str | None = None
+    closed_on: date | None = None
+    watch_until: date | None = None  # fixed at closing, so a later catalogue change does not move it
+    reopen_count: int = 0
+    created_on: date
+    updated_on: date  # effective date of the last event: what "stale" is measured from
+
+
+class History(SQLModel, table=True):
+    __table_args__ = (Index("ix_history_action_on", "action", "on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    at: str  # wall-clock UTC time, ISO 8601, for audit
+    on: date  # effective date, for business rules
+    actor: str
+    action: str
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    text: str | None = None

@@ -1,0 +1,160 @@
+"""Reading the ledger: the flag definitions in SQL, listings and one entry with its history.
+
+The flags (accountable, overdue, due soon, stale) are SQL expressions defined
+once here, so listings, filters and reports count exactly the same things, and
+the database does the filtering.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, not_
+from sqlmodel import Session, select
+
+from riskreg.errors import InvalidInput, NotFound
+from riskreg.ledger import get_entry, parse_level
+from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
+
+DUE_SOON_DAYS = 7
+STALE_DAYS = 7
+
+# The columns of `list --format json|csv`, in order: a documented contract.
+ENTRY_FIELDS = (
+    "id", "risk", "category", "unit", "title", "level", "status", "department", "leader", "due",
+    "accountable", "overdue", "due_soon", "stale", "escalated",
+    "task_force", "plan", "contingency", "detail", "measures", "original_due", "extensions",
+    "escalated_to", "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until",
+    "reopen_count", "created_on", "updated_on",
+)
+
+
+@dataclass(frozen=True)
+class Flags:
+    """SQL expressions for the derived flags, as of one day."""
+
+    today: date
+
+    @property
+    def active(self):
+        return Entry.status.in_(ACTIVE)
+
+    @property
+    def accountable(self):
+        return and_(*(column.is_not(None) for column in (
+            Entry.leader, Entry.department, Entry.task_force, Entry.plan, Entry.due)))
+
+    @property
+    def unaccountable(self):
+        return and_(self.active, not_(self.accountable))
+
+    @property
+    def overdue(self):
+        return and_(self.active, Entry.due < self.today)
+
+    @property
+    def due_soon(self):
+        return and_(self.active, Entry.due >= self.today, Entry.due <= self.today + timedelta(days=DUE_SOON_DAYS))
+
+    @property
+    def stale(self):
+        return and_(self.active, Entry.updated_on <= self.today - timedelta(days=STALE_DAYS))
+
+    @property
+    def awaiting_consolidation(self):
+        return and_(Entry.status == "closed", Entry.watch_until <= self.today)
+
+
+def _as_bool(condition):
+    return case((condition, True), else_=False)
+
+
+def entry_columns(flags: Flags) -> list:
+    """The SELECT list for one ledger row (join Risk for the category)."""
+    computed = {
+        "category": Risk.category,
+        "accountable": _as_bool(flags.accountable),
+        "overdue": _as_bool(flags.overdue),
+        "due_soon": _as_bool(flags.due_soon),
+        "stale": _as_bool(flags.stale),
+        "escalated": _as_bool(Entry.escalated_to.is_not(None)),
+    }
+    return [computed[name].label(name) if name in computed else getattr(Entry, name) for name in ENTRY_FIELDS]
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    data = dict(row._mapping)
+    for name in ("accountable", "overdue", "due_soon", "stale", "escalated"):
+        data[name] = bool(data[name])
+    for name, value in data.items():
+        if isinstance(value, date):
+            data[name] = value.isoformat()
+    return data
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    status: str | None = None
+    risk: str | None = None
+    category: str | None = None
+    department: str | None = None
+    unit: str | None = None
+    level: str | None = None
+    overdue: bool = False
+    unaccountable: bool = False
+
+
+def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
+    conditions = []
+    if wanted.status is not None:
+        status = wanted.status.strip().lower()
+        if status == "active":
+            conditions.append(flags.active)
+        elif status in STATUSES:
+            conditions.append(Entry.status == status)
+        else:
+            raise InvalidInput(f"There is no status {wanted.status!r}; use one of {', '.join(STATUSES)} or active.")
+    for column, value, model, kind in ((Entry.risk, wanted.risk, Risk, "risk"),
+                                       (Risk.category, wanted.category, Category, "category"),
+                                       (Entry.department, wanted.department, Department, "department")):
+        if value is not None:
+            code = value.strip().upper()
+            if session.get(model, code) is None:
+                raise NotFound(f"There is no {kind} {value!r} in the catalogue; `riskreg catalogue show` lists them.")
+            conditions.append(column == code)
+    if wanted.unit is not None:
+        conditions.append(Entry.unit == wanted.unit.strip())
+    if wanted.level is not None:
+        conditions.append(Entry.level == parse_level(session, wanted.level))
+    if wanted.overdue:
+        conditions.append(flags.overdue)
+    if wanted.unaccountable:
+        conditions.append(flags.unaccountable)
+    return conditions
+
+
+def list_entries(session: Session, today: date, wanted: EntryFilter = EntryFilter(),
+                 limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Matching entries ordered by id, streamed from the database."""
+    flags = Flags(today)
+    query = (select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
+             .where(*_conditions(session, flags, wanted)).order_by(Entry.id))
+    if limit:
+        query = query.limit(limit)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield row_dict(row)
+
+
+def show_entry(session: Session, today: date, entry_id: int) -> dict[str, Any]:
+    get_entry(session, entry_id)
+    flags = Flags(today)
+    row = session.execute(select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
+                          .where(Entry.id == entry_id)).one()
+    data = row_dict(row)
+    data["history"] = [
+        {"at": h.at, "on": h.on.isoformat(), "actor": h.actor, "action": h.action, "changes": h.changes, "text": h.text}
+        for h in session.exec(select(History).where(History.entry_id == entry_id).order_by(History.id))
+    ]
+    return data
+

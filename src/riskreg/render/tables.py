@@ -1,0 +1,197 @@
+"""Rich renderables for the terminal (and for the plain-text report).
+
+Every cell that shows user or catalogue text is a `Text`, never markup, so a
+title containing "[red]" prints as typed. Rich measures CJK characters as two
+cells, which keeps Chinese names aligned.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from riskreg.render.labels import LIST_BASE, LIST_TITLES, RICH_COLOURS, STATUS_LABELS
+
+Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
+
+
+def _text(value: Any, style: str = "") -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no", style=style)
+    return Text(str(value), style=style)
+
+
+def _level(code: str, levels: Levels) -> Text:
+    level = levels.get(code, {"name": code, "colour": ""})
+    return Text(level["name"], style=RICH_COLOURS.get(level["colour"], ""))
+
+
+# Columns of prose that may wrap; codes, dates and counts never do, so narrow
+# terminals squeeze the prose instead of cutting a deadline or a level in half.
+_WRAPPING = {"title": 10, "name": 8, "owner": 6, "details": 20, "unit": 4, "中文": 10, "English": 10,
+             "departments": 8, "due / flags": 10}
+
+
+def _table(title: str, *columns: str, numeric_from: int | None = None) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="right" if numeric_from is not None and i >= numeric_from else "left",
+                         no_wrap=column not in _WRAPPING, min_width=_WRAPPING.get(column),
+                         overflow="fold" if column in _WRAPPING else "ellipsis")
+    return table
+
+
+def _flags(row: dict[str, Any]) -> Text:
+    flags = Text()
+    for name, label, style in (("overdue", "overdue", "bold red"), ("accountable", "", ""),
+                               ("escalated", "escalated", "magenta"), ("stale", "stale", "dim")):
+        if name == "accountable":
+            if not row["accountable"] and row["status"] in ("open", "mitigated"):
+                flags.append("unaccountable ", style="yellow")
+        elif row.get(name):
+            flags.append(f"{label} ", style=style)
+    flags.rstrip()
+    return flags
+
+
+def _owner(row: dict[str, Any]) -> Text:
+    owner = Text(row["department"] or "—")
+    if row["leader"]:
+        owner.append(" " + row["leader"])
+    return owner
+
+
+def _due(row: dict[str, Any]) -> Text:
+    due = _text(row["due"], "bold red" if row.get("overdue") else "")
+    flags = _flags(row) if "accountable" in row else Text()
+    return Text.assemble(due, "\n", flags) if flags else due
+
+
+def entries_table(rows: Iterable[dict[str, Any]], levels: Levels) -> Table:
+    """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline."""
+    table = _table("", "id", "risk", "unit", "title", "level", "status", "owner", "due / flags")
+    table.columns[0].justify = "right"
+    for row in rows:
+        table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
+                      _level(row["level"], levels), _text(row["status"]), _owner(row), _due(row))
+    return table
+
+
+_ENTRY_LABELS = {
+    "risk": "risk", "category": "category", "unit": "unit", "title": "title", "detail": "detail",
+    "level": "level", "status": "status", "department": "department", "leader": "lead official",
+    "task_force": "task force", "plan": "plan", "due": "deadline", "original_due": "first deadline",
+    "extensions": "extensions", "contingency": "emergency plan", "measures": "interim measures",
+    "escalated_to": "escalated to", "escalation_reason": "escalation reason", "verified_by": "verified by",
+    "resolution": "resolution", "closed_on": "closed on", "watch_until": "watch until",
+    "reopen_count": "reopened", "created_on": "added on", "updated_on": "last change",
+}
+
+
+def entry_view(entry: dict[str, Any], levels: Levels) -> RenderableType:
+    fields = Table(title=f"Entry {entry['id']}", title_justify="left", box=box.SIMPLE, show_header=False)
+    fields.add_column(style="bold")
+    fields.add_column()
+    for key, label in _ENTRY_LABELS.items():
+        value = entry[key]
+        if value is None or (key in ("extensions", "reopen_count") and not value):
+            continue
+        fields.add_row(label, _level(value, levels) if key == "level" else _text(value))
+    fields.add_row("flags", _flags(entry))
+    history = _table("History", "on", "at (UTC)", "actor", "action", "details")
+    for event in entry["history"]:
+        details = [f"{k}: {_short(v['old'])} → {_short(v['new'])}" for k, v in event["changes"].items()]
+        if event["text"]:
+            details.insert(0, event["text"])
+        history.add_row(_text(event["on"]), _text(event["at"][:19].replace("T", " ")), _text(event["actor"]),
+                        _text(event["action"]), _text("\n".join(details)))
+    return Group(fields, history)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], key: str = "code") -> Table:
+    with_name = key == "code"
+    table = _table(title, first, *(["name"] if with_name else []), "open", "overdue", "unaccountable", "closed",
+                   numeric_from=2 if with_name else 1)
+    for row in rows:
+        name = [_text(row["name"] + (" (retired)" if row["retired"] else ""))] if with_name else []
+        table.add_row(_text(row[key]), *name, _text(row["open"]),
+                      _text(row["overdue"], "bold red" if row["overdue"] else ""),
+                      _text(row["unaccountable"], "yellow" if row["unaccountable"] else ""), _text(row["closed"]))
+    return table
+
+
+_EXTRA_HEADERS = {"days_overdue": "late", "days_left": "left", "last_change": "last change", "watch_until": "watch until"}
+
+
+def _attention_table(name: str, items: list[dict[str, Any]], levels: Levels) -> Table:
+    extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
+    table = _table(f"{LIST_TITLES[name]}: {len(items)}", "id", "risk", "title", "unit", "level", "owner", "due",
+                   *(_EXTRA_HEADERS[k] for k in extra))
+    for item in items:
+        table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
+                      _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
+    return table
+
+
+def report_view(report: dict[str, Any], *, full: bool) -> RenderableType:
+    """The summary (full=False: counts and the overdue list) or the whole text report."""
+    levels = {lv["code"]: lv for lv in report["levels"]}
+    head = Text(f"{report['title']} — as of {report['as_of']}", style="bold")
+    if report["campaign"]:
+        c = report["campaign"]
+        head.append(f"\n{c['name']} {c['start']} – {c['end']}: {c['days_to_start']} days to start", style="")
+    totals = report["totals"]
+    head.append("\n" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in totals.items()), style="")
+    by_level = _table("By level and status", "level", *STATUS_LABELS, numeric_from=1)
+    for code, counts in report["by_level_status"].items():
+        by_level.add_row(_level(code, levels), *(_text(counts[s]) for s in STATUS_LABELS))
+    parts: list[RenderableType] = [
+        head, by_level,
+        _group_table("By category", "category", report["by_category"]),
+        _group_table("By department", "dept", report["by_department"]),
+        _group_table("By unit", "unit", report["by_unit"], key="unit"),
+    ]
+    for name in (LIST_TITLES if full else ("overdue",)):
+        parts.append(_attention_table(name, report[name], levels))
+    if report["since"]:
+        s = report["since"]
+        parts.append(Text(f"Since {s['date']}: {s['added']} added, {s['closed']} closed, {s['reopened']} reopened."))
+    return Group(*parts)
+
+
+def catalogue_view(data: dict[str, Any]) -> RenderableType:
+    head = Text(f"{data['title']['zh']} / {data['title']['en']}", style="bold")
+    head.append(f"\nwatch after closing: {data['consolidation_days']} days", style="")
+    if data["campaign"]:
+        c = data["campaign"]
+        head.append(f"\ncampaign: {c['zh']} / {c['en']}, {c['start']} – {c['end']}", style="")
+    levels = _table("Levels", "code", "中文", "English", "colour")
+    for lv in data["levels"]:
+        levels.add_row(_text(lv["code"]), Text(lv["zh"], style=RICH_COLOURS[lv["colour"]]), _text(lv["en"]), _text(lv["colour"]))
+    departments = _table("Departments", "code", "中文", "English", "")
+    for d in data["departments"]:
+        departments.add_row(_text(d["code"]), _text(d["zh"]), _text(d["en"]), _text("retired" if d["retired"] else ""))
+    risks = _table("Risks (lead department first)", "code", "中文", "English", "departments", "watch", "")
+    for category in data["categories"]:
+        risks.add_row(Text(category["code"], style="bold"), Text(category["zh"], style="bold"),
+                      Text(category["en"], style="bold"), "", "", _text("retired" if category["retired"] else ""))
+        for r in category["risks"]:
+            risks.add_row(_text(r["code"]), _text(r["zh"]), _text(r["en"]), _text("/".join(r["departments"])),
+                          _text(r["consolidation_days"]), _text("retired" if r["retired"] else ""))
+    parts: list[RenderableType] = [head, levels, departments, risks]
+    if data["units"]:
+        units = _table("Units", "unit", "")
+        for u in data["units"]:
+            units.add_row(_text(u["name"]), _text("retired" if u["retired"] else ""))
+        parts.append(units)
+    return Group(*parts)

@@ -1,0 +1,143 @@
+"""The one place that finds the register, builds the engine and opens transactions.
+
+Where: `--db`, else `RISKREG_DB`, else `register.db` in the user data directory.
+
+SQLite specifics live here and nowhere else:
+- foreign keys are switched on for every connection (SQLite leaves them off);
+- riskreg issues BEGIN itself: writing commands take `BEGIN IMMEDIATE`, so two
+  writers queue on the busy timeout instead of one failing at once with
+  "database is locked" when its read lock cannot be upgraded;
+- the journal stays SQLite's default rollback journal. WAL would let the
+  nightly report read during a write, but the SQLite that Python 3.11 links
+  here (3.40) predates the fix for the WAL-reset corruption bug (3.51.3).
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session, SQLModel
+
+from riskreg.errors import RegisterBusy, RegisterMissing, RiskregError
+from riskreg.models import SCHEMA_VERSION, Meta
+
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+def default_location() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("riskreg", appauthor=False) / "register.db"
+
+
+def resolve_location(db: str | None) -> str:
+    return db or os.environ.get("RISKREG_DB") or str(default_location())
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get("RISKREG_BUSY_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        raise RiskregError(f"RISKREG_BUSY_TIMEOUT must be a number of seconds, not {raw!r}.") from None
+
+
+@dataclass
+class Register:
+    location: str
+    engine: Engine
+
+    @contextmanager
+    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+        """One unit of work in one transaction; nothing is written if it raises.
+
+        `commit=False` runs a write and rolls it back (dry runs).
+        """
+        engine = self.engine.execution_options(riskreg_write=write)
+        try:
+            with Session(engine) as session:
+                yield session
+                if write and commit:
+                    session.commit()
+                else:
+                    session.rollback()
+        except OperationalError as err:
+            if "locked" in str(err.orig) or "busy" in str(err.orig):
+                raise RegisterBusy(
+                    f"The register {self.location} is busy (another riskreg is writing); try again in a moment."
+                ) from None
+            raise
+        except DatabaseError as err:
+            raise RiskregError(f"{self.location} is not a readable riskreg register: {err.orig}.") from None
+
+
+def _sqlite_engine(path: Path, *, create: bool) -> Engine:
+    timeout = busy_timeout()
+    uri = f"file:{quote(str(path))}?mode={'rwc' if create else 'rw'}"
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # the driver is in autocommit mode; we start transactions ourselves
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("riskreg_write") else "BEGIN")
+
+    return engine
+
+
+def open_register(db: str | None, *, create: bool = False) -> Register:
+    """Open an existing register (or, with create=True, a new or existing file)."""
+    location = resolve_location(db)
+    path = Path(location).expanduser()
+    if not create and not path.exists():
+        raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
+    register = Register(str(path), _sqlite_engine(path, create=create))
+    if not create:
+        check_schema(register)
+    return register
+
+
+def schema_version(register: Register) -> int | None:
+    with register.session() as session:
+        if not inspect(session.connection()).has_table("meta"):
+            return None
+        value = session.exec(select(Meta.value).where(Meta.key == "schema_version")).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+def check_schema(register: Register) -> None:
+    try:
+        version = schema_version(register)
+    except sqlite3.Error as err:
+        raise RiskregError(f"{register.location} is not a readable riskreg register: {err}.") from None
+    if version is None:
+        raise RegisterMissing(f"{register.location} is not a riskreg register; create one with `riskreg init`.")
+    if version > SCHEMA_VERSION:
+        raise RiskregError(
+            f"The register {register.location} was made by a newer riskreg (schema {version}); upgrade riskreg to use it."
+        )
+
+
+def create_schema(register: Register) -> bool:
+    """Create the tables of a new register; False if it already is one."""
+    if schema_version(register) is not None:
+        return False
+    with register.session(write=True) as session:
+        SQLModel.metadata.create_all(session.connection())
+        session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+    return True
