@@ -1,18 +1,26 @@
-"""Dates as users type them: YYYY-MM-DD, +Nd (from today), T-N (before the campaign)."""
+"""Dates as users type them: YYYY-MM-DD, +Nd / -Nd (from today), T-N (before the campaign)."""
 
 import re
 from datetime import date, timedelta
 
 from riskreg.errors import InvalidInput
 
-_RELATIVE = re.compile(r"\+(\d{1,5})d")
+_RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 _COUNTDOWN = re.compile(r"T-(\d{1,5})")
 
 
 def parse_date(text: str, *, today: date, campaign_start: date | None = None, what: str = "date") -> date:
+    try:
+        return _parse(text, today, campaign_start, what)
+    except OverflowError:
+        raise InvalidInput(f"The {what} {text!r} is out of range.") from None
+
+
+def _parse(text: str, today: date, campaign_start: date | None, what: str) -> date:
     value = text.strip()
     if m := _RELATIVE.fullmatch(value):
-        return today + timedelta(days=int(m.group(1)))
+        days = int(m.group(2))
+        return today + timedelta(days=days if m.group(1) == "+" else -days)
     if m := _COUNTDOWN.fullmatch(value):
         if campaign_start is None:
             raise InvalidInput(f"The {what} {text!r} counts back from the campaign, but the catalogue names no campaign.")
@@ -22,5 +30,5 @@ def parse_date(text: str, *, today: date, campaign_start: date | None = None, wh
             return date.fromisoformat(value)
     except ValueError:
         pass
-    hint = "YYYY-MM-DD or +Nd" + (" or T-N" if campaign_start else "")
+    hint = "YYYY-MM-DD, +Nd or -Nd" + (" or T-N" if campaign_start else "")
     raise InvalidInput(f"The {what} {text!r} is not a date; write it as {hint}.")

@@ -1,0 +1,92 @@
+"""The command surface: help, version, usage errors, and the installed entry point."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from riskreg import __version__
+from riskreg.cli import app
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+ALL_COMMANDS = sorted(path for path, _ in _commands(typer.main.get_command(app)))
+
+
+def test_every_command_has_help_text():
+    for path, command in _commands(typer.main.get_command(app)):
+        assert command.help and len(command.help) > 20, f"riskreg {' '.join(path)} has no help"
+        for param in command.params:
+            if param.name not in ("ctx", "help"):
+                assert getattr(param, "help", None), f"riskreg {' '.join(path)}: {param.name} has no help"
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
+def test_help_needs_no_register(cli, path):
+    result = cli(*path, "--help", as_of=None)
+    assert "Usage: riskreg" in result.stdout
+
+
+def test_version(cli):
+    assert cli("--version", as_of=None).stdout == f"riskreg {__version__}\n"
+
+
+@pytest.mark.parametrize("argv", [["add"], ["show", "abc"], ["list", "--format", "xml"], ["frobnicate"],
+                                  ["show", "0"], ["--lang", "fr", "summary"]])
+def test_usage_errors_exit_2(cli, register, argv):
+    cli(*argv, code=2)
+
+
+def test_missing_register_says_how_to_create_one(cli):
+    result = cli("list", code=1)
+    assert "riskreg init" in result.stderr
+
+
+def test_bad_as_of_is_a_user_error(cli, register):
+    assert "not a date" in cli("list", as_of="2026-02-30", code=1).stderr
+
+
+def test_debug_switch_shows_the_traceback(cli, register, monkeypatch):
+    monkeypatch.setenv("RISKREG_DEBUG", "1")
+    result = cli.runner.invoke(app, ["show", "42"])
+    assert result.exit_code == 1 and type(result.exception).__name__ == "NotFound"
+
+
+def _riskreg() -> list[str]:
+    """The installed console script beside this interpreter (the entry point users run)."""
+    script = Path(sys.executable).with_name("riskreg")
+    return [str(script)] if script.exists() else [shutil.which("riskreg") or "riskreg"]
+
+
+def test_installed_entry_point_main_path(tmp_path):
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RISKREG_DB": str(tmp_path / "r.db"),
+           "RISKREG_ACTOR": "cron"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*_riskreg(), "--as-of", "2026-07-01", *args], env=env, capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=60)
+
+    assert run("init").returncode == 0
+    added = run("add", "H02", "--title", "东村后山滑坡隐患", "--unit", "东村", "--due", "2026-06-30")
+    assert added.returncode == 0 and added.stdout.strip() == "1"
+    out = tmp_path / "nightly.json"
+    nightly = run("report", "--format", "json", "--output", str(out), "--fail-on-overdue")
+    assert nightly.returncode == 3 and nightly.stdout == ""
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["totals"]["overdue"] == 1 and report["overdue"][0]["title"] == "东村后山滑坡隐患"
+    summary = run("summary")
+    assert summary.returncode == 0 and "应急管理办" in summary.stdout and "\x1b" not in summary.stdout
+    failed = run("close", "1", "--verified-by", "x", "--resolution", "y", "--on", "2020-01-01")
+    assert failed.returncode == 1 and failed.stderr.startswith("Error: ") and "Traceback" not in failed.stderr
