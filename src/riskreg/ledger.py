@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from riskreg.catalogue_sync import read_settings
+from riskreg.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.models import Department, Entry, History, Level, Risk, RiskDepartment, Unit
@@ -116,8 +117,11 @@ def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: 
     entry.updated_on = effective
     session.add(entry)
     session.flush()  # gives a new entry its id
-    session.add(History(entry_id=entry.id, at=stamp.wall_clock(), on=effective, actor=stamp.actor,
-                        action=action, changes=changes, text=text))
+    # Writers hold the register's write lock (BEGIN IMMEDIATE), so the last hash cannot move under us.
+    previous = session.exec(select(History.hash).order_by(History.id.desc()).limit(1)).first() or GENESIS
+    event = {"entry_id": entry.id, "at": stamp.wall_clock(), "on": effective, "actor": stamp.actor,
+             "action": action, "changes": changes, "text": text}
+    session.add(History(**event, hash=event_hash(previous, **event)))
 
 
 def _change(entry: Entry, changes: dict[str, Any], field: str, value: Any) -> None:

@@ -10,10 +10,10 @@ person beyond the accountable officials named on an entry.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import DDL, JSON, Column, Index, event
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 
@@ -120,3 +120,14 @@ class History(SQLModel, table=True):
     action: str
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     text: str | None = None
+    hash: str = Field(max_length=64)  # see riskreg.chain
+
+
+# The history is append-only: the database itself refuses to change or delete it.
+HISTORY_GUARDS = [
+    DDL(f"CREATE TRIGGER IF NOT EXISTS history_no_{verb.lower()} BEFORE {verb} ON history "
+        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END").execute_if(dialect="sqlite")
+    for verb in ("UPDATE", "DELETE")
+]
+for _guard in HISTORY_GUARDS:
+    event.listen(History.__table__, "after_create", _guard)

@@ -14,9 +14,10 @@ SQLite specifics live here and nowhere else:
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -108,7 +109,9 @@ def open_register(db: str | None, *, create: bool = False) -> Register:
             raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
     register = Register(str(path), _sqlite_engine(path, create=create))
     if not create:
-        check_schema(register)
+        version = checked_version(register)
+        if version < SCHEMA_VERSION:
+            upgrade(register, version)
     return register
 
 
@@ -120,17 +123,56 @@ def schema_version(register: Register) -> int | None:
     return int(value) if value is not None else None
 
 
-def check_schema(register: Register) -> None:
-    try:
-        version = schema_version(register)
-    except sqlite3.Error as err:
-        raise RiskregError(f"{register.location} is not a readable riskreg register: {err}.") from None
+def checked_version(register: Register) -> int:
+    """The register's schema version; refuses files that are not registers or are too new (touching nothing)."""
+    version = schema_version(register)
     if version is None:
         raise RegisterMissing(f"{register.location} is not a riskreg register; create one with `riskreg init`.")
     if version > SCHEMA_VERSION:
         raise RiskregError(
             f"The register {register.location} was made by a newer riskreg (schema {version}); upgrade riskreg to use it."
         )
+    return version
+
+
+def upgrade(register: Register, version: int) -> Path:
+    """Back the register up beside itself, then apply every step to the newest schema in one transaction."""
+    from riskreg.migrations import steps_from
+
+    saved = backup(register, Path(f"{register.location}.schema-{version}.bak"))
+    with register.session(write=True) as session:
+        current = int(session.get(Meta, "schema_version").value)
+        if current != version:  # another process upgraded it meanwhile
+            return saved
+        conn = session.connection()
+        for target, step in steps_from(version):
+            step(conn)
+            session.get(Meta, "schema_version").value = str(target)
+        session.flush()
+    return saved
+
+
+def backup(register: Register, target: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while others write), mode 0600."""
+    target = Path(target).expanduser()
+    if target.exists():
+        raise RiskregError(f"{target} already exists; choose another name or remove it first.")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        source = sqlite3.connect(f"file:{quote(register.location)}?mode=ro", uri=True, timeout=busy_timeout())
+        try:
+            with closing(sqlite3.connect(partial)) as copy:
+                source.backup(copy)
+        finally:
+            source.close()
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as err:
+        partial.unlink(missing_ok=True)
+        raise RiskregError(f"Cannot back up to {target}: {getattr(err, 'strerror', None) or err}.") from None
+    return target
 
 
 def create_schema(register: Register) -> bool:
@@ -141,3 +183,40 @@ def create_schema(register: Register) -> bool:
         SQLModel.metadata.create_all(session.connection())
         session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
     return True
+
+
+def restore(register_location: str, source: Path, verify: Callable[[Register], list[str]]) -> Path | None:
+    """Replace the register with a checked copy of `source`; the old register is kept beside it.
+
+    The candidate is copied next to the register first and opened there (which
+    upgrades an older schema), so the source file is never modified and the
+    register is replaced by one rename only after `verify` found nothing.
+    """
+    source = Path(source).expanduser()
+    target = Path(register_location).expanduser()
+    if not source.is_file():
+        raise RiskregError(f"There is no file {source} to restore from.")
+    candidate = Register(str(source), _sqlite_engine(source, create=False))
+    try:
+        checked_version(candidate)
+    finally:
+        candidate.engine.dispose()
+    staged = target.with_name(f".{target.name}.restoring")
+    staged.unlink(missing_ok=True)
+    backup(candidate, staged)
+    try:
+        opened = open_register(str(staged))
+        try:
+            findings = verify(opened)
+        finally:
+            opened.engine.dispose()
+        if findings:
+            raise RiskregError(f"{source} fails `riskreg check` ({findings[0]}); the register was not replaced.")
+        kept = None
+        if target.exists():
+            kept = target.with_name(f"{target.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+            os.replace(target, kept)
+        os.replace(staged, target)
+        return kept
+    finally:
+        staged.unlink(missing_ok=True)

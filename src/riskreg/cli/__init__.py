@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from riskreg import __version__
-from riskreg.cli import ledger, reports, setup, views
+from riskreg.cli import ledger, reports, setup, upkeep, views
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError
 
@@ -36,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, ledger, views, reports):
+for group in (setup, ledger, views, reports, upkeep):
     app.add_typer(group.app)
 
 

@@ -33,8 +33,8 @@ def _level(code: str, levels: Levels) -> Text:
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
-_WRAPPING = {"title": 10, "name": 8, "owner": 6, "details": 20, "unit": 4, "中文": 10, "English": 10,
-             "departments": 8, "due / flags": 10}
+_WRAPPING = {"title": 8, "name": 8, "owner": 6, "details": 20, "unit": 4, "中文": 10, "English": 10,
+             "departments": 8, "due / flags": 13}
 
 
 def _table(title: str, *columns: str, numeric_from: int | None = None) -> Table:

@@ -1,0 +1,53 @@
+"""Upkeep: integrity check, backup and restore."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskreg.cli.state import get_state
+
+PANEL = "Upkeep"
+app = typer.Typer()
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="The backup file.")]
+
+
+def _findings(register) -> list[str]:
+    from riskreg.integrity import run_checks
+
+    with register.session() as session:
+        return run_checks(session)
+
+
+@app.command(rich_help_panel=PANEL)
+def check(ctx: typer.Context) -> None:
+    """Check the register: SQLite integrity, foreign keys, closed-entry rules, history replay and hash chain."""
+    from riskreg.masking import mask_text
+
+    register = get_state(ctx).register()
+    findings = _findings(register)
+    for finding in findings:
+        typer.echo(mask_text(finding))
+    if findings:
+        typer.echo(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{register.location}: every check passed.")
+
+
+@app.command(rich_help_panel=PANEL)
+def backup(ctx: typer.Context, file: FileArg) -> None:
+    """Copy the register to FILE (mode 0600), consistently even while others write."""
+    from riskreg.store import backup as backup_register
+
+    target = backup_register(get_state(ctx).register(), file)
+    typer.echo(f"Backed up to {target}.")
+
+
+@app.command(rich_help_panel=PANEL)
+def restore(ctx: typer.Context, file: FileArg) -> None:
+    """Replace the register with a backup that passes `check`; the old register is kept beside it."""
+    from riskreg.store import resolve_location, restore as restore_register
+
+    kept = restore_register(resolve_location(get_state(ctx).db), file, _findings)
+    typer.echo(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))

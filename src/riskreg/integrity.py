@@ -1,0 +1,98 @@
+"""`riskreg check`: the database's own checks, the domain invariants and the history chain.
+
+Everything streams in id order, so a check of a large register holds one
+entry's history in memory at a time.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from riskreg.chain import first_broken
+from riskreg.models import ACTIVE, Entry, History
+
+# Fields an entry's history fully determines: replaying the events must give the stored values.
+REPLAYED = ("risk", "unit", "title", "detail", "level", "status", "department", "leader", "task_force", "plan",
+            "contingency", "due", "original_due", "extensions", "measures", "escalated_to", "escalation_reason",
+            "verified_by", "resolution", "closed_on", "watch_until", "reopen_count")
+_DEFAULTS = {"extensions": 0, "reopen_count": 0}
+
+
+def run_checks(session: Session) -> list[str]:
+    findings = list(_database_checks(session))
+    findings += _closed_invariants(session)
+    findings += _replay(session)
+    broken = first_broken(session.exec(select(History).order_by(History.id).execution_options(yield_per=1000)))
+    if broken is not None:
+        findings.append(f"history record {broken} does not match the hash chain: it or an earlier record was altered.")
+    return findings
+
+
+def _database_checks(session: Session) -> Iterator[str]:
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    for (message,) in conn.execute(text("PRAGMA integrity_check")):
+        if message != "ok":
+            yield f"SQLite integrity check: {message}"
+    for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
+        yield f"{table} row {rowid} points at a missing {parent} row."
+
+
+def _closed_invariants(session: Session) -> list[str]:
+    findings = []
+    closed_without = select(Entry.id).where(
+        Entry.status.in_(("closed", "consolidated")),
+        (Entry.verified_by.is_(None)) | (Entry.resolution.is_(None)) | (Entry.closed_on.is_(None)))
+    for entry_id in session.exec(closed_without):
+        findings.append(f"entry {entry_id} is closed without a verifier, resolution or closing date.")
+    for entry_id in session.exec(select(Entry.id).where(Entry.status.in_(ACTIVE), Entry.closed_on.is_not(None))):
+        findings.append(f"entry {entry_id} is active but has a closing date.")
+    return findings
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _replay(session: Session) -> list[str]:
+    findings = []
+    events = session.exec(select(History).order_by(History.entry_id, History.id).execution_options(yield_per=1000))
+    entries = iter(session.exec(select(Entry).order_by(Entry.id).execution_options(yield_per=1000)))
+    entry = next(entries, None)
+    current_id, state, first_on, last_on = None, {}, None, None
+
+    def compare() -> None:
+        nonlocal entry
+        while entry is not None and entry.id < current_id:
+            findings.append(f"entry {entry.id} has no history.")
+            entry = next(entries, None)
+        if entry is None or entry.id != current_id:
+            findings.append(f"history refers to entry {current_id}, which does not exist.")
+            return
+        for name in REPLAYED:
+            expected = state.get(name, _DEFAULTS.get(name))
+            if _plain(getattr(entry, name)) != expected:
+                findings.append(f"entry {entry.id}: {name} is {_plain(getattr(entry, name))!r} "
+                                f"but its history says {expected!r}.")
+        if (entry.created_on, entry.updated_on) != (first_on, last_on):
+            findings.append(f"entry {entry.id}: its dates do not match its first and last history events.")
+        entry = next(entries, None)
+
+    for event in events:
+        if event.entry_id != current_id:
+            if current_id is not None:
+                compare()
+            current_id, state, first_on = event.entry_id, {}, event.on
+        for name, change in event.changes.items():
+            state[name] = change["new"]
+        last_on = event.on
+    if current_id is not None:
+        compare()
+    while entry is not None:
+        findings.append(f"entry {entry.id} has no history.")
+        entry = next(entries, None)
+    return findings

@@ -1,0 +1,51 @@
+"""Schema versions and the steps between them.
+
+A new register is created straight at the newest schema from the models and
+stamped with SCHEMA_VERSION. An older register is upgraded in place the first
+time a newer riskreg opens it: first a backup beside it
+(`register.db.schema-N.bak`, via SQLite's online backup API), then every step
+from its version to the newest in one transaction, so a failed or killed
+upgrade leaves the old register as it was.
+
+Numbered functions recorded in the `meta` table, in the style of simonw/llm,
+rather than Alembic: riskreg's schema is a handful of tables, the steps are a
+few lines each, and nothing here needs an env.py, an ini file or Alembic's
+start-up cost on every command. Each step receives a SQLAlchemy Connection
+and uses only SQL both SQLite and PostgreSQL accept (or is marked otherwise).
+tests/fixtures/ keeps a register made by every released schema.
+"""
+
+import json
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+
+from riskreg.chain import GENESIS, event_hash
+from riskreg.models import HISTORY_GUARDS, SCHEMA_VERSION
+
+
+def m002_history_chain(conn: Connection) -> None:
+    """Schema 2: each history row carries a hash chained to the previous one; history becomes append-only."""
+    conn.execute(text("ALTER TABLE history ADD COLUMN hash VARCHAR(64) NOT NULL DEFAULT ''"))
+    previous = GENESIS
+    rows = conn.execute(text("SELECT id, entry_id, at, \"on\", actor, action, changes, text FROM history ORDER BY id")).all()
+    for row in rows:
+        changes = json.loads(row.changes) if isinstance(row.changes, str) else row.changes
+        previous = event_hash(previous, entry_id=row.entry_id, at=row.at, on=str(row.on), actor=row.actor,
+                              action=row.action, changes=changes, text=row.text)
+        conn.execute(text("UPDATE history SET hash = :hash WHERE id = :id"), {"hash": previous, "id": row.id})
+    if conn.dialect.name == "sqlite":  # PostgreSQL gets its own guards with the PostgreSQL backend
+        for guard in HISTORY_GUARDS:
+            conn.execute(guard)
+
+
+# version reached -> the step that reaches it from the one before
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: m002_history_chain,
+}
+
+assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"
+
+
+def steps_from(version: int) -> list[tuple[int, Callable[[Connection], None]]]:
+    return [(target, MIGRATIONS[target]) for target in range(version + 1, SCHEMA_VERSION + 1)]

@@ -1,0 +1,132 @@
+"""Schema upgrades, the append-only chained history, check, backup and restore."""
+
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from riskreg.models import SCHEMA_VERSION
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _sql(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _version(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("register-schema-*.db")), ids=lambda p: p.stem)
+def test_older_register_is_upgraded_after_a_backup(cli, isolated_env, fixture):
+    shutil.copy(fixture, isolated_env)
+    old_version = _version(isolated_env)
+    entries = cli.json("list", "--format", "json")
+    assert [e["id"] for e in entries] == [1, 2, 3]
+    assert _version(isolated_env) == SCHEMA_VERSION
+    saved = isolated_env.with_name(f"{isolated_env.name}.schema-{old_version}.bak")
+    assert _version(saved) == old_version and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    with sqlite3.connect(saved) as conn:
+        assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 3
+    assert "every check passed" in cli("check").stdout
+    assert [e["action"] for e in cli.json("show", "1", "--format", "json")["history"]] == [
+        "add", "assign", "assign", "close"]
+    cli("note", "1", "still paid")  # the upgraded chain continues
+    assert "every check passed" in cli("check").stdout
+
+
+def test_newer_register_is_refused_untouched(cli, register):
+    _sql(register, f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
+    before = register.read_bytes()
+    assert "newer riskreg" in cli("list", code=1).stderr
+    assert "newer riskreg" in cli("add", "S01", "--title", "t", "--unit", "u", code=1).stderr
+    assert register.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_register_is_refused(cli, isolated_env):
+    isolated_env.write_text("not a database at all, just words" * 100)
+    assert "not a readable riskreg register" in cli("list", code=1).stderr
+
+
+@pytest.mark.parametrize("statement", ["UPDATE history SET text = 'rewritten'", "DELETE FROM history"])
+def test_history_is_append_only_in_the_database(cli, register, statement):
+    cli.add()
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        _sql(register, statement)
+
+
+def test_check_passes_on_a_worked_register(cli, register):
+    entry = cli.add()
+    cli("assign", entry, "--leader", "王明", "--plan", "p", "--task-force", "t", "--due", "2026-07-10")
+    cli("close", entry, "--verified-by", "李华", "--resolution", "done")
+    cli("reopen", entry, "--reason", "again")
+    assert "every check passed" in cli("check").stdout
+
+
+def test_check_finds_a_state_that_history_does_not_explain(cli, register):
+    entry = cli.add()
+    _sql(register, f"UPDATE entry SET leader = '冒名' WHERE id = {entry}")
+    result = cli("check", code=1)
+    assert f"entry {entry}: leader is '冒名' but its history says None" in result.stdout
+
+
+def test_check_names_the_first_broken_history_record(cli, register):
+    for _ in range(3):
+        cli.add()
+    _sql(register, "DROP TRIGGER history_no_update", "UPDATE history SET actor = 'someone else' WHERE id = 2")
+    assert "history record 2 does not match the hash chain" in cli("check", code=1).stdout
+
+
+def test_check_finds_closed_entries_without_verification(cli, register):
+    entry = cli.add()
+    _sql(register, f"UPDATE entry SET status = 'closed' WHERE id = {entry}")
+    assert f"entry {entry} is closed without a verifier" in cli("check", code=1).stdout
+
+
+def test_backup_is_private_and_restores(cli, register, tmp_path):
+    first = cli.add(title="备份之前")
+    copy = tmp_path / "backups" / "monday.db"
+    copy.parent.mkdir()
+    cli("backup", copy)
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    cli.add(title="备份之后")
+    result = cli("restore", copy)
+    assert "previous register is kept" in result.stdout
+    assert [e["title"] for e in cli.json("list", "--format", "json")] == ["备份之前"]
+    kept = next(tmp_path.glob("register.db.before-restore-*"))
+    assert sqlite3.connect(kept).execute("SELECT count(*) FROM entry").fetchone()[0] == 2
+    assert first == 1
+
+
+def test_backup_refuses_to_overwrite(cli, register, tmp_path):
+    target = tmp_path / "exists.db"
+    target.write_text("keep me")
+    assert "already exists" in cli("backup", target, code=1).stderr
+    assert target.read_text() == "keep me"
+
+
+def test_restore_refuses_a_file_that_fails_check(cli, register, tmp_path, snapshot):
+    cli.add()
+    bad = tmp_path / "bad.db"
+    cli("backup", bad)
+    _sql(bad, "UPDATE entry SET title = 'forged'")
+    before = snapshot()
+    assert "fails `riskreg check`" in cli("restore", bad, code=1).stderr
+    assert snapshot() == before and not list(tmp_path.glob(".register.db.restoring*"))
+
+
+def test_restore_refuses_what_is_not_a_register(cli, register, tmp_path, snapshot):
+    other = tmp_path / "other.db"
+    _sql(other, "CREATE TABLE t (x)")
+    before = snapshot()
+    assert "not a riskreg register" in cli("restore", other, code=1).stderr
+    assert "no file" in cli("restore", tmp_path / "missing.db", code=1).stderr
+    assert snapshot() == before
