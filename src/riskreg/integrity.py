@@ -5,6 +5,7 @@ entry's history in memory at a time.
 """
 
 from collections.abc import Iterator
+from itertools import groupby
 from datetime import date
 from typing import Any
 
@@ -58,41 +59,38 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+    """How an entry's stored fields differ from what its events say (empty when they agree)."""
+    if not events:
+        return [f"entry {entry['id']} has no history."]
+    state: dict[str, Any] = {}
+    for event in events:
+        for name, change in event["changes"].items():
+            state[name] = change["new"]
+    problems = []
+    for name in REPLAYED:
+        expected, stored = state.get(name, _DEFAULTS.get(name)), _plain(entry.get(name, _DEFAULTS.get(name)))
+        if stored != expected:
+            problems.append(f"entry {entry['id']}: {name} is {stored!r} but its history says {expected!r}.")
+    if (_plain(entry["created_on"]), _plain(entry["updated_on"])) != (_plain(events[0]["on"]), _plain(events[-1]["on"])):
+        problems.append(f"entry {entry['id']}: its dates do not match its first and last history events.")
+    return problems
+
+
 def _replay(session: Session) -> list[str]:
     findings = []
     events = session.exec(select(History).order_by(History.entry_id, History.id).execution_options(yield_per=1000))
-    entries = iter(session.exec(select(Entry).order_by(Entry.id).execution_options(yield_per=1000)))
-    entry = next(entries, None)
-    current_id, state, first_on, last_on = None, {}, None, None
-
-    def compare() -> None:
-        nonlocal entry
-        while entry is not None and entry.id < current_id:
-            findings.append(f"entry {entry.id} has no history.")
-            entry = next(entries, None)
-        if entry is None or entry.id != current_id:
-            findings.append(f"history refers to entry {current_id}, which does not exist.")
-            return
-        for name in REPLAYED:
-            expected = state.get(name, _DEFAULTS.get(name))
-            if _plain(getattr(entry, name)) != expected:
-                findings.append(f"entry {entry.id}: {name} is {_plain(getattr(entry, name))!r} "
-                                f"but its history says {expected!r}.")
-        if (entry.created_on, entry.updated_on) != (first_on, last_on):
-            findings.append(f"entry {entry.id}: its dates do not match its first and last history events.")
-        entry = next(entries, None)
-
-    for event in events:
-        if event.entry_id != current_id:
-            if current_id is not None:
-                compare()
-            current_id, state, first_on = event.entry_id, {}, event.on
-        for name, change in event.changes.items():
-            state[name] = change["new"]
-        last_on = event.on
-    if current_id is not None:
-        compare()
-    while entry is not None:
-        findings.append(f"entry {entry.id} has no history.")
-        entry = next(entries, None)
+    grouped = ((entry_id, [e.model_dump() for e in group]) for entry_id, group in groupby(events, lambda e: e.entry_id))
+    pending = next(grouped, None)
+    for entry in session.exec(select(Entry).order_by(Entry.id).execution_options(yield_per=1000)):
+        while pending is not None and pending[0] < entry.id:
+            findings.append(f"history refers to entry {pending[0]}, which does not exist.")
+            pending = next(grouped, None)
+        own = pending[1] if pending is not None and pending[0] == entry.id else []
+        if own:
+            pending = next(grouped, None)
+        findings += replay_mismatches(entry.model_dump(), own)
+    while pending is not None:
+        findings.append(f"history refers to entry {pending[0]}, which does not exist.")
+        pending = next(grouped, None)
     return findings

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from riskreg import __version__
-from riskreg.cli import ledger, reports, setup, upkeep, views
+from riskreg.cli import ledger, reports, setup, transfer, upkeep, views
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError
 
@@ -24,7 +24,9 @@ class _Group(TyperGroup):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            typer.echo(f"Error: {err}", err=True)
+            from riskreg.masking import mask_text
+
+            typer.echo(f"Error: {mask_text(str(err))}", err=True)
             raise typer.Exit(err.exit_code) from None
 
 
@@ -36,7 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, ledger, views, reports, upkeep):
+for group in (setup, ledger, views, reports, upkeep, transfer):
     app.add_typer(group.app)
 
 

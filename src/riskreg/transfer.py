@@ -1,0 +1,180 @@
+"""Export and import of whole entries with their history (JSON Lines).
+
+Export streams entries in id order, fetching their history a batch of entries
+at a time. Import reads and validates every line before writing anything,
+reports every bad line by number, then inserts in one transaction with
+executemany; the history chain is extended in import order, so the imported
+register passes `riskreg check`.
+"""
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+
+from riskreg.chain import GENESIS, event_hash
+from riskreg.errors import InvalidInput
+from riskreg.integrity import REPLAYED, replay_mismatches
+from riskreg.ledger import MAX_TEXT, MAX_TITLE, clean_text
+from riskreg.models import STATUSES, Department, Entry, History, Level, Risk
+from riskreg.queries import EntryFilter, list_entries
+
+BATCH = 500
+MAX_BAD_LINES_SHOWN = 20
+_SHORT_FIELDS = ("risk", "unit", "title", "level", "status", "department", "leader", "verified_by", "escalated_to")
+_DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on", "updated_on")
+_REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensions", "reopen_count",
+             "created_on", "updated_on", "history")
+_EVENT_KEYS = {"at", "on", "actor", "action", "changes", "text"}
+
+
+def export_entries(session: Session, today: date, wanted: EntryFilter = EntryFilter()) -> Iterator[dict[str, Any]]:
+    """Each entry as `list --format json` shows it, plus its `history`."""
+    rows = list_entries(session, today, wanted)
+    while batch := list(islice(rows, BATCH)):
+        ids = [row["id"] for row in batch]
+        history: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}
+        for event in session.exec(select(History).where(History.entry_id.in_(ids)).order_by(History.id)):
+            history[event.entry_id].append({"at": event.at, "on": event.on.isoformat(), "actor": event.actor,
+                                            "action": event.action, "changes": event.changes, "text": event.text})
+        for row in batch:
+            yield {**row, "history": history[row["id"]]}
+
+
+@dataclass
+class ImportResult:
+    entries: int = 0
+    events: int = 0
+    renumbered: dict[int, int] = field(default_factory=dict)
+
+
+class _Catalogue:
+    """The codes an imported line may use, loaded once instead of once per line."""
+
+    def __init__(self, session: Session) -> None:
+        self.risks = set(session.exec(select(Risk.code)))
+        self.departments = set(session.exec(select(Department.code)))
+        self.levels = set(session.exec(select(Level.code)))
+
+
+def _day(value: Any, what: str, *, required: bool = False) -> date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput(f"{what} {value!r} is not a YYYY-MM-DD date")
+
+
+def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if not isinstance(data, dict):
+        raise InvalidInput("not a JSON object")
+    if not isinstance(data.get("id"), int) or isinstance(data.get("id"), bool) or not 0 < data["id"] < 2**63:
+        raise InvalidInput("id must be a positive whole number")
+    missing = [name for name in _REQUIRED if data.get(name) is None]
+    if missing:
+        raise InvalidInput(f"entry {data['id']} lacks {', '.join(missing)}")
+    row: dict[str, Any] = {"id": data["id"]}
+    for name in REPLAYED:
+        value = data.get(name)
+        if name in ("extensions", "reopen_count"):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InvalidInput(f"{name} must be a whole number")
+        elif name in _DATE_FIELDS:
+            value = _day(value, name)
+        elif value is not None:
+            if not isinstance(value, str):
+                raise InvalidInput(f"{name} must be text")
+            value = clean_text(value, name, limit=MAX_TITLE if name in _SHORT_FIELDS else MAX_TEXT,
+                               multiline=name not in _SHORT_FIELDS)
+        row[name] = value
+    for name in ("created_on", "updated_on"):
+        row[name] = _day(data.get(name), name, required=True)
+    for name, codes in (("risk", known.risks), ("department", known.departments), ("level", known.levels)):
+        if row[name] not in codes:
+            raise InvalidInput(f"{name} {row[name]!r} is not in this register's catalogue")
+    if row["status"] not in STATUSES or not row["unit"] or not row["title"]:
+        raise InvalidInput("status, unit and title are required (status one of " + ", ".join(STATUSES) + ")")
+    history = data.get("history")
+    if not isinstance(history, list) or not history:
+        raise InvalidInput("history must be a non-empty list of events")
+    events = []
+    for number, event in enumerate(history, 1):
+        if not isinstance(event, dict) or set(event) != _EVENT_KEYS:
+            raise InvalidInput(f"history event {number} must have exactly the keys {', '.join(sorted(_EVENT_KEYS))}")
+        if not all(isinstance(event[k], str) and event[k] for k in ("at", "actor", "action")):
+            raise InvalidInput(f"history event {number} needs at, actor and action as text")
+        if not isinstance(event["changes"], dict) or not all(
+                isinstance(c, dict) and set(c) == {"old", "new"} for c in event["changes"].values()):
+            raise InvalidInput(f"history event {number}: changes must map fields to {{old, new}}")
+        if event["text"] is not None and not isinstance(event["text"], str):
+            raise InvalidInput(f"history event {number}: text must be text or null")
+        events.append({**event, "on": _day(event["on"], f"history event {number} date", required=True)})
+    problems = replay_mismatches(row, events)
+    if problems:
+        raise InvalidInput(problems[0].rstrip("."))
+    return row, events
+
+
+def read_jsonl(session: Session, lines: Iterable[str]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Parse and validate every line; raise one error listing every bad line."""
+    known = _Catalogue(session)
+    parsed, bad, seen = [], [], set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row, events = _entry(json.loads(line), known)
+            if row["id"] in seen:
+                raise InvalidInput(f"id {row['id']} appears twice in the file")
+            seen.add(row["id"])
+            parsed.append((row, events))
+        except json.JSONDecodeError as err:
+            bad.append(f"line {number}: not JSON ({err.msg})")
+        except (InvalidInput, TypeError, AttributeError) as err:
+            bad.append(f"line {number}: {err}")
+    if bad:
+        shown = "; ".join(bad[:MAX_BAD_LINES_SHOWN]) + (f"; and {len(bad) - MAX_BAD_LINES_SHOWN} more" if len(bad) > MAX_BAD_LINES_SHOWN else "")
+        raise InvalidInput(f"{len(bad)} bad line(s), nothing imported: {shown}.")
+    return parsed
+
+
+def import_entries(session: Session, parsed: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+                   *, new_ids: bool = False) -> ImportResult:
+    result = ImportResult()
+    ids = [row["id"] for row, _ in parsed]
+    if not new_ids:
+        clashes = []
+        for start in range(0, len(ids), BATCH):
+            clashes += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
+        if clashes:
+            listed = ", ".join(str(i) for i in sorted(clashes)[:10])
+            raise InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
+                               "use --new-ids to import them under new numbers.")
+    next_id = (session.exec(select(func.max(Entry.id))).one() or 0) + 1
+    previous = session.exec(select(History.hash).order_by(History.id.desc()).limit(1)).first() or GENESIS
+    entry_rows, event_rows = [], []
+    for row, events in parsed:
+        if new_ids:
+            result.renumbered[row["id"]] = next_id
+            row = {**row, "id": next_id}
+            next_id += 1
+        entry_rows.append(row)
+        for event in events:
+            stored = {"entry_id": row["id"], **event}
+            previous = event_hash(previous, **stored)
+            event_rows.append({**stored, "hash": previous})
+    for start in range(0, len(entry_rows), BATCH * 10):
+        session.execute(insert(Entry), entry_rows[start:start + BATCH * 10])
+    for start in range(0, len(event_rows), BATCH * 10):
+        session.execute(insert(History), event_rows[start:start + BATCH * 10])
+    result.entries, result.events = len(entry_rows), len(event_rows)
+    return result

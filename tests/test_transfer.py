@@ -1,0 +1,95 @@
+"""export --format jsonl and import: lossless round trip, all-or-nothing, every bad line reported."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "fixtures" / "register-schema-1.db"
+
+
+@pytest.fixture
+def exported(cli, isolated_env, tmp_path) -> Path:
+    shutil.copy(FIXTURE, isolated_env)
+    entry = cli.add("G01", "退役军人待遇诉求，电话13912345678", "南社区")
+    cli("reopen", "1", "--reason", "再次拖欠", as_of="2026-07-20")
+    cli("note", entry, "已走访")
+    out = tmp_path / "export.jsonl"
+    cli("export", "--unmasked", "--output", out)
+    return out
+
+
+def _use_fresh_register(cli, tmp_path, monkeypatch, name="fresh.db") -> Path:
+    monkeypatch.setenv("RISKREG_DB", str(tmp_path / name))
+    cli("init")
+    return tmp_path / name
+
+
+def test_round_trip_reproduces_entries_ids_and_history(cli, exported, tmp_path, monkeypatch):
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    assert "Imported 4 entries with 12 history events" in cli("import", exported).stdout
+    assert cli("export", "--unmasked").stdout == exported.read_text(encoding="utf-8")
+    assert "every check passed" in cli("check").stdout
+    cli("note", "4", "the chain continues after an import")
+    assert "every check passed" in cli("check").stdout
+
+
+def test_export_lines_carry_list_keys_and_history(cli, exported):
+    lines = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    listed = cli.json("list", "--format", "json", "--unmasked")
+    assert [{k: v for k, v in line.items() if k != "history"} for line in lines] == listed
+    assert all(set(event) == {"at", "on", "actor", "action", "changes", "text"}
+               for line in lines for event in line["history"])
+
+
+def test_export_masks_unless_asked(cli, exported):
+    masked = cli("export").stdout
+    assert "13912345678" not in masked and "139****5678" in masked
+    assert "13912345678" in exported.read_text(encoding="utf-8")
+
+
+def test_existing_ids_are_refused_unless_renumbered(cli, exported, snapshot):
+    before = snapshot()
+    assert "already exist" in cli("import", exported, code=1).stderr
+    assert snapshot() == before
+    assert "Renumbered 4" in cli("import", exported, "--new-ids").stdout
+    assert [e["id"] for e in cli.json("list", "--format", "json")] == list(range(1, 9))
+    assert "every check passed" in cli("check").stdout
+
+
+def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path, monkeypatch):
+    good = exported.read_text(encoding="utf-8").splitlines()
+    forged = json.loads(good[1])
+    forged["title"] = "history says otherwise"
+    unknown_risk = json.loads(good[2])
+    unknown_risk["risk"] = "Z99"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([good[0], json.dumps(forged, ensure_ascii=False), "{not json",
+                              json.dumps(unknown_risk, ensure_ascii=False), "[]", '{"id": 7}']) + "\n",
+                   encoding="utf-8")
+    fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
+    before = fresh.read_bytes()
+    error = cli("import", bad, code=1).stderr
+    assert "5 bad line(s), nothing imported" in error
+    for phrase in ("line 2: entry 2: title", "line 3: not JSON", "line 4: risk 'Z99'", "line 5: not a JSON object",
+                   "line 6: entry 7 lacks risk"):
+        assert phrase in error
+    assert fresh.read_bytes() == before
+
+
+def test_dry_run_writes_nothing(cli, exported, tmp_path, monkeypatch):
+    fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
+    before = fresh.read_bytes()
+    assert "Would import 4 entries" in cli("import", exported, "--dry-run").stdout
+    assert fresh.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, name, phrase", [
+    ("", "entries.csv", "not a .jsonl file"),
+    (b"\xff\xfe\x00", "entries.jsonl", "not UTF-8"),
+])
+def test_unreadable_files_are_refused(cli, register, tmp_path, content, name, phrase):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert phrase in cli("import", path, code=1).stderr
