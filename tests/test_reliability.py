@@ -130,3 +130,26 @@ def test_restore_refuses_what_is_not_a_register(cli, register, tmp_path, snapsho
     assert "not a riskreg register" in cli("restore", other, code=1).stderr
     assert "no file" in cli("restore", tmp_path / "missing.db", code=1).stderr
     assert snapshot() == before
+
+
+def test_undo_walks_back_through_changes_without_erasing(cli, register):
+    entry = cli.add()
+    cli("assign", entry, "--leader", "王明", "--due", "2026-07-10")
+    cli("close", entry, "--verified-by", "李华", "--resolution", "done")
+    assert cli("undo").stdout == f"Entry {entry}: undid close.\n"
+    shown = cli.json("show", entry, "--format", "json")
+    assert (shown["status"], shown["verified_by"], shown["closed_on"]) == ("open", None, None)
+    assert cli("undo").stdout == f"Entry {entry}: undid assign.\n"
+    shown = cli.json("show", entry, "--format", "json")
+    assert (shown["leader"], shown["due"], shown["original_due"]) == (None, None, None)
+    assert [e["action"] for e in shown["history"]] == ["add", "assign", "close", "undo", "undo"]
+    assert shown["history"][-1]["text"] == "undoes assign of 2026-07-01"
+    assert "every check passed" in cli("check").stdout
+
+
+def test_undo_refuses_to_remove_an_entry(cli, register, snapshot):
+    assert "nothing to undo" in cli("undo", code=1).stderr
+    cli.add()
+    before = snapshot()
+    assert "entries are never removed" in cli("undo", code=1).stderr
+    assert snapshot() == before

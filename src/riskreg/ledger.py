@@ -268,3 +268,43 @@ def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: 
     if not changes:
         raise InvalidInput(f"Entry {entry.id} is already escalated to that body for that reason; nothing changed.")
     _record(session, stamp, entry, "escalate", changes)
+
+
+_DATE_FIELDS = {"due", "original_due", "closed_on", "watch_until"}
+
+
+def _stored(field: str, value: Any) -> Any:
+    return date.fromisoformat(value) if field in _DATE_FIELDS and value is not None else value
+
+
+def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
+    """Revert the latest change not yet undone; returns (entry id, the action undone).
+
+    Undo events pair off with the newest changes before them, so repeated undos
+    walk back through the history. Nothing is erased: the undo is an event with
+    its own old and new values.
+    """
+    pending, target = 0, None
+    for event in session.exec(select(History).order_by(History.id.desc()).execution_options(yield_per=100)):
+        if event.action == "undo":
+            pending += 1
+        elif pending:
+            pending -= 1
+        else:
+            target = event
+            break
+    if target is None:
+        raise InvalidTransition("There is nothing to undo.")
+    if target.action == "add":
+        raise InvalidTransition(f"The last change added entry {target.entry_id}; entries are never removed from the "
+                                "ledger. Close it with a resolution that explains the mistake.")
+    entry = get_entry(session, target.entry_id)
+    changes: dict[str, Any] = {}
+    for field, change in target.changes.items():
+        if _plain(getattr(entry, field)) != change["new"]:
+            raise InvalidTransition(f"Entry {entry.id}'s {field} changed again after that {target.action}; "
+                                    "undo refuses to overwrite the later change.")
+        _change(entry, changes, field, _stored(field, change["old"]))
+    _record(session, stamp, entry, "undo", changes, f"undoes {target.action} of {target.on.isoformat()}"
+            + (f": {target.text}" if target.text else ""))
+    return entry.id, target.action

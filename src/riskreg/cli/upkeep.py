@@ -51,3 +51,13 @@ def restore(ctx: typer.Context, file: FileArg) -> None:
 
     kept = restore_register(resolve_location(get_state(ctx).db), file, _findings)
     typer.echo(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))
+
+
+@app.command(rich_help_panel=PANEL)
+def undo(ctx: typer.Context) -> None:
+    """Revert the latest change (recorded as an undo, never erased); run again to go further back."""
+    from riskreg.ledger import undo as undo_change
+
+    with get_state(ctx).write() as (session, stamp):
+        entry_id, action = undo_change(session, stamp)
+    typer.echo(f"Entry {entry_id}: undid {action}.")
