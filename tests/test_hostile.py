@@ -45,8 +45,8 @@ def _invoke(runner: CliRunner, argv: list[str]):
 @given(data=st.data())
 def test_random_arguments_to_every_command(register, data):
     runner = CliRunner()
-    seed_entry = runner.invoke(app, ["add", "S03", "--title", "seed", "--unit", "东村"])
-    assert seed_entry.exit_code == 0
+    if runner.invoke(app, ["show", "1"]).exit_code:  # the register lives across examples; seed it once
+        assert runner.invoke(app, ["add", "S03", "--title", "seed", "--unit", "东村"]).exit_code == 0
     name = data.draw(st.sampled_from(sorted(COMMANDS)))
     argv = ["--as-of", "2026-07-01", *COMMANDS[name](data.draw)]
     before = register.read_bytes()

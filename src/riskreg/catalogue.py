@@ -26,7 +26,9 @@ LEVEL_CODES = ("major", "significant", "general", "low")
 COLOURS = ("red", "orange", "yellow", "blue")
 MAX_FILE_BYTES = 1_000_000
 MAX_NAME = 200
-_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
+# Users type codes in any case and riskreg upper-cases them, so catalogue codes
+# are upper-case (level codes are the fixed lower-case words).
+_CODE = re.compile(r"[A-Z][A-Z0-9_-]{0,31}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,9 @@ class _Reader:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 1
             raise self.fail(line, f"not valid YAML: {err.problem or err.context}.") from None
+        except yaml.reader.ReaderError as err:
+            line = text.count("\n", 0, err.position) + 1
+            raise self.fail(line, f"character {err.character!r} is not allowed in YAML.") from None
         except yaml.YAMLError as err:
             raise CatalogueError(f"{self.source}: not valid YAML: {err}.") from None
         if root is None:
@@ -185,8 +190,8 @@ class _Reader:
 
     def code(self, node: Node, kind: str) -> str:
         value = self.text(node, f"a {kind} code")
-        if not _CODE.fullmatch(value):
-            raise self.fail(node, f"{kind} code {value!r} must be a letter then up to 31 letters, digits, '-' or '_'.")
+        if kind != "level" and not _CODE.fullmatch(value):
+            raise self.fail(node, f"{kind} code {value!r} must be a capital letter then up to 31 capitals, digits, '-' or '_'.")
         seen = self._seen_codes.setdefault(kind, {})
         if value in seen:
             raise self.fail(node, f"duplicate {kind} code {value!r} (first at line {seen[value]}).")

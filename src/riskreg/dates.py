@@ -7,13 +7,19 @@ from riskreg.errors import InvalidInput
 
 _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 _COUNTDOWN = re.compile(r"T-(\d{1,5})")
+# A register's dates are this century's business; the bounds also keep date arithmetic
+# (today + 7 for "due soon") far from Python's year-9999 limit.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def parse_date(text: str, *, today: date, campaign_start: date | None = None, what: str = "date") -> date:
     try:
-        return _parse(text, today, campaign_start, what)
+        day = _parse(text, today, campaign_start, what)
     except OverflowError:
-        raise InvalidInput(f"The {what} {text!r} is out of range.") from None
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"The {what} {text!r} is out of range ({EARLIEST} to {LATEST}).")
+    return day
 
 
 def _parse(text: str, today: date, campaign_start: date | None, what: str) -> date:

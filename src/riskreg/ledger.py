@@ -107,8 +107,9 @@ def _unit(session: Session, name: str) -> str:
     return unit
 
 
-def _due(session: Session, stamp: Stamp, text: str) -> date:
-    return parse_date(text, today=stamp.today, campaign_start=read_settings(session).campaign_start, what="deadline")
+def user_date(session: Session, today: date, text: str, what: str) -> date:
+    """A date as the user typed it, T-N counting back from the register's campaign."""
+    return parse_date(text, today=today, campaign_start=read_settings(session).campaign_start, what=what)
 
 
 def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
@@ -158,7 +159,7 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
         updated_on=stamp.today,
     )
     if due is not None:
-        entry.due = entry.original_due = _due(session, stamp, due)
+        entry.due = entry.original_due = user_date(session, stamp.today, due, "deadline")
     changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
                if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
     _record(session, stamp, entry, "add", changes)
@@ -179,7 +180,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
         if value is not None:
             wanted[name] = clean_text(value, name.replace("_", " "), required=True)
     if due is not None:
-        wanted["due"] = _due(session, stamp, due)
+        wanted["due"] = user_date(session, stamp.today, due, "deadline")
     if not wanted:
         raise InvalidInput("Nothing to assign: give at least one of --leader, --dept, --task-force, --plan, --due, --contingency.")
     changes: dict[str, Any] = {}
@@ -221,7 +222,7 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
     _require(entry, "close")
     verifier = clean_text(verified_by, "verifier", limit=MAX_TITLE, multiline=False, required=True)
     resolution_text = clean_text(resolution, "resolution", required=True)
-    closed_on = parse_date(on, today=stamp.today, what="closing date") if on is not None else stamp.today
+    closed_on = user_date(session, stamp.today, on, "closing date") if on is not None else stamp.today
     if closed_on < entry.created_on:
         raise InvalidInput(f"Entry {entry.id} was added on {entry.created_on}; it cannot be closed on {closed_on}.")
     if closed_on > stamp.today:

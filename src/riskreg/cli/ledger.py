@@ -131,7 +131,8 @@ def escalate(
 ) -> None:
     """Flag a matter that needs coordination across departments or jurisdictions."""
     from riskreg.ledger import escalate as escalate_entry
+    from riskreg.masking import mask_text
 
     with get_state(ctx).write() as (session, stamp):
         escalate_entry(session, stamp, entry_id, to=to, reason=reason)
-    typer.echo(f"Entry {entry_id}: escalated to {to.strip()}.")
+    typer.echo(f"Entry {entry_id}: escalated to {mask_text(to.strip())}.")

@@ -16,13 +16,13 @@ app = typer.Typer()
 
 
 def _build(ctx: typer.Context, since: str | None, unmasked: bool) -> dict:
-    from riskreg.dates import parse_date
+    from riskreg.ledger import user_date
     from riskreg.reporting import build_report
 
     state = get_state(ctx)
     today = state.today()
-    since_day = parse_date(since, today=today, what="--since date") if since else None
     with state.read() as session:
+        since_day = user_date(session, today, since, "--since date") if since else None
         return mask_unless(build_report(session, today, since=since_day, lang=state.lang), unmasked)
 
 
