@@ -4,14 +4,13 @@ Everything streams in id order, so a check of a large register holds one
 entry's history in memory at a time.
 """
 
-from collections.abc import Iterator
 from itertools import groupby
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, select
 
+from riskreg.backends import integrity_findings
 from riskreg.chain import first_broken
 from riskreg.models import ACTIVE, Entry, History
 
@@ -23,24 +22,13 @@ _DEFAULTS = {"extensions": 0, "reopen_count": 0}
 
 
 def run_checks(session: Session) -> list[str]:
-    findings = list(_database_checks(session))
+    findings = list(integrity_findings(session.connection()))
     findings += _closed_invariants(session)
     findings += _replay(session)
     broken = first_broken(session.exec(select(History).order_by(History.id).execution_options(yield_per=1000)))
     if broken is not None:
         findings.append(f"history record {broken} does not match the hash chain: it or an earlier record was altered.")
     return findings
-
-
-def _database_checks(session: Session) -> Iterator[str]:
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    for (message,) in conn.execute(text("PRAGMA integrity_check")):
-        if message != "ok":
-            yield f"SQLite integrity check: {message}"
-    for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
-        yield f"{table} row {rowid} points at a missing {parent} row."
 
 
 def _closed_invariants(session: Session) -> list[str]:

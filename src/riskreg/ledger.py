@@ -19,6 +19,7 @@ from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.models import Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 MAX_TEXT = 10_000
 
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -66,7 +67,7 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline
 
 
 def get_entry(session: Session, entry_id: int) -> Entry:
-    entry = session.get(Entry, entry_id) if 0 < entry_id < 2**63 else None
+    entry = session.get(Entry, entry_id) if 0 < entry_id <= MAX_ID else None
     if entry is None:
         raise NotFound(f"There is no entry {entry_id} in the register.")
     return entry

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, text
 
 from riskreg.chain import GENESIS, event_hash
-from riskreg.models import HISTORY_GUARDS, SCHEMA_VERSION
+from riskreg.backends import SQLITE_HISTORY_GUARDS
+from riskreg.models import SCHEMA_VERSION
 
 
 def m002_history_chain(conn: Connection) -> None:
@@ -34,8 +35,8 @@ def m002_history_chain(conn: Connection) -> None:
         previous = event_hash(previous, entry_id=row.entry_id, at=row.at, on=str(row.on), actor=row.actor,
                               action=row.action, changes=changes, text=row.text)
         conn.execute(text("UPDATE history SET hash = :hash WHERE id = :id"), {"hash": previous, "id": row.id})
-    if conn.dialect.name == "sqlite":  # PostgreSQL gets its own guards with the PostgreSQL backend
-        for guard in HISTORY_GUARDS:
+    if conn.dialect.name == "sqlite":  # schema 1 existed only on SQLite
+        for guard in SQLITE_HISTORY_GUARDS:
             conn.execute(guard)
 
 

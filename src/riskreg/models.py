@@ -10,8 +10,10 @@ person beyond the accountable officials named on an entry.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Column, Index, event
+from sqlalchemy import JSON, Column, Index, event
 from sqlmodel import Field, SQLModel
+
+from riskreg.backends import HISTORY_GUARDS
 
 SCHEMA_VERSION = 2
 ACTIVE = ("open", "mitigated")
@@ -124,10 +126,5 @@ class History(SQLModel, table=True):
 
 
 # The history is append-only: the database itself refuses to change or delete it.
-HISTORY_GUARDS = [
-    DDL(f"CREATE TRIGGER IF NOT EXISTS history_no_{verb.lower()} BEFORE {verb} ON history "
-        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END").execute_if(dialect="sqlite")
-    for verb in ("UPDATE", "DELETE")
-]
 for _guard in HISTORY_GUARDS:
     event.listen(History.__table__, "after_create", _guard)

@@ -1,15 +1,8 @@
 """The one place that finds the register, builds the engine and opens transactions.
 
 Where: `--db`, else `RISKREG_DB`, else `register.db` in the user data directory.
-
-SQLite specifics live here and nowhere else:
-- foreign keys are switched on for every connection (SQLite leaves them off);
-- riskreg issues BEGIN itself: writing commands take `BEGIN IMMEDIATE`, so two
-  writers queue on the busy timeout instead of one failing at once with
-  "database is locked" when its read lock cannot be upgraded;
-- the journal stays SQLite's default rollback journal. WAL would let the
-  nightly report read during a write, but the SQLite that Python 3.11 links
-  here (3.40) predates the fix for the WAL-reset corruption bug (3.51.3).
+A location is a SQLite file path or a PostgreSQL URL (postgresql+psycopg://…);
+what differs between the two is in riskreg.backends.
 """
 
 import os
@@ -21,10 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError
 from sqlmodel import Session, SQLModel
 
+from riskreg import backends
 from riskreg.errors import RegisterBusy, RegisterMissing, RiskregError
 from riskreg.models import SCHEMA_VERSION, Meta
 
@@ -60,46 +55,68 @@ class Register:
 
         `commit=False` runs a write and rolls it back (dry runs).
         """
-        engine = self.engine.execution_options(riskreg_write=write)
+        options = {"riskreg_write": True} if write else backends.read_options(self.engine)
         try:
-            with Session(engine) as session:
+            with Session(self.engine.execution_options(**options)) as session:
                 yield session
                 if write and commit:
                     session.commit()
                 else:
                     session.rollback()
         except OperationalError as err:
-            if "locked" in str(err.orig) or "busy" in str(err.orig):
+            if backends.is_busy(err.orig):
                 raise RegisterBusy(
                     f"The register {self.location} is busy (another riskreg is writing); try again in a moment."
                 ) from None
+            if self.server:
+                reason = str(err.orig).strip().splitlines()[0] if str(err.orig).strip() else "no answer"
+                raise RiskregError(f"Cannot use the register {self.location}: {reason}.") from None
             raise
-        except DatabaseError as err:
+        except (DatabaseError, InterfaceError) as err:
+            if self.server:
+                raise
             raise RiskregError(f"{self.location} is not a readable riskreg register: {err.orig}.") from None
 
+    @property
+    def server(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
 
-def _sqlite_engine(path: Path, *, create: bool) -> Engine:
-    timeout = busy_timeout()
-    uri = f"file:{quote(str(path))}?mode={'rwc' if create else 'rw'}"
-
-    def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
-
-    engine = create_engine("sqlite://", creator=connect)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):  # the driver is in autocommit mode; we start transactions ourselves
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("riskreg_write") else "BEGIN")
-
-    return engine
+    def require_file(self, what: str) -> Path:
+        if self.server:
+            raise RiskregError(f"{what} works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
+        return Path(self.location)
 
 
 def open_register(db: str | None, *, create: bool = False) -> Register:
     """Open an existing register (or, with create=True, a new or existing file)."""
     location = resolve_location(db)
-    path = Path(location).expanduser()
+    if backends.is_url(location):
+        register = _server_register(location)
+    else:
+        register = _file_register(Path(location).expanduser(), create=create)
+    if not create:
+        version = checked_version(register)
+        if version < SCHEMA_VERSION:
+            upgrade(register, version)
+    return register
+
+
+def _server_register(location: str) -> Register:
+    try:
+        url = make_url(location)
+    except ArgumentError:
+        raise RiskregError(f"{location!r} is neither a file path nor a database URL.") from None
+    if url.get_backend_name() != "postgresql":
+        raise RiskregError(f"riskreg keeps registers in SQLite files or PostgreSQL (postgresql+psycopg://…), "
+                           f"not {url.get_backend_name()}.")
+    try:
+        engine = backends.postgresql_engine(url, busy_timeout=busy_timeout())
+    except ImportError:
+        raise RiskregError("PostgreSQL support needs psycopg: pip install 'riskreg[postgresql]'.") from None
+    return Register(url.render_as_string(hide_password=True), engine)
+
+
+def _file_register(path: Path, *, create: bool) -> Register:
     if not create and not path.exists():
         raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
     if create:
@@ -107,12 +124,7 @@ def open_register(db: str | None, *, create: bool = False) -> Register:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
-    register = Register(str(path), _sqlite_engine(path, create=create))
-    if not create:
-        version = checked_version(register)
-        if version < SCHEMA_VERSION:
-            upgrade(register, version)
-    return register
+    return Register(str(path), backends.sqlite_engine(path, create=create, busy_timeout=busy_timeout()))
 
 
 def schema_version(register: Register) -> int | None:
@@ -135,11 +147,14 @@ def checked_version(register: Register) -> int:
     return version
 
 
-def upgrade(register: Register, version: int) -> Path:
-    """Back the register up beside itself, then apply every step to the newest schema in one transaction."""
+def upgrade(register: Register, version: int) -> Path | None:
+    """Back a register file up beside itself, then apply every step to the newest schema in one transaction.
+
+    (A PostgreSQL register relies on the transaction alone: take a pg_dump before upgrading riskreg.)
+    """
     from riskreg.migrations import steps_from
 
-    saved = backup(register, Path(f"{register.location}.schema-{version}.bak"))
+    saved = None if register.server else backup(register, Path(f"{register.location}.schema-{version}.bak"))
     with register.session(write=True) as session:
         current = int(session.get(Meta, "schema_version").value)
         if current != version:  # another process upgraded it meanwhile
@@ -154,6 +169,7 @@ def upgrade(register: Register, version: int) -> Path:
 
 def backup(register: Register, target: Path) -> Path:
     """A consistent copy through SQLite's online backup API (safe while others write), mode 0600."""
+    source_path = register.require_file("backup")
     target = Path(target).expanduser()
     if target.exists():
         raise RiskregError(f"{target} already exists; choose another name or remove it first.")
@@ -161,7 +177,7 @@ def backup(register: Register, target: Path) -> Path:
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)
-        source = sqlite3.connect(f"file:{quote(register.location)}?mode=ro", uri=True, timeout=busy_timeout())
+        source = sqlite3.connect(f"file:{quote(str(source_path))}?mode=ro", uri=True, timeout=busy_timeout())
         try:
             with closing(sqlite3.connect(partial)) as copy:
                 source.backup(copy)
@@ -192,11 +208,13 @@ def restore(register_location: str, source: Path, verify: Callable[[Register], l
     upgrades an older schema), so the source file is never modified and the
     register is replaced by one rename only after `verify` found nothing.
     """
+    if backends.is_url(register_location):
+        raise RiskregError("restore works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
     source = Path(source).expanduser()
     target = Path(register_location).expanduser()
     if not source.is_file():
         raise RiskregError(f"There is no file {source} to restore from.")
-    candidate = Register(str(source), _sqlite_engine(source, create=False))
+    candidate = _file_register(source, create=False)
     try:
         checked_version(candidate)
     finally:

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
+from riskreg.backends import after_explicit_ids
 from riskreg.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED, replay_mismatches
-from riskreg.ledger import MAX_TEXT, MAX_TITLE, clean_text
+from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.models import STATUSES, Department, Entry, History, Level, Risk
 from riskreg.queries import EntryFilter, list_entries
 
@@ -77,7 +78,7 @@ def _day(value: Any, what: str, *, required: bool = False) -> date | None:
 def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not isinstance(data, dict):
         raise InvalidInput("not a JSON object")
-    if not isinstance(data.get("id"), int) or isinstance(data.get("id"), bool) or not 0 < data["id"] < 2**63:
+    if not isinstance(data.get("id"), int) or isinstance(data.get("id"), bool) or not 0 < data["id"] <= MAX_ID:
         raise InvalidInput("id must be a positive whole number")
     missing = [name for name in _REQUIRED if data.get(name) is None]
     if missing:
@@ -174,6 +175,7 @@ def import_entries(session: Session, parsed: list[tuple[dict[str, Any], list[dic
             event_rows.append({**stored, "hash": previous})
     for start in range(0, len(entry_rows), BATCH * 10):
         session.execute(insert(Entry), entry_rows[start:start + BATCH * 10])
+    after_explicit_ids(session.connection(), "entry")
     for start in range(0, len(event_rows), BATCH * 10):
         session.execute(insert(History), event_rows[start:start + BATCH * 10])
     result.entries, result.events = len(entry_rows), len(event_rows)

@@ -61,3 +61,18 @@ def undo(ctx: typer.Context) -> None:
     with get_state(ctx).write() as (session, stamp):
         entry_id, action = undo_change(session, stamp)
     typer.echo(f"Entry {entry_id}: undid {action}.")
+
+
+@app.command(rich_help_panel=PANEL)
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", metavar="LOCATION", help="A new register: a file path or postgresql+psycopg://… URL.")],
+) -> None:
+    """Copy the whole register (catalogue, entries, history) to a new SQLite file or PostgreSQL database."""
+    from riskreg.copying import copy_register
+    from riskreg.store import open_register
+
+    source = get_state(ctx).register()
+    target = open_register(to, create=True)
+    copied = copy_register(source, target)
+    typer.echo(f"Copied {copied['entry']} entries and {copied['history']} history events to {target.location}.")

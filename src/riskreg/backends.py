@@ -1,0 +1,116 @@
+"""Everything that differs between SQLite and PostgreSQL, in one place.
+
+The rest of riskreg speaks SQLAlchemy and runs unchanged on both. Here live
+the engine set-up, how a writing transaction excludes other writers (so the
+history hash chain stays linear), the append-only guards on `history`, the
+backend's own integrity checks, and keeping id sequences right after rows are
+inserted with explicit ids.
+
+SQLite: foreign keys are switched on for every connection (SQLite leaves them
+off); riskreg issues BEGIN itself, and writing commands take
+`BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of one
+failing at once with "database is locked" when its read lock cannot be
+upgraded. The journal stays SQLite's default rollback journal: WAL would let a
+report read during a write, but the SQLite Python 3.11 links here (3.40)
+predates the fix for the WAL-reset corruption bug (3.51.3).
+
+PostgreSQL: a writing transaction first takes a transaction-scoped advisory
+lock, which serialises writers exactly as BEGIN IMMEDIATE does on SQLite
+(waiting at most the busy timeout); reads run at REPEATABLE READ so every query
+of a report sees one snapshot.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import DDL, Connection, Engine, create_engine, event, text
+
+# Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
+WRITE_LOCK_KEY = 0x5249534B524547
+
+SQLITE_HISTORY_GUARDS = [
+    DDL(f"CREATE TRIGGER IF NOT EXISTS history_no_{verb.lower()} BEFORE {verb} ON history "
+        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END").execute_if(dialect="sqlite")
+    for verb in ("UPDATE", "DELETE")
+]
+POSTGRESQL_HISTORY_GUARDS = [
+    DDL("CREATE OR REPLACE FUNCTION riskreg_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'history is append-only'; END $$").execute_if(dialect="postgresql"),
+    DDL("CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history FOR EACH ROW "
+        "EXECUTE FUNCTION riskreg_history_append_only()").execute_if(dialect="postgresql"),
+    DDL("CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history FOR EACH STATEMENT "
+        "EXECUTE FUNCTION riskreg_history_append_only()").execute_if(dialect="postgresql"),
+]
+HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
+    uri = f"file:{quote(str(path))}?mode={'rwc' if create else 'rw'}"
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # the driver is in autocommit mode; we start transactions ourselves
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("riskreg_write") else "BEGIN")
+
+    return engine
+
+
+def postgresql_engine(url, *, busy_timeout: float) -> Engine:
+    engine = create_engine(url, connect_args={"connect_timeout": 10})
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        if conn.get_execution_options().get("riskreg_write"):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout * 1000)}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
+def read_options(engine: Engine) -> dict:
+    return {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+
+
+def is_busy(error: BaseException) -> bool:
+    """A lock wait that ran out of time, on either backend."""
+    message = str(error)
+    return "database is locked" in message or "lock timeout" in message or getattr(error, "sqlstate", None) == "55P03"
+
+
+def integrity_findings(conn: Connection) -> Iterator[str]:
+    if conn.dialect.name == "sqlite":
+        for (message,) in conn.execute(text("PRAGMA integrity_check")):
+            if message != "ok":
+                yield f"SQLite integrity check: {message}"
+        for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
+            yield f"{table} row {rowid} points at a missing {parent} row."
+    elif conn.dialect.name == "postgresql":
+        # PostgreSQL enforces foreign keys itself; what can go wrong is a constraint left unvalidated
+        # or a guard trigger dropped.
+        for (name,) in conn.execute(text(
+                "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                "WHERE n.nspname = current_schema() AND NOT c.convalidated")):
+            yield f"PostgreSQL constraint {name} is not validated."
+        guards = conn.execute(text(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'history'::regclass AND NOT tgisinternal")).scalar()
+        if guards < 2:
+            yield "the append-only guard triggers on history are missing."
+
+
+def after_explicit_ids(conn: Connection, table: str) -> None:
+    """PostgreSQL's id sequence does not notice rows inserted with explicit ids; move it past them."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                          f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"))
