@@ -1,6 +1,17 @@
-"""Every test gets its own register file and environment; none can touch a real register."""
+"""Every test gets its own register and environment; none can touch a real register.
+
+With RISKREG_TEST_PG_URL set (an SQLAlchemy URL of a scratch PostgreSQL
+database), every test runs twice: on a SQLite file and in a schema of its own
+on PostgreSQL. Tests about SQLite files themselves are marked `sqlite_only`.
+"""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +21,76 @@ from typer.testing import CliRunner
 from riskreg.cli import app
 
 AS_OF = "2026-07-01"
+PG_URL = os.environ.get("RISKREG_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run each test only on the backends it is about: deselected, not skipped (they run on the other one).
+
+    Without RISKREG_TEST_PG_URL, PostgreSQL-only tests are deselected; .ci/run always sets it.
+    """
+    keep, drop = [], []
+    for item in items:
+        on_pg = bool(getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgresql")
+        if item.get_closest_marker("sqlite_only" if on_pg else "postgresql_only"):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+class PgRegister:
+    """A register in a scratch schema: the same questions a test asks of a register file."""
+
+    def __init__(self, admin, schema: str) -> None:
+        self.admin, self.schema = admin, schema
+        self.url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+
+    def __str__(self) -> str:
+        return self.url
+
+    def exists(self) -> bool:
+        return bool(self.admin.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
+                                       (self.schema,)).fetchone()[0])
+
+    def read_bytes(self) -> bytes:
+        """Every row of every table, in key order: equal bytes mean nothing was written."""
+        tables = [t for (t,) in self.admin.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (self.schema,))]
+        dump = [(t, self.admin.execute(f'SELECT * FROM "{self.schema}"."{t}" ORDER BY 1').fetchall()) for t in tables]
+        return repr(dump).encode()
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    import psycopg
+
+    try:
+        conn = psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    except psycopg.OperationalError as err:
+        pytest.fail(f"RISKREG_TEST_PG_URL is set but PostgreSQL is unreachable: {err}", pytrace=False)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "register.db"
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request):
+    if backend == "postgresql":
+        admin = request.getfixturevalue("pg_admin")
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        admin.execute(f"CREATE SCHEMA {schema}")
+        db = PgRegister(admin, schema)
+        request.addfinalizer(lambda: admin.execute(f"DROP SCHEMA {schema} CASCADE"))
+    else:
+        db = tmp_path / "register.db"
     for name in ("RISKREG_DB", "RISKREG_TODAY", "RISKREG_ACTOR", "RISKREG_LANG", "RISKREG_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RISKREG_DB", str(db))
@@ -63,6 +139,47 @@ def register(cli: Cli, isolated_env: Path) -> Path:
 
 
 @pytest.fixture
-def snapshot(isolated_env: Path) -> Callable[[], bytes]:
-    """The register's exact bytes, to prove a failed command wrote nothing."""
+def snapshot(isolated_env) -> Callable[[], bytes]:
+    """The register's exact bytes (on PostgreSQL, every row), to prove a failed command wrote nothing."""
     return lambda: isolated_env.read_bytes()
+
+
+def copy_register(source, target) -> None:
+    """Make `target` hold what `source` holds, whatever the backends (a file copy, or `riskreg copy`)."""
+    if isinstance(source, Path):
+        if isinstance(target, Path):
+            shutil.copyfile(source, target)
+            return
+        # Opening a register may upgrade it in place: never open the caller's file (it may be a fixture).
+        scratch = Path(tempfile.mkdtemp()) / source.name
+        shutil.copyfile(source, scratch)
+        source = scratch
+    done = subprocess.run([sys.executable, "-m", "riskreg", "--db", str(source), "copy", "--to", str(target)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+# Runs riskreg's CLI in-process many times, so a worker costs one interpreter start, not one per command.
+_WORKER = r"""
+import json, sys
+from typer.testing import CliRunner
+from riskreg.cli import app
+runner, results = CliRunner(), []
+for argv in json.loads(sys.argv[1]):
+    result = runner.invoke(app, argv)
+    results.append([result.exit_code, result.stdout, result.stderr])
+print(json.dumps(results))
+"""
+
+
+def spawn_workers(env: dict, jobs: list[list[list[str]]]) -> list[subprocess.Popen]:
+    """One process per job; each runs its command lines in order."""
+    return [subprocess.Popen([sys.executable, "-c", _WORKER, json.dumps(job)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for job in jobs]
+
+
+def worker_results(process: subprocess.Popen) -> list:
+    """[exit code, stdout, stderr] of each command the worker ran."""
+    stdout, stderr = process.communicate(timeout=900)
+    assert process.returncode == 0, stderr
+    return json.loads(stdout)

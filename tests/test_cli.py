@@ -70,6 +70,7 @@ def _riskreg() -> list[str]:
     return [str(script)] if script.exists() else [shutil.which("riskreg") or "riskreg"]
 
 
+@pytest.mark.sqlite_only  # its own register file; one run is enough
 def test_installed_entry_point_main_path(tmp_path):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RISKREG_DB": str(tmp_path / "r.db"),
            "RISKREG_ACTOR": "cron"}

@@ -11,30 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import spawn_workers, worker_results
 
-# Runs riskreg's CLI in-process many times, so a worker costs one interpreter start, not one per command.
-WORKER = r"""
-import json, sys
-from typer.testing import CliRunner
-from riskreg.cli import app
-runner, results = CliRunner(), []
-for argv in json.loads(sys.argv[1]):
-    result = runner.invoke(app, argv)
-    results.append([result.exit_code, result.stdout, result.stderr])
-print(json.dumps(results))
-"""
-
-
-def _workers(env: dict, jobs: list[list[list[str]]]) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(job)], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for job in jobs]
-
-
-def _results(process: subprocess.Popen) -> list:
-    stdout, stderr = process.communicate(timeout=600)
-    assert process.returncode == 0, stderr
-    return json.loads(stdout)
-
+pytestmark = pytest.mark.sqlite_only  # processes on one register file; PostgreSQL has test_postgresql.py
 
 def _env(register: Path) -> dict:
     return {**os.environ, "RISKREG_DB": str(register), "RISKREG_BUSY_TIMEOUT": "30"}
@@ -47,12 +26,12 @@ def _count(register: Path, table: str) -> int:
 
 def _concurrent_adds(cli, register: Path, writers: int, per_writer: int) -> None:
     add = lambda w, i: ["add", "P03", "--title", f"纠纷 {w}-{i}", "--unit", f"村{w}"]  # noqa: E731
-    adders = _workers(_env(register), [[add(w, i) for i in range(per_writer)] for w in range(writers)])
+    adders = spawn_workers(_env(register), [[add(w, i) for i in range(per_writer)] for w in range(writers)])
     reports = []
     reporter_env = _env(register)
     while any(p.poll() is None for p in adders):
-        reports += _results(_workers(reporter_env, [[["report", "--format", "json", "--since", "2000-01-01"]] * 5])[0])
-    added = [r for p in adders for r in _results(p)]
+        reports += worker_results(spawn_workers(reporter_env, [[["report", "--format", "json", "--since", "2000-01-01"]] * 5])[0])
+    added = [r for p in adders for r in worker_results(p)]
     assert [code for code, _, _ in added] == [0] * writers * per_writer, [e for c, _, e in added if c][:3]
     ids = [int(out) for _, out, _ in added]
     assert len(set(ids)) == writers * per_writer
@@ -78,8 +57,8 @@ def test_four_writers_times_250_adds_with_a_reporter(cli, register):
 def test_two_processes_closing_one_entry_exactly_one_wins(cli, register):
     entries = [cli.add(title=f"race {i}") for i in range(8)]
     close = lambda e: ["close", str(e), "--verified-by", "李华", "--resolution", "done"]  # noqa: E731
-    first, second = _workers(_env(register), [[close(e) for e in entries]] * 2)
-    outcomes = list(zip(_results(first), _results(second)))
+    first, second = spawn_workers(_env(register), [[close(e) for e in entries]] * 2)
+    outcomes = list(zip(worker_results(first), worker_results(second)))
     for entry, (a, b) in zip(entries, outcomes):
         assert sorted([a[0], b[0]]) == [0, 1], (entry, a, b)
         loser = a if a[0] else b

@@ -10,6 +10,7 @@ import pytest
 from riskreg.models import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.sqlite_only  # register files, their bytes and SQLite triggers
 
 
 def _sql(db: Path, *statements: str) -> None:

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_register
 
 from riskreg.masking import mask_text
 
@@ -84,11 +85,11 @@ def built_ledger(tmp_path_factory) -> Path:
 def ledger(cli, isolated_env, built_ledger) -> Path:
     """A private copy of the ledger: built through the CLI once per module, then copied for each test."""
     if built_ledger.exists():
-        shutil.copyfile(built_ledger, isolated_env)
+        copy_register(built_ledger, isolated_env)
     else:
         cli("init")
         build_ledger(cli)
-        shutil.copyfile(isolated_env, built_ledger)
+        copy_register(isolated_env, built_ledger)
     return isolated_env
 
 

@@ -1,17 +1,17 @@
 """export --format jsonl and import: lossless round trip, all-or-nothing, every bad line reported."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_register
 
 FIXTURE = Path(__file__).parent / "fixtures" / "register-schema-1.db"
 
 
 @pytest.fixture
 def exported(cli, isolated_env, tmp_path) -> Path:
-    shutil.copy(FIXTURE, isolated_env)
+    copy_register(FIXTURE, isolated_env)
     entry = cli.add("G01", "退役军人待遇诉求，电话13912345678", "南社区")
     cli("reopen", "1", "--reason", "再次拖欠", as_of="2026-07-20")
     cli("note", entry, "已走访")

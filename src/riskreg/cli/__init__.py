@@ -28,6 +28,9 @@ class _Group(TyperGroup):
 
             typer.echo(f"Error: {mask_text(str(err))}", err=True)
             raise typer.Exit(err.exit_code) from None
+        finally:
+            if isinstance(ctx.obj, State):  # release the connection: one process may run many commands
+                ctx.obj.close()
 
 
 app = typer.Typer(

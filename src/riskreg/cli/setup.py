@@ -25,11 +25,10 @@ def init(
     """Create the register and load the catalogue. Safe to run again: an existing register is left as it is."""
     from riskreg.catalogue import bundled_catalogue_path, load_catalogue
     from riskreg.catalogue_sync import apply_catalogue
-    from riskreg.store import create_schema, open_register
+    from riskreg.store import create_schema
 
-    state = get_state(ctx)
     parsed = load_catalogue(catalogue or bundled_catalogue_path())  # a bad file fails before any file is made
-    register = open_register(state.db, create=True)
+    register = get_state(ctx).register(create=True)
     if not create_schema(register):
         typer.echo(f"The register {register.location} already exists; nothing changed. "
                    "(Use `riskreg catalogue load FILE` to update its catalogue.)")

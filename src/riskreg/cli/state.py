@@ -39,12 +39,18 @@ class State:
         except (KeyError, OSError):  # no passwd entry, e.g. under `env -i` in a container
             return "unknown"
 
-    def register(self) -> "Register":
+    def register(self, *, create: bool = False) -> "Register":
+        """The register, opened once per command (create=True: a new one may be made, for init)."""
         if self._register is None:
             from riskreg.store import open_register
 
-            self._register = open_register(self.db)
+            self._register = open_register(self.db, create=create)
         return self._register
+
+    def close(self) -> None:
+        if self._register is not None:
+            self._register.engine.dispose()
+            self._register = None
 
     def stamp(self) -> "Stamp":
         from riskreg.ledger import Stamp

@@ -74,5 +74,8 @@ def copy(
 
     source = get_state(ctx).register()
     target = open_register(to, create=True)
-    copied = copy_register(source, target)
+    try:
+        copied = copy_register(source, target)
+    finally:
+        target.engine.dispose()
     typer.echo(f"Copied {copied['entry']} entries and {copied['history']} history events to {target.location}.")
