@@ -40,9 +40,23 @@ def m002_history_chain(conn: Connection) -> None:
             conn.execute(guard)
 
 
+def m003_report_indexes(conn: Connection) -> None:
+    """Schema 3: indexes that let the report count and list without scanning the entry table (docs/PERFORMANCE.md)."""
+    for name in ("ix_entry_status_due", "ix_entry_department_status", "ix_entry_risk_status"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    # PostgreSQL leaves the free-text columns out of the active index (see models.Entry).
+    free_text = ", leader, task_force, plan, title" if conn.dialect.name == "sqlite" else ""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_groups ON entry (risk, department, level, status)"))
+    conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_entry_active ON entry (status, due, updated_on, risk, "
+                      f"department, unit, level{free_text}) WHERE status IN ('open', 'mitigated')"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_closed ON entry (watch_until, due, status, risk, "
+                      "department, unit, level, leader, title) WHERE status = 'closed'"))
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
+    3: m003_report_indexes,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -10,14 +10,16 @@ person beyond the accountable officials named on an entry.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, event
+from sqlalchemy import JSON, Column, Index, event, text
 from sqlmodel import Field, SQLModel
 
 from riskreg.backends import HISTORY_GUARDS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
+ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
+CLOSED_SQL = "status = 'closed'"
 
 
 class Meta(SQLModel, table=True):
@@ -77,11 +79,23 @@ class Unit(SQLModel, table=True):
 
 
 class Entry(SQLModel, table=True):
+    # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
+    # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
+    # count every entry by risk, department, level, status and by unit; the two partial indexes hold the
+    # few entries still needing attention (active, or closed under watch) with every column their
+    # flags, counts and lists read. Their WHERE must appear literally in a query for SQLite to use them
+    # (riskreg.queries.Flags renders it so). PostgreSQL limits an index row to about 2.7 kB, so there the
+    # active index leaves out the free-text columns (a plan may hold 10,000 characters) and reads them from
+    # the table. The SQL is repeated in migrations.m003_report_indexes.
     __table_args__ = (
-        Index("ix_entry_status_due", "status", "due"),
-        Index("ix_entry_department_status", "department", "status"),
-        Index("ix_entry_risk_status", "risk", "status"),
+        Index("ix_entry_groups", "risk", "department", "level", "status"),
         Index("ix_entry_unit_status", "unit", "status"),
+        Index("ix_entry_active", "status", "due", "updated_on", "risk", "department", "unit", "level", "leader",
+              "task_force", "plan", "title", sqlite_where=text(ACTIVE_SQL)).ddl_if(dialect="sqlite"),
+        Index("ix_entry_active", "status", "due", "updated_on", "risk", "department", "unit", "level",
+              postgresql_where=text(ACTIVE_SQL)).ddl_if(dialect="postgresql"),
+        Index("ix_entry_closed", "watch_until", "due", "status", "risk", "department", "unit", "level", "leader",
+              "title", sqlite_where=text(CLOSED_SQL), postgresql_where=text(CLOSED_SQL)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

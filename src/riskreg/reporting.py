@@ -1,83 +1,102 @@
 """The nightly report and the summary, as plain data aggregated in SQL.
 
-Counts are GROUP BY queries over the indexed status/department/risk columns and
-lists are filtered queries, so the cost follows the size of the answer, not the
-ledger. Every renderer (tables, text, markdown, JSON, CSV) takes this one dict.
+Built for a county register of a million entries (docs/PERFORMANCE.md), the
+report never reads the wide entry table. Every entry is counted in two scans
+of narrow indexes in key order (risk × department × level × status, and
+unit × status); the flags (overdue, unaccountable, stale, due soon) are counted
+over the small partial index of active entries, and the lists come from the
+partial indexes of active and closed entries. The cost follows the number of
+entries needing attention, not the ledger. Every renderer (tables, text,
+markdown, JSON, CSV) takes this one dict.
 """
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from riskreg.catalogue_sync import read_settings
-from riskreg.models import STATUSES, Category, Department, Entry, History, Level, Risk
-from riskreg.queries import Flags
+from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
+from riskreg.queries import Flags, count_where
 
 REPORT_SCHEMA = "riskreg.report/1"
 LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
-
-
-def _count(condition) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _group_counts(flags: Flags) -> list:
-    return [
-        _count(flags.active).label("open"),
-        _count(flags.overdue).label("overdue"),
-        _count(flags.unaccountable).label("unaccountable"),
-        _count(Entry.status.in_(("closed", "consolidated"))).label("closed"),
-    ]
+_FLAGS = ("overdue", "unaccountable", "stale", "due_soon")
+_GROUP_KEYS = ("open", "overdue", "unaccountable", "closed")
+_LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
 
 
 def _name(lang: str):
     return (lambda model: getattr(model, "en" if lang == "en" else "zh"))
 
 
+def _active_counts(session: Session, flags: Flags, column=None) -> dict[Any, dict[str, int]]:
+    """Active entries and their flags, per value of `column` (or in all, under the key None)."""
+    keys = [column] if column is not None else []
+    query = (select(*keys, func.count().label("open"), *(count_where(getattr(flags, flag)).label(flag) for flag in _FLAGS))
+             .where(flags.active).group_by(*keys))
+    return {(row[0] if keys else None): {key: int(row._mapping[key]) for key in ("open", *_FLAGS)}
+            for row in session.execute(query)}
+
+
+def _group_rows(session: Session, model, name, active: dict, closed: Counter, used: Counter) -> list[dict]:
+    """Catalogue rows (categories or departments) in catalogue order; retired ones only while entries use them."""
+    rows = []
+    for row in session.exec(select(model).order_by(model.rank, model.code)):
+        if row.retired and not used[row.code]:
+            continue
+        counts = active.get(row.code, {})
+        rows.append({"code": row.code, "name": name(row), "retired": bool(row.retired),
+                     "open": counts.get("open", 0), "overdue": counts.get("overdue", 0),
+                     "unaccountable": counts.get("unaccountable", 0), "closed": closed[row.code]})
+    return rows
+
+
 def build_report(session: Session, today: date, *, since: date | None = None, lang: str = "zh") -> dict[str, Any]:
     flags = Flags(today)
     name = _name(lang)
     settings = read_settings(session)
-
-    totals_row = session.execute(select(
-        func.count(Entry.id).label("all"),
-        *(_count(Entry.status == status).label(status) for status in STATUSES),
-        _count(flags.overdue).label("overdue"),
-        _count(flags.unaccountable).label("unaccountable"),
-        _count(flags.stale).label("stale"),
-        _count(flags.due_soon).label("due_soon"),
-    )).one()
-    totals = {key: int(value) for key, value in totals_row._mapping.items()}
-
     levels = session.exec(select(Level).order_by(Level.rank)).all()
-    matrix = {lv.code: dict.fromkeys(STATUSES, 0) for lv in levels}
-    for level, status, count in session.execute(
-            select(Entry.level, Entry.status, func.count()).group_by(Entry.level, Entry.status)):
-        matrix[level][status] = count
+    category_of = dict(session.exec(select(Risk.code, Risk.category)).all())
 
-    by_category = [
-        _group_row(row) for row in session.execute(
-            select(Category.code, name(Category).label("name"), Category.retired, *_group_counts(flags))
-            .select_from(Category).outerjoin(Risk, Risk.category == Category.code)
-            .outerjoin(Entry, Entry.risk == Risk.code)
-            .group_by(Category.code, Category.rank, Category.zh, Category.en, Category.retired)
-            .having(or_(Category.retired == False, func.count(Entry.id) > 0))  # noqa: E712
-            .order_by(Category.rank, Category.code))
-    ]
-    by_department = [
-        _group_row(row) for row in session.execute(
-            select(Department.code, name(Department).label("name"), Department.retired, *_group_counts(flags))
-            .select_from(Department).outerjoin(Entry, Entry.department == Department.code)
-            .group_by(Department.code, Department.rank, Department.zh, Department.en, Department.retired)
-            .having(or_(Department.retired == False, func.count(Entry.id) > 0))  # noqa: E712
-            .order_by(Department.rank, Department.code))
-    ]
-    by_unit = [
-        {"unit": row.unit, **{k: int(row._mapping[k]) for k in ("open", "overdue", "unaccountable", "closed")}}
-        for row in session.execute(select(Entry.unit, *_group_counts(flags)).group_by(Entry.unit).order_by(Entry.unit))
-    ]
+    # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups.
+    matrix = {lv.code: dict.fromkeys(STATUSES, 0) for lv in levels}
+    used: dict[str, Counter] = {"category": Counter(), "department": Counter()}
+    closed: dict[str, Counter] = {"category": Counter(), "department": Counter()}
+    for risk, department, level, status, count in session.execute(
+            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count())
+            .group_by(Entry.risk, Entry.department, Entry.level, Entry.status)):
+        matrix[level][status] += count
+        for kind, code in (("category", category_of[risk]), ("department", department)):
+            used[kind][code] += count
+            if status not in ACTIVE:
+                closed[kind][code] += count
+    by_status = {status: sum(matrix[level][status] for level in matrix) for status in STATUSES}
+    active_totals = _active_counts(session, flags).get(None, dict.fromkeys(_FLAGS, 0))
+    totals = {"all": sum(by_status.values()), **by_status, **{flag: active_totals[flag] for flag in _FLAGS}}
+
+    active_by_risk = _active_counts(session, flags, Entry.risk)
+    active_by_category: dict[str, Counter] = {}
+    for risk, counts in active_by_risk.items():
+        active_by_category.setdefault(category_of[risk], Counter()).update(counts)
+    by_category = _group_rows(session, Category, name, active_by_category, closed["category"],
+                              used["category"])
+    by_department = _group_rows(session, Department, name,
+                                _active_counts(session, flags, Entry.department), closed["department"],
+                                used["department"])
+
+    # Units along ix_entry_unit_status, in the database's order of unit names.
+    unit_closed: dict[str, int] = {}
+    for unit, status, count in session.execute(
+            select(Entry.unit, Entry.status, func.count()).group_by(Entry.unit, Entry.status).order_by(Entry.unit)):
+        unit_closed[unit] = unit_closed.get(unit, 0) + (0 if status in ACTIVE else count)
+    active_by_unit = _active_counts(session, flags, Entry.unit)
+    by_unit = [{"unit": unit, "open": active_by_unit.get(unit, {}).get("open", 0),
+                "overdue": active_by_unit.get(unit, {}).get("overdue", 0),
+                "unaccountable": active_by_unit.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
+               for unit, closed_count in unit_closed.items()]
 
     report: dict[str, Any] = {
         "schema": REPORT_SCHEMA,
@@ -98,36 +117,32 @@ def build_report(session: Session, today: date, *, since: date | None = None, la
     return report
 
 
-def _group_row(row: Any) -> dict[str, Any]:
-    data = dict(row._mapping)
-    return {"code": data["code"], "name": data["name"], "retired": bool(data["retired"]),
-            **{k: int(data[k]) for k in ("open", "overdue", "unaccountable", "closed")}}
-
-
 def attention_list(session: Session, flags: Flags, list_name: str) -> list[dict[str, Any]]:
-    condition = {
-        "overdue": flags.overdue,
-        "due_soon": flags.due_soon,
-        "unaccountable": flags.unaccountable,
-        "stale": flags.stale,
-        "awaiting_consolidation": flags.awaiting_consolidation,
+    """One of the report's lists, ordered by deadline (none last), then id; read from a partial index."""
+    condition, extra = {
+        "overdue": (flags.overdue, None),
+        "due_soon": (flags.due_soon, None),
+        "unaccountable": (flags.unaccountable, None),
+        "stale": (flags.stale, Entry.updated_on),
+        "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
     }[list_name]
-    query = (select(Entry.id, Entry.risk, Entry.title, Entry.unit, Entry.level, Entry.status, Entry.department,
-                    Entry.leader, Entry.due, Entry.updated_on, Entry.watch_until)
-             .where(condition).order_by(Entry.due.is_(None), Entry.due, Entry.id))
+    columns = [getattr(Entry, key) for key in _LIST_BASE] + [Entry.due] + ([extra] if extra is not None else [])
+    query = select(*columns).where(condition).order_by(Entry.due.is_(None), Entry.due, Entry.id)
+    today = flags.today
+    shared: dict[Any, Any] = {}  # one copy of each code, unit, name and date: a long list repeats them
     items = []
     for row in session.execute(query):
-        item = {key: getattr(row, key) for key in
-                ("id", "risk", "title", "unit", "level", "status", "department", "leader")}
-        item["due"] = row.due.isoformat() if row.due else None
+        item = {key: shared.setdefault(value, value) for key, value in zip(_LIST_BASE, row)}
+        due = row[len(_LIST_BASE)]
+        item["due"] = shared.setdefault(due, due.isoformat()) if due else None
         if list_name == "overdue":
-            item["days_overdue"] = (flags.today - row.due).days
+            item["days_overdue"] = (today - due).days
         elif list_name == "due_soon":
-            item["days_left"] = (row.due - flags.today).days
+            item["days_left"] = (due - today).days
         elif list_name == "stale":
-            item["last_change"] = row.updated_on.isoformat()
+            item["last_change"] = row[-1].isoformat()
         elif list_name == "awaiting_consolidation":
-            item["watch_until"] = row.watch_until.isoformat()
+            item["watch_until"] = row[-1].isoformat()
         items.append(item)
     return items
 
