@@ -1,10 +1,11 @@
 """Export and import of whole entries with their history (JSON Lines).
 
 Export streams entries in id order, fetching their history a batch of entries
-at a time. Import reads and validates every line before writing anything,
-reports every bad line by number, then inserts in one transaction with
-executemany; the history chain is extended in import order, so the imported
-register passes `riskreg check`.
+at a time. Import validates line by line, reports every bad line by number and
+inserts with executemany a batch at a time as lines pass, all in one
+transaction, so a bad line anywhere leaves nothing written and a large file is
+never held in memory; the history chain is extended in import order, so the
+imported register passes `riskreg check`.
 """
 
 import json
@@ -27,6 +28,7 @@ from riskreg.models import STATUSES, Department, Entry, History, Level, Risk
 from riskreg.queries import EntryFilter, list_entries
 
 BATCH = 500
+IMPORT_BATCH = 5_000  # entries written per executemany: memory stays flat however long the file
 MAX_BAD_LINES_SHOWN = 20
 _SHORT_FIELDS = ("risk", "unit", "title", "level", "status", "department", "leader", "verified_by", "escalated_to")
 _DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on", "updated_on")
@@ -125,10 +127,15 @@ def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str,
     return row, events
 
 
-def read_jsonl(session: Session, lines: Iterable[str]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Parse and validate every line; raise one error listing every bad line."""
+def read_jsonl(session: Session, lines: Iterable[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Parse and validate line by line, yielding good entries; at the end raise one error listing every bad line.
+
+    A generator, so a large file is never held in memory: import_entries writes what
+    it yields a batch at a time, and the error raised at the end rolls the whole
+    import back with the caller's transaction.
+    """
     known = _Catalogue(session)
-    parsed, bad, seen = [], [], set()
+    bad, seen = [], set()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -137,46 +144,64 @@ def read_jsonl(session: Session, lines: Iterable[str]) -> list[tuple[dict[str, A
             if row["id"] in seen:
                 raise InvalidInput(f"id {row['id']} appears twice in the file")
             seen.add(row["id"])
-            parsed.append((row, events))
         except json.JSONDecodeError as err:
             bad.append(f"line {number}: not JSON ({err.msg})")
         except (InvalidInput, TypeError, AttributeError) as err:
             bad.append(f"line {number}: {err}")
+        else:
+            if not bad:  # once a line is bad nothing will be written; keep reading only to report every bad line
+                yield row, events
     if bad:
-        shown = "; ".join(bad[:MAX_BAD_LINES_SHOWN]) + (f"; and {len(bad) - MAX_BAD_LINES_SHOWN} more" if len(bad) > MAX_BAD_LINES_SHOWN else "")
-        raise InvalidInput(f"{len(bad)} bad line(s), nothing imported: {shown}.")
-    return parsed
+        raise bad_input(bad, "line")
 
 
-def import_entries(session: Session, parsed: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+def bad_input(bad: list[str], noun: str) -> InvalidInput:
+    """One sentence naming every bad line or row (the first few in full), for an all-or-nothing import."""
+    shown = "; ".join(bad[:MAX_BAD_LINES_SHOWN]) + (f"; and {len(bad) - MAX_BAD_LINES_SHOWN} more" if len(bad) > MAX_BAD_LINES_SHOWN else "")
+    return InvalidInput(f"{len(bad)} bad {noun}(s), nothing imported: {shown}.")
+
+
+def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
                    *, new_ids: bool = False) -> ImportResult:
+    """Insert entries and their history (extending the hash chain) with executemany, a batch at a time.
+
+    Everything happens in the caller's transaction: an error raised while `parsed`
+    is read (read_jsonl reports bad lines at the end) or a clash found in any batch
+    leaves nothing written. Clashing ids are reported after the whole input was
+    read, so bad lines are named first.
+    """
     result = ImportResult()
-    ids = [row["id"] for row, _ in parsed]
-    if not new_ids:
-        clashes = []
-        for start in range(0, len(ids), BATCH):
-            clashes += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
-        if clashes:
-            listed = ", ".join(str(i) for i in sorted(clashes)[:10])
-            raise InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
-                               "use --new-ids to import them under new numbers.")
     next_id = (session.exec(select(func.max(Entry.id))).one() or 0) + 1
     previous = session.exec(select(History.hash).order_by(History.id.desc()).limit(1)).first() or GENESIS
-    entry_rows, event_rows = [], []
-    for row, events in parsed:
-        if new_ids:
-            result.renumbered[row["id"]] = next_id
-            row = {**row, "id": next_id}
-            next_id += 1
-        entry_rows.append(row)
-        for event in events:
-            stored = {"entry_id": row["id"], **event}
-            previous = event_hash(previous, **stored)
-            event_rows.append({**stored, "hash": previous})
-    for start in range(0, len(entry_rows), BATCH * 10):
-        session.execute(insert(Entry), entry_rows[start:start + BATCH * 10])
+    clashes: list[int] = []
+    entries = iter(parsed)
+    while batch := list(islice(entries, IMPORT_BATCH)):
+        if not new_ids:
+            ids = [row["id"] for row, _ in batch]
+            for start in range(0, len(ids), BATCH):
+                clashes += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
+        if clashes:
+            continue
+        entry_rows, event_rows = [], []
+        for row, events in batch:
+            if new_ids:
+                result.renumbered[row["id"]] = next_id
+                row = {**row, "id": next_id}
+                next_id += 1
+            entry_rows.append(row)
+            for event in events:
+                stored = {"entry_id": row["id"], **event}
+                previous = event_hash(previous, **stored)
+                event_rows.append({**stored, "hash": previous})
+        # Core executemany on the connection: the ORM's bulk path would split the batch into many statements.
+        connection = session.connection()
+        connection.execute(insert(Entry.__table__), entry_rows)
+        connection.execute(insert(History.__table__), event_rows)
+        result.entries += len(entry_rows)
+        result.events += len(event_rows)
+    if clashes:
+        listed = ", ".join(str(i) for i in sorted(clashes)[:10])
+        raise InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
+                           "use --new-ids to import them under new numbers.")
     after_explicit_ids(session.connection(), "entry")
-    for start in range(0, len(event_rows), BATCH * 10):
-        session.execute(insert(History), event_rows[start:start + BATCH * 10])
-    result.entries, result.events = len(entry_rows), len(event_rows)
     return result

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from riskreg import __version__
-from riskreg.cli import ledger, reports, setup, transfer, upkeep, views
+from riskreg.cli import config, ledger, reports, setup, shell, transfer, upkeep, views
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError
 
@@ -41,7 +41,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, ledger, views, reports, upkeep, transfer):
+for group in (setup, config, ledger, views, reports, upkeep, transfer, shell):
     app.add_typer(group.app)
 
 
@@ -54,15 +54,23 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Register file. Default: $RISKREG_DB, else register.db in the user data folder.", show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Register file. Default: $RISKREG_DB, else the config file, else register.db in the user data folder.", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (YYYY-MM-DD or +Nd); default $RISKREG_TODAY, else today.", show_default=False)] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Who is acting, for the history. Default: $RISKREG_ACTOR, else your login name.", show_default=False)] = None,
-    lang: Annotated[str, typer.Option("--lang", envvar="RISKREG_LANG", help="Language of catalogue names in summaries and reports: zh or en.")] = "zh",
+    lang: Annotated[str | None, typer.Option("--lang", envvar="RISKREG_LANG", help="Language of catalogue names, headers and report headings: zh or en. Default: $RISKREG_LANG, else the config file, else the locale (zh unless it is English).", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    if lang not in ("zh", "en"):
+    from riskreg.config import Config, load_config, resolve_lang
+
+    if lang is not None and lang not in ("zh", "en"):
         raise typer.BadParameter("use zh or en", param_hint="--lang")
-    ctx.obj = State(db=db, as_of=as_of, actor=actor, lang=lang)
+    try:
+        settings = load_config()
+    except RiskregError:
+        if ctx.invoked_subcommand != "config":  # `config` still works, so a broken file can be found and fixed
+            raise
+        settings = Config()
+    ctx.obj = State(db=db, as_of=as_of, actor=actor, lang=resolve_lang(lang, settings), lang_option=lang, config=settings)
 
 
 def main() -> None:

@@ -27,3 +27,21 @@ class ReportFormat(str, Enum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    html = "html"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+# Filters that pick ledger entries, shared by the commands that take them.
+StatusFilter = Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, or active (open + mitigated).", show_default=False)]
+RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. S03.", show_default=False)]
+CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)]
+DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)]
+UnitFilter = Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)]
+LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low.", show_default=False)]
+OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")]
+UnaccountableFilter = Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")]

@@ -12,9 +12,25 @@ from riskreg.errors import RiskregError
 
 
 def mask_unless(data: Any, unmasked: bool) -> Any:
+    """`data` with identity and mobile numbers masked in every string, unless the user asked for it unmasked."""
+    if unmasked or not _may_hold_numbers(data):
+        return data
     from riskreg.masking import mask
 
-    return data if unmasked else mask(data)
+    return mask(data)
+
+
+def _may_hold_numbers(data: Any) -> bool:
+    """False when no string in `data` has eleven digits in a row, so there is nothing to mask.
+
+    Everything masking.mask looks for contains such a run, and JSON writes every
+    string's digits as they are; one C-speed dump and one search spare a large
+    report the walk over every string (docs/PERFORMANCE.md).
+    """
+    import json
+    import re
+
+    return re.search(r"\d{11}", json.dumps(data, ensure_ascii=False, default=str)) is not None
 
 
 def print_renderable(renderable: Any) -> None:
@@ -41,7 +57,7 @@ def write_chunks(chunks: Iterable[str], output: Path | None = None) -> None:
     write_atomically(output, chunks)
 
 
-def write_atomically(path: Path, chunks: Iterable[str]) -> None:
+def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False) -> None:
     """Write beside the target, then rename: readers see the old file or the whole new one."""
     target = Path(path).expanduser()
     try:
@@ -49,7 +65,7 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
     except OSError as err:
         raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
@@ -61,3 +77,24 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(err, OSError):
             raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
         raise
+
+
+def progress(items: Iterable[Any], description: str, total: int | None = None) -> Iterable[Any]:
+    """A Rich progress bar on stderr while it is a terminal; nothing at all otherwise (cron, pipes, files)."""
+    if not sys.stderr.isatty():
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, description=description, total=total, console=Console(stderr=True), transient=True)
+
+
+def working(description: str) -> Any:
+    """A spinner on stderr while it is a terminal, for one long step (building a report)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(description)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import Output, ReportFormat, Unmasked
-from riskreg.cli.output import mask_unless, print_renderable, renderable_text, write_chunks
+from riskreg.cli.options import ListFormat, Output, ReportFormat, Unmasked
+from riskreg.cli.output import mask_unless, print_renderable, renderable_text, working, write_chunks
 from riskreg.cli.state import get_state
 
 PANEL = "Reports"
@@ -15,15 +15,20 @@ EXIT_OVERDUE = 3
 app = typer.Typer()
 
 
-def _build(ctx: typer.Context, since: str | None, unmasked: bool) -> dict:
+def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend: bool = False) -> dict:
     from riskreg.ledger import user_date
     from riskreg.reporting import build_report
 
     state = get_state(ctx)
     today = state.today()
-    with state.read() as session:
+    with working("Building the report"), state.read() as session:
         since_day = user_date(session, today, since, "--since date") if since else None
-        return mask_unless(build_report(session, today, since=since_day, lang=state.lang), unmasked)
+        data = build_report(session, today, since=since_day, lang=state.lang)
+        if with_trend:  # in the same read transaction, so the chart and the counts agree
+            from riskreg.trends import trend
+
+            data["trend"] = trend(session, today)
+        return mask_unless(data, unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -37,18 +42,22 @@ def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
 @app.command(rich_help_panel=PANEL)
 def report(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown, json (the documented contract) or csv.")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown, json (the documented contract), csv, or html (one self-contained file with charts, for mail and phones).")] = ReportFormat.text,
     output: Output = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Also count entries added, closed and reopened since this day.", show_default=False)] = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Exit {EXIT_OVERDUE} when anything is overdue (after writing the report).")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
-    data = _build(ctx, since, unmasked)
-    if fmt is ReportFormat.json:
-        from riskreg.render.plain import to_json
+    data = _build(ctx, since, unmasked, with_trend=fmt is ReportFormat.html)
+    if fmt is ReportFormat.html:
+        from riskreg.render.html import report_html
 
-        chunks = [to_json(data)]
+        chunks = [report_html(data, data.pop("trend"), lang=get_state(ctx).lang)]
+    elif fmt is ReportFormat.json:
+        from riskreg.render.plain import json_chunks
+
+        chunks = json_chunks(data)
     elif fmt is ReportFormat.csv:
         from riskreg.render.plain import REPORT_CSV_FIELDS, report_csv_rows, to_csv
 
@@ -69,3 +78,33 @@ def report(
     write_chunks(chunks, Path(output) if output else None)
     if fail_on_overdue and data["totals"]["overdue"]:
         raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command(rich_help_panel=PANEL)
+def trend(
+    ctx: typer.Context,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=3660, help="The last N days. Default: the campaign so far once it has started, else 30 days.", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this day instead (YYYY-MM-DD, -Nd or T-N).", show_default=False)] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or csv.")] = ListFormat.table,
+) -> None:
+    """Active, overdue and closed entries at the end of each day, replayed from the history."""
+    from riskreg.ledger import user_date
+    from riskreg.trends import SERIES, trend as daily
+
+    state = get_state(ctx)
+    today = state.today()
+    with working("Replaying the history"), state.read() as session:
+        since_day = user_date(session, today, since, "--since date") if since else None
+        data = daily(session, today, days=days, since=since_day)
+    if fmt is ListFormat.json:
+        from riskreg.render.plain import to_json
+
+        write_chunks([to_json(data)])
+    elif fmt is ListFormat.csv:
+        from riskreg.render.plain import to_csv
+
+        write_chunks(to_csv(data["days"], ("day", *SERIES)))
+    else:
+        from riskreg.render.tables import trend_table
+
+        print_renderable(trend_table(data))

@@ -13,6 +13,8 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from riskreg.config import Config
+
     from riskreg.ledger import Stamp
     from riskreg.store import Register
 
@@ -23,6 +25,8 @@ class State:
     as_of: str | None = None
     actor: str | None = None
     lang: str = "zh"
+    lang_option: str | None = None  # --lang or $RISKREG_LANG as given, for `config show`
+    config: "Config" = field(default_factory=lambda: _default_config())
     _register: Any = field(default=None, repr=False)
 
     def today(self) -> date:
@@ -44,7 +48,8 @@ class State:
         if self._register is None:
             from riskreg.store import open_register
 
-            self._register = open_register(self.db, create=create)
+            # Precedence: --db, then $RISKREG_DB, then the config file, then the user data folder.
+            self._register = open_register(self.db or os.environ.get("RISKREG_DB") or self.config.db, create=create)
         return self._register
 
     def close(self) -> None:
@@ -67,6 +72,12 @@ class State:
         stamp = self.stamp()  # a bad --as-of fails before anything is opened
         with self.register().session(write=True, commit=commit) as session:
             yield session, stamp
+
+
+def _default_config() -> "Config":
+    from riskreg.config import Config
+
+    return Config()
 
 
 def get_state(ctx: typer.Context) -> State:

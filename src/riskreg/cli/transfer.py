@@ -1,59 +1,100 @@
-"""Upkeep: moving whole entries in and out (JSON Lines)."""
+"""Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
 import json
-from enum import Enum
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import Output, Unmasked
-from riskreg.cli.output import mask_unless, write_chunks
+from riskreg.cli.options import (CategoryFilter, DeptFilter, ExportFormat, LevelFilter, OverdueFilter, Output, RiskFilter,
+                                 StatusFilter, UnaccountableFilter, UnitFilter, Unmasked)
+from riskreg.cli.output import mask_unless, progress, write_atomically, write_chunks
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
 
 PANEL = "Upkeep"
+SHEETS = (".xlsx", ".xlsm", ".csv", ".xls", ".et")
+PREVIEW_ROWS = 50
 app = typer.Typer()
-
-
-class ExportFormat(str, Enum):
-    jsonl = "jsonl"
 
 
 @app.command(rich_help_panel=PANEL)
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: one JSON object per entry, with its history.")] = ExportFormat.jsonl,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: every entry with its history (lossless); xlsx or csv: the ledger as a spreadsheet, headers in the --lang language.")] = ExportFormat.jsonl,
     output: Output = None,
+    status: StatusFilter = None,
+    risk: RiskFilter = None,
+    category: CategoryFilter = None,
+    dept: DeptFilter = None,
+    unit: UnitFilter = None,
+    level: LevelFilter = None,
+    overdue: OverdueFilter = False,
+    unaccountable: UnaccountableFilter = False,
+    bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
     unmasked: Unmasked = False,
 ) -> None:
-    """Write every entry with its full history; `import` reads it back. Use --unmasked for a lossless copy."""
-    from riskreg.transfer import export_entries
+    """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
+    from riskreg.queries import EntryFilter
 
     state = get_state(ctx)
     today = state.today()
+    wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
+                         overdue=overdue, unaccountable=unaccountable)
+    target = Path(output) if output else None
+    if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
+        raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
     with state.read() as session:
-        lines = (json.dumps(mask_unless(entry, unmasked), ensure_ascii=False) + "\n"
-                 for entry in export_entries(session, today))
-        write_chunks(lines, Path(output) if output else None)
+        if fmt is ExportFormat.jsonl:
+            from riskreg.transfer import export_entries
+
+            lines = (json.dumps(mask_unless(entry, unmasked), ensure_ascii=False) + "\n"
+                     for entry in progress(export_entries(session, today, wanted), "Exporting"))
+            write_chunks(lines, target)
+            return
+        from riskreg.queries import list_entries
+        from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
+
+        names = Names.load(session, state.lang)
+        rows = (mask_unless(row, unmasked) for row in progress(list_entries(session, today, wanted), "Exporting"))
+        if fmt is ExportFormat.csv:
+            write_chunks(csv_chunks(rows, names, bom=bom), target)
+            return
+        import io
+
+        buffer = io.BytesIO()
+        write_xlsx(rows, names, buffer, today=today)
+    if target is None:
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.flush()
+    else:
+        write_atomically(target, [buffer.getvalue()], binary=True)
 
 
 @app.command("import", rich_help_panel=PANEL)
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`.")],
-    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of refusing ids that exist.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count, write nothing.")] = False,
+    file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`, or a ledger as .xlsx or .csv.")],
+    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
+    mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
 ) -> None:
-    """Add entries with their history from a JSON Lines export: every line is checked first, then all or nothing."""
+    """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing."""
+    suffix = file.suffix.lower()
+    if suffix in SHEETS:
+        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run)
+        return
+    if suffix != ".jsonl":
+        raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
+    if mapping is not None:
+        raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
     from riskreg.transfer import import_entries, read_jsonl
 
-    if file.suffix.lower() != ".jsonl":
-        raise RiskregError(f"{file} is not a .jsonl file; riskreg imports what `riskreg export` writes.")
     try:
         with file.open(encoding="utf-8") as handle:
             with get_state(ctx).write(commit=not dry_run) as (session, _):
-                result = import_entries(session, read_jsonl(session, handle), new_ids=new_ids)
+                result = import_entries(session, read_jsonl(session, progress(handle, "Reading")), new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:
@@ -61,3 +102,25 @@ def import_(
     verb = "Would import" if dry_run else "Imported"
     typer.echo(f"{verb} {result.entries} entries with {result.events} history events."
                + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
+
+
+def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool) -> None:
+    from riskreg.spreadsheet import import_parsed, open_sheet, parse_rows, preview_rows, read_mapping
+
+    state = get_state(ctx)
+    sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
+    with state.write(commit=not dry_run) as (session, stamp):
+        parsed = parse_rows(session, sheet, stamp, progress(sheet.rows, "Checking rows", total=sheet.total), new_ids=new_ids)
+        result = import_parsed(session, parsed, new_ids=new_ids)
+        if dry_run:
+            from riskreg.catalogue_sync import level_styles
+            from riskreg.cli.output import print_renderable
+            from riskreg.render.tables import entries_table
+
+            table = entries_table(preview_rows(parsed)[:PREVIEW_ROWS], level_styles(session, state.lang))
+            table.title = f"{file.name}: rows {sheet.header_row + 1}… as they would be entered"
+            print_renderable(table)
+    verb = "Would import" if dry_run else "Imported"
+    more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
+    ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
+    typer.echo(f"{verb} {result.entries} entries from {file.name}{more}.{ignored}")

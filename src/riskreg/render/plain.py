@@ -3,7 +3,8 @@
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from riskreg.render.labels import LIST_BASE, LIST_TITLES, STATUS_LABELS
@@ -11,6 +12,14 @@ from riskreg.render.labels import LIST_BASE, LIST_TITLES, STATUS_LABELS
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_chunks(data: Any, chunk: int = 4096) -> Iterator[str]:
+    """The text of to_json(data) in pieces, so a large report is never held as one string."""
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    while batch := list(islice(pieces, chunk)):
+        yield "".join(batch)
+    yield "\n"
 
 
 def _cell(value: Any) -> str:

@@ -195,3 +195,19 @@ def catalogue_view(data: dict[str, Any]) -> RenderableType:
             units.add_row(_text(u["name"]), _text("retired" if u["retired"] else ""))
         parts.append(units)
     return Group(*parts)
+
+
+def trend_table(trend: dict[str, Any]) -> Table:
+    """One row per day; a bar of active entries with the overdue share in red, so the shape shows at a glance."""
+    days = trend["days"]
+    highest = max((d["open"] for d in days), default=0) or 1
+    table = _table(f"Active, overdue and closed, {trend['from']} – {trend['to']}", "day", "active", "overdue", "closed", "",
+                   numeric_from=1)
+    table.columns[-1].justify = "left"
+    for d in days:
+        width = round(30 * d["open"] / highest)
+        late = min(width, round(30 * d["overdue"] / highest))
+        bar = Text("█" * late, style="red") + Text("█" * (width - late), style="blue")
+        table.add_row(_text(d["day"]), _text(d["open"]), _text(d["overdue"], "bold red" if d["overdue"] else ""),
+                      _text(d["closed"]), bar)
+    return table

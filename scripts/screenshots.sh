@@ -1,0 +1,63 @@
+#!/bin/sh
+# Render what people actually look at, so it can be looked at rather than only asserted:
+#   docs/report.png        the HTML report in headless Chromium at phone width
+#   docs/summary-80.txt    `riskreg summary` in a real 80-column terminal (tmux)
+#   docs/summary-120.txt   the same at 120 columns
+# Needs Debian's chromium (apt-get install -y chromium fonts-noto-cjk) and tmux.
+# Builds a demo register with Chinese names in a temporary directory; touches no real register.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+docs="$here/docs"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+mkdir -p "$docs"
+
+riskreg=${RISKREG:-riskreg}
+export RISKREG_DB="$work/register.db" RISKREG_ACTOR=demo XDG_CONFIG_HOME="$work/config" RISKREG_LANG=zh
+r() { "$riskreg" "$@"; }
+
+# --- a month on a town ledger ---------------------------------------------
+r init >/dev/null
+day() { date -d "2026-06-01 + $1 days" +%F; }
+add() { r --as-of "$(day "$1")" add "$2" --title "$3" --unit "$4" --level "$5"; }
+a=$(add 0 S03 "某工地拖欠农民工工资，电话13912345678" 东村 significant)
+b=$(add 1 P01 "老旧小区燃气管道腐蚀" 南社区 major)
+c=$(add 2 H02 "后山坡体裂缝，汛期有滑坡风险" 西村 significant)
+d=$(add 4 G01 "退役军人待遇诉求" 北社区 general)
+e=$(add 6 S01 "宅基地边界纠纷" 东村 general)
+f=$(add 9 P03 "农贸市场消防通道堵塞" 南社区 low)
+g=$(add 12 H01 "危化品仓库超量储存" 工业园社区 major)
+h=$(add 15 S05 "征地补偿分配争议" 西村 significant)
+i=$(add 18 G02 "长期信访：医疗纠纷" 北社区 general)
+r --as-of "$(day 1)" assign "$a" --leader 王明 --task-force 劳资纠纷专班 --plan "约谈企业，限期清偿" --due "$(day 20)" >/dev/null
+r --as-of "$(day 2)" assign "$b" --leader 李强 --task-force 燃气整治专班 --plan "分段更换管道" --due "$(day 45)" >/dev/null
+r --as-of "$(day 3)" assign "$c" --leader 赵刚 --task-force 地灾防治专班 --plan "监测、排危、搬迁" --due "$(day 14)" >/dev/null
+r --as-of "$(day 5)" assign "$d" --leader 陈静 --task-force 退役军人服务专班 --plan "政策解释，落实待遇" --due "$(day 25)" >/dev/null
+r --as-of "$(day 8)" assign "$e" --leader 刘洋 --task-force 调解专班 --plan "现场勘界，调解" --due "$(day 16)" >/dev/null
+r --as-of "$(day 13)" assign "$g" --leader 周敏 --due "$(day 20)" >/dev/null
+r --as-of "$(day 10)" mitigate "$c" --measures "专人盯守，雨天撤离" >/dev/null
+r --as-of "$(day 17)" close "$e" --verified-by 综治中心 --resolution "双方签订调解协议" >/dev/null
+r --as-of "$(day 24)" close "$d" --verified-by 退役军人服务站 --resolution "待遇已落实" >/dev/null
+r --as-of "$(day 26)" assign "$h" --leader 孙伟 --task-force 征地专班 --plan "公开分配方案" --due "$(day 40)" >/dev/null
+r --as-of "$(day 27)" note "$i" "已约见信访人" >/dev/null
+as_of=$(day 30)
+
+# --- the HTML report, photographed at phone width -----------------------------
+r --as-of "$as_of" report --format html --output "$work/report.html"
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+  --disable-component-update --disable-sync --user-data-dir="$(mktemp -d -p "$work")" \
+  --hide-scrollbars --force-device-scale-factor=1 --window-size=430,2250 \
+  --screenshot="$docs/report.png" "file://$work/report.html" 2>/dev/null
+echo "wrote $docs/report.png"
+
+# --- the terminal summary in a real terminal at 80 and 120 columns ------------
+for width in 80 120; do
+  session="riskreg-shot-$$-$width"
+  tmux new-session -d -s "$session" -x "$width" -y 200 \
+    "env RISKREG_DB='$RISKREG_DB' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $riskreg --lang zh --as-of $as_of summary; sleep 5"
+  sleep 2
+  tmux capture-pane -p -t "$session" -S 0 -E 199 | sed -e 's/[[:space:]]*$//' | awk 'NF {blank=0} !NF {blank++} blank < 2' > "$docs/summary-$width.txt"
+  tmux kill-session -t "$session"
+  echo "wrote $docs/summary-$width.txt"
+done

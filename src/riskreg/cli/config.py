@@ -1,0 +1,67 @@
+"""Set-up: the config file of defaults (`riskreg config show|path|set|unset`)."""
+
+from typing import Annotated
+
+import typer
+
+from riskreg.cli.options import TableOrJson
+from riskreg.cli.output import print_renderable, write_chunks
+from riskreg.cli.state import get_state
+
+PANEL = "Set-up"
+app = typer.Typer()
+config_app = typer.Typer(help="Defaults kept in the user config file: register, language, stale and due-soon days.",
+                         no_args_is_help=True)
+app.add_typer(config_app, name="config", rich_help_panel=PANEL)
+
+Key = Annotated[str, typer.Argument(metavar="KEY", help="db, lang, stale_days or due_soon_days.")]
+
+
+@config_app.command()
+def show(
+    ctx: typer.Context,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
+) -> None:
+    """Every setting, its effective value and where it came from (option, environment, config file, default)."""
+    from riskreg.config import config_path, describe
+
+    state = get_state(ctx)
+    rows = describe(db_option=state.db, lang_option=state.lang_option)
+    if fmt is TableOrJson.json:
+        from riskreg.render.plain import to_json
+
+        write_chunks([to_json({"file": str(config_path()), "settings": rows})])
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Config file: {config_path()}", title_justify="left", show_edge=False)
+    for column in ("setting", "value", "from", "meaning"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(Text(row["key"]), Text(str(row["value"])), Text(row["source"]), Text(row["help"], style="dim"))
+    print_renderable(table)
+
+
+@config_app.command()
+def path() -> None:
+    """Print where the config file is (it need not exist)."""
+    from riskreg.config import config_path
+
+    typer.echo(str(config_path()))
+
+
+@config_app.command("set")
+def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="The new value, e.g. en, 14, or a register path.")]) -> None:
+    """Set one default in the config file (created if missing)."""
+    from riskreg.config import set_value
+
+    typer.echo(f"Set {key} in {set_value(key, value)}.")
+
+
+@config_app.command()
+def unset(key: Key) -> None:
+    """Remove one setting from the config file, so its default applies again."""
+    from riskreg.config import unset_value
+
+    typer.echo(f"Removed {key} from {unset_value(key)}.")

@@ -1,0 +1,127 @@
+"""`riskreg shell`: many commands, one start.
+
+A coordinator entering a meeting's worth of items pays Python's and
+SQLAlchemy's start-up once: every line runs the same Typer commands in this
+process, on the one register (and engine) the shell opened. Lines are split
+like a POSIX shell (quote titles with spaces). Readline gives line editing,
+history for the session and Tab completion of commands and options; the
+history is not written to disk, because typed text may carry the identity and
+mobile numbers riskreg masks everywhere else.
+"""
+
+import cmd
+import os
+import shlex
+import sys
+from typing import Any
+
+import typer
+
+from riskreg.cli.state import State, get_state
+from riskreg.errors import RiskregError
+
+PANEL = "Daily work"
+app = typer.Typer()
+
+
+@app.command(rich_help_panel=PANEL)
+def shell(ctx: typer.Context) -> None:
+    """Type commands without `riskreg` (add, list, show, …) on one open register; `exit` or Ctrl-D leaves.
+
+    Global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session.
+    Exits 1 if any command failed, so a script piped in can tell.
+    """
+    session = RegisterShell(get_state(ctx))
+    session.cmdloop()
+    if session.failures:
+        raise typer.Exit(1)
+
+
+class RegisterShell(cmd.Cmd):
+    def __init__(self, state: State, stdin: Any = None, stdout: Any = None) -> None:
+        super().__init__(stdin=stdin, stdout=stdout)
+        from riskreg.cli import app as riskreg_app
+
+        self.group = typer.main.get_command(riskreg_app)
+        self.state = state
+        self.failures = 0
+        interactive = stdin is None and sys.stdin.isatty()
+        self.use_rawinput = stdin is None
+        self.prompt = "riskreg> " if interactive else ""
+        self.intro = ("riskreg shell: type commands as after `riskreg` (`help` lists them, `help add` explains one); "
+                      "`exit` or Ctrl-D leaves.") if interactive else None
+
+    # cmd.Cmd repeats the last command on an empty line; here that could add an entry twice.
+    def emptyline(self) -> bool:
+        return False
+
+    def do_EOF(self, _: str) -> bool:
+        if self.prompt:
+            self.stdout.write("\n")
+        return True
+
+    def do_exit(self, _: str) -> bool:
+        return True
+
+    do_quit = do_exit
+
+    def do_help(self, arg: str) -> None:
+        self.run([*self.split(arg), "--help"] if arg.strip() else ["--help"])
+
+    def default(self, line: str) -> None:
+        args = self.split(line)
+        if args:
+            self.run(args)
+
+    def split(self, line: str) -> list[str]:
+        try:
+            return shlex.split(line)
+        except ValueError as err:  # an unclosed quote
+            self.fail(f"Error: cannot read that line ({err}).")
+            return []
+
+    def run(self, args: list[str]) -> None:
+        """One command, as `riskreg ARGS` would run it, on this shell's register."""
+        root = typer.Context(self.group, info_name="riskreg", obj=self.state)
+        try:
+            with root:
+                name, command, rest = self.group.resolve_command(root, args)
+                with command.make_context(name, rest, parent=root) as ctx:
+                    command.invoke(ctx)
+        except RiskregError as err:
+            if os.environ.get("RISKREG_DEBUG"):
+                raise
+            from riskreg.masking import mask_text
+
+            self.fail(f"Error: {mask_text(str(err))}")
+        except typer.Exit as done:
+            if done.exit_code:
+                self.failures += 1
+        except typer.Abort:
+            self.fail("Aborted.")
+        except Exception as err:
+            show = getattr(err, "show", None)  # Click's usage errors explain themselves
+            if show is None:
+                raise
+            show()
+            self.failures += 1
+
+    def fail(self, message: str) -> None:
+        print(message, file=sys.stderr)
+        self.failures += 1
+
+    # Completion: command names first, then the options of the command on the line.
+    def completenames(self, text: str, *_: Any) -> list[str]:
+        return [name for name in [*self.group.list_commands(None), "exit", "help"] if name.startswith(text)]
+
+    def completedefault(self, text: str, line: str, *_: Any) -> list[str]:
+        words = line.split()
+        command = self.group.commands.get(words[0]) if words else None
+        if command is not None and hasattr(command, "commands"):  # a group: `catalogue show`
+            if len(words) == 1 or (len(words) == 2 and not line.endswith(" ")):
+                return [name for name in command.commands if name.startswith(text)]
+            command = command.commands.get(words[1])
+        if command is None:
+            return []
+        options = [opt for param in command.params for opt in getattr(param, "opts", []) if opt.startswith("--")]
+        return [opt for opt in [*options, "--help"] if opt.startswith(text)]

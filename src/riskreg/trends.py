@@ -1,0 +1,114 @@
+"""Open, overdue and closed counts per day, replayed from the history in SQL.
+
+Only events that change an entry's status or deadline matter. One query turns
+them into segments — from one such event to the entry's next, the entry had one
+status and one deadline — using window functions, clips the segments to the
+window and groups them, so what comes back is a few rows per distinct
+(start, deadline, end) within the window, however large the register. Python
+then sweeps the days of the window over those groups.
+
+Counts are as at the end of each day, by effective date (`on`): open counts
+active entries (open + mitigated), overdue the active ones past their deadline
+that day, closed the closed and consolidated ones.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import String, case, cast, func, literal, or_
+from sqlmodel import Session, select
+
+from riskreg.catalogue_sync import read_settings
+from riskreg.errors import InvalidInput
+from riskreg.models import ACTIVE, History
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3660
+SERIES = ("open", "overdue", "closed")
+_BEFORE = "0000-00-00"  # a deadline before the window: overdue on every day of it
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+def window(session: Session, today: date, *, days: int | None = None, since: date | None = None) -> Window:
+    """The last `days` days up to today, or from `since`; by default the campaign's run so far when one
+    has started, else the last 30 days."""
+    if since is not None:
+        start = since
+    elif days is not None:
+        start = today - timedelta(days=days - 1)
+    else:
+        campaign = read_settings(session).campaign_start
+        start = campaign if campaign is not None and campaign <= today else today - timedelta(days=DEFAULT_DAYS - 1)
+    if start > today:
+        raise InvalidInput(f"The trend would start on {start}, after today ({today}).")
+    if (today - start).days >= MAX_DAYS:
+        raise InvalidInput(f"A trend covers at most {MAX_DAYS} days; {start} to {today} is longer.")
+    return Window(start, today)
+
+
+def _segments(session: Session):
+    """One row per status or deadline change: the entry's status and deadline from then until its next change."""
+    # Paths, not chained indexes: SQLite would JSON-quote the inner value, and a quoted NULL is the text 'null'.
+    status_new = History.changes[("status", "new")].as_string()
+    due_changed = History.changes[("due",)].as_string().is_not(None)  # the key is there, even if set to null
+    due_new = History.changes[("due", "new")].as_string()
+    on = cast(History.on, String)  # ISO text on both backends, so dates compare with JSON-held deadlines
+    changes = (select(History.entry_id, History.id, on.label("on"), status_new.label("status_new"),
+                      case((due_changed, 1), else_=0).label("due_changed"), due_new.label("due_new"))
+               .where(or_(status_new.is_not(None), due_changed)).subquery("changes"))
+    entry_order = {"partition_by": changes.c.entry_id, "order_by": changes.c.id}
+    # Carry the last status and deadline forward: each change starts a group; the group's one value is its max.
+    grouped = select(
+        changes.c.entry_id, changes.c.on, changes.c.status_new, changes.c.due_new,
+        func.count(changes.c.status_new).over(**entry_order).label("status_group"),
+        func.sum(changes.c.due_changed).over(**entry_order).label("due_group"),
+        func.lead(changes.c.on).over(**entry_order).label("until"),
+    ).subquery("grouped")
+    return select(
+        grouped.c.on.label("start"), grouped.c.until,
+        func.max(grouped.c.status_new).over(partition_by=(grouped.c.entry_id, grouped.c.status_group)).label("status"),
+        func.max(grouped.c.due_new).over(partition_by=(grouped.c.entry_id, grouped.c.due_group)).label("due"),
+    ).subquery("segments")
+
+
+def daily_counts(session: Session, span: Window) -> dict[str, Any]:
+    start, end = span.start.isoformat(), span.end.isoformat()
+    seg = _segments(session)
+    active = seg.c.status.in_(ACTIVE)
+    kind = case((active, "open"), else_="closed")
+    begins = case((seg.c.start < start, literal(start)), else_=seg.c.start)
+    due = case((or_(~active, seg.c.due.is_(None), seg.c.due >= end), None),
+               (seg.c.due < start, literal(_BEFORE)), else_=seg.c.due)
+    until = case((seg.c.until > end, None), else_=seg.c.until)
+    groups = session.execute(
+        select(kind.label("kind"), begins.label("begins"), due.label("due"), until.label("until"), func.count().label("n"))
+        .where(seg.c.status.is_not(None), seg.c.start <= end, or_(seg.c.until.is_(None), seg.c.until > start),
+               # a change and its undo on the same day leave an empty segment
+               or_(seg.c.until.is_(None), seg.c.until > seg.c.start))
+        .group_by(kind, begins, due, until)).all()
+    days = []
+    for day in span.days:
+        text = day.isoformat()
+        counts = dict.fromkeys(SERIES, 0)
+        for group in groups:
+            if group.begins <= text and (group.until is None or group.until > text):
+                counts[group.kind] += group.n
+                if group.kind == "open" and group.due is not None and group.due < text:
+                    counts["overdue"] += group.n
+        days.append({"day": text, **counts})
+    return {"from": start, "to": end, "days": days}
+
+
+def trend(session: Session, today: date, *, days: int | None = None, since: date | None = None) -> dict[str, Any]:
+    return daily_counts(session, window(session, today, days=days, since=since))
+

@@ -1,0 +1,67 @@
+"""The config file: where it is, what it holds, and that options and the environment still win over it."""
+
+from riskreg.config import config_path
+
+
+def _show(cli) -> dict:
+    return {row["key"]: row for row in cli.json("config", "show", "--format", "json")["settings"]}
+
+
+def test_config_lives_in_the_user_config_dir(cli, tmp_path):
+    assert cli("config", "path").stdout.strip() == str(tmp_path / "xdg-config" / "riskreg" / "config.toml")
+    assert config_path() == tmp_path / "xdg-config" / "riskreg" / "config.toml"
+
+
+def test_set_show_unset(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    shown = _show(cli)
+    assert (shown["lang"]["value"], shown["lang"]["source"]) == ("zh", "locale")
+    assert (shown["stale_days"]["value"], shown["stale_days"]["source"]) == (7, "default")
+    cli("config", "set", "stale_days", "14")
+    cli("config", "set", "lang", "en")
+    assert config_path().read_text(encoding="utf-8").splitlines()[1:] == ['lang = "en"', "stale_days = 14"]
+    shown = _show(cli)
+    assert (shown["stale_days"]["value"], shown["stale_days"]["source"]) == (14, "config file")
+    assert (shown["lang"]["value"], shown["lang"]["source"]) == ("en", "config file")
+    cli("config", "unset", "stale_days")
+    assert _show(cli)["stale_days"]["source"] == "default"
+    assert "stale_days must be a whole number" in cli("config", "set", "stale_days", "soon", code=1).stderr
+    assert "unknown setting 'colour'" in cli("config", "set", "colour", "red", code=1).stderr
+    assert "lang must be zh or en" in cli("config", "set", "lang", "fr", code=1).stderr
+
+
+def test_register_path_precedence(cli, tmp_path, monkeypatch):
+    from_file, from_env, from_option = (tmp_path / name for name in ("file.db", "env.db", "option.db"))
+    cli("config", "set", "db", str(from_file))
+    monkeypatch.delenv("RISKREG_DB")
+    cli("init")
+    assert from_file.exists()
+    assert _show(cli)["db"] == {**_show(cli)["db"], "value": str(from_file), "source": "config file"}
+    monkeypatch.setenv("RISKREG_DB", str(from_env))
+    cli("init")
+    assert from_env.exists() and _show(cli)["db"]["source"] == "RISKREG_DB"
+    cli("--db", str(from_option), "init")
+    assert from_option.exists()
+
+
+def test_language_precedence(cli, register, monkeypatch):
+    cli.add("S03", "拖欠工资", "东村")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert "社会矛盾" in cli("summary").stdout  # C locale (cron): Chinese
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert "Social" in cli("summary").stdout and "社会矛盾" not in cli("summary").stdout
+    cli("config", "set", "lang", "zh")
+    assert "社会矛盾" in cli("summary").stdout  # the file beats the locale
+    monkeypatch.setenv("RISKREG_LANG", "en")
+    assert "社会矛盾" not in cli("summary").stdout  # the environment beats the file
+    assert "社会矛盾" in cli("--lang", "zh", "summary").stdout  # the option beats the environment
+
+
+def test_broken_config_is_one_sentence_and_config_still_answers(cli, register):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("stale_days = \n", encoding="utf-8")
+    error = cli("summary", code=1).stderr
+    assert str(config_path()) in error and "not valid TOML" in error
+    assert cli("config", "path").stdout.strip() == str(config_path())
+    config_path().write_text('stale_days = "many"\n', encoding="utf-8")
+    assert "stale_days must be a whole number" in cli("list", code=1).stderr
