@@ -266,9 +266,10 @@ def target_small(table: Table, folder: Path, repeat: int) -> None:
 
 
 def target_reports(table: Table, db: Path, label: str, repeat: int) -> None:
+    from riskreg.queries import Flags
     from riskreg.reporting import build_report
 
-    own = riskreg_statements(db, lambda session: build_report(session, generate.TODAY))
+    own = riskreg_statements(db, lambda session: build_report(session, Flags(generate.TODAY)))
     runs = side_by_side(repeat, naive=lambda: naive_queries(db, full_scan=False),
                         naive_full=lambda: naive_queries(db, full_scan=True), own=lambda: replay(db, own),
                         report=work(db, "report", "--format", "json"), summary=work(db, "summary"),
@@ -315,7 +316,7 @@ LIST_FILTERS = (["--status", "active"], ["--status", "open"], ["--status", "clos
 
 
 def target_list(table: Table, db: Path, label: str, repeat: int) -> None:
-    from riskreg.queries import EntryFilter, list_entries
+    from riskreg.queries import EntryFilter, Flags, list_entries
 
     keys = {"--status": "status", "--dept": "department", "--risk": "risk", "--category": "category",
             "--unit": "unit", "--level": "level"}
@@ -327,7 +328,7 @@ def target_list(table: Table, db: Path, label: str, repeat: int) -> None:
             elif flag in ("--overdue", "--unaccountable"):
                 wanted[flag[2:]] = True
         statements = riskreg_statements(
-            db, lambda session: list_entries(session, generate.TODAY, EntryFilter(**wanted), limit=50))
+            db, lambda session: list_entries(session, Flags(generate.TODAY), EntryFilter(**wanted), limit=50))
         runs = side_by_side(repeat, riskreg=work(db, "list", *args, "--limit", "50", "--format", "json"),
                             raw=lambda: replay(db, statements[-1:], limit=50))
         plan = query_plans(db, statements[-1:])[0]

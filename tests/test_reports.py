@@ -185,6 +185,27 @@ def test_due_soon_reaches_seven_days_ahead(cli, ledger):
     assert 3 not in [i["id"] for i in report_json(cli, as_of="2026-06-27")["due_soon"]]
 
 
+def test_config_file_sets_the_due_soon_and_stale_windows(cli, ledger):
+    cli("config", "set", "due_soon_days", "3")
+    cli("config", "set", "stale_days", "3")
+    report = report_json(cli)
+    assert report["windows"] == {"due_soon_days": 3, "stale_days": 3}
+    assert report["due_soon"] == [] and report["totals"]["due_soon"] == 0  # entry 3 is due in 4 days
+    # 3 days without an event (last change 06-28 or earlier) is stale; 4, changed 06-29, is not
+    assert [i["id"] for i in report["stale"]] == [1, 2, 3, 7, 8] and report["totals"]["stale"] == 5
+    # listings, one entry, exports and every rendering of the report use the same windows
+    assert [r["id"] for r in cli.json("list", "--format", "json") if r["stale"]] == [1, 2, 3, 7, 8]
+    assert cli.json("show", "4", "--format", "json")["stale"] is False
+    assert [json.loads(line)["id"] for line in cli("export").stdout.splitlines() if json.loads(line)["stale"]] == [
+        1, 2, 3, 7, 8]
+    assert "Due within 3 days: 0" in cli("report", as_of=AS_OF).stdout
+    assert "## Stale (no change for 3 days) (5)" in cli("report", "--format", "markdown", as_of=AS_OF).stdout
+    assert "3日内到期" in cli("--lang", "zh", "report", "--format", "html", as_of=AS_OF).stdout
+    cli("config", "set", "due_soon_days", "1")
+    assert [i["id"] for i in report_json(cli, as_of="2026-07-04")["due_soon"]] == [3]  # due tomorrow
+    assert "Due within 1 day: 1" in cli("report", as_of="2026-07-04").stdout
+
+
 def test_report_since_counts_events_on_or_after_the_date(cli, ledger):
     assert report_json(cli, "--since", "2026-06-25")["since"] == {
         "date": "2026-06-25", "added": 2, "closed": 1, "reopened": 1}

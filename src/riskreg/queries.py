@@ -32,9 +32,15 @@ ENTRY_FIELDS = (
 
 @dataclass(frozen=True)
 class Flags:
-    """SQL expressions for the derived flags, as of one day."""
+    """SQL expressions for the derived flags, as of one day (the windows come from the config file)."""
 
     today: date
+    due_soon_days: int = DUE_SOON_DAYS
+    stale_days: int = STALE_DAYS
+
+    @property
+    def windows(self) -> dict[str, int]:
+        return {"due_soon_days": self.due_soon_days, "stale_days": self.stale_days}
 
     @property
     def active(self):
@@ -61,11 +67,11 @@ class Flags:
 
     @property
     def due_soon(self):
-        return and_(self.active, Entry.due >= self.today, Entry.due <= self.today + timedelta(days=DUE_SOON_DAYS))
+        return and_(self.active, Entry.due >= self.today, Entry.due <= self.today + timedelta(days=self.due_soon_days))
 
     @property
     def stale(self):
-        return and_(self.active, Entry.updated_on <= self.today - timedelta(days=STALE_DAYS))
+        return and_(self.active, Entry.updated_on <= self.today - timedelta(days=self.stale_days))
 
     @property
     def awaiting_consolidation(self):
@@ -153,10 +159,9 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
     return conditions
 
 
-def list_entries(session: Session, today: date, wanted: EntryFilter = EntryFilter(),
+def list_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
                  limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Matching entries ordered by id, streamed from the database."""
-    flags = Flags(today)
     query = (select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
              .where(*_conditions(session, flags, wanted)).order_by(Entry.id))
     if limit:
@@ -165,9 +170,8 @@ def list_entries(session: Session, today: date, wanted: EntryFilter = EntryFilte
         yield row_dict(row)
 
 
-def show_entry(session: Session, today: date, entry_id: int) -> dict[str, Any]:
+def show_entry(session: Session, flags: Flags, entry_id: int) -> dict[str, Any]:
     get_entry(session, entry_id)
-    flags = Flags(today)
     row = session.execute(select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
                           .where(Entry.id == entry_id)).one()
     data = row_dict(row)

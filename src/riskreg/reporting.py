@@ -54,8 +54,8 @@ def _group_rows(session: Session, model, name, active: dict, closed: Counter, us
     return rows
 
 
-def build_report(session: Session, today: date, *, since: date | None = None, lang: str = "zh") -> dict[str, Any]:
-    flags = Flags(today)
+def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh") -> dict[str, Any]:
+    today = flags.today
     name = _name(lang)
     settings = read_settings(session)
     levels = session.exec(select(Level).order_by(Level.rank)).all()
@@ -104,6 +104,7 @@ def build_report(session: Session, today: date, *, since: date | None = None, la
         "title": settings.title_en if lang == "en" else settings.title_zh,
         "campaign": _campaign(settings, today, lang),
         "levels": [{"code": lv.code, "name": name(lv), "colour": lv.colour} for lv in levels],
+        "windows": flags.windows,
         "totals": totals,
         "by_level": {level: matrix[level]["open"] + matrix[level]["mitigated"] for level in matrix},
         "by_level_status": matrix,

@@ -25,7 +25,7 @@ from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED, replay_mismatches
 from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.models import STATUSES, Department, Entry, History, Level, Risk
-from riskreg.queries import EntryFilter, list_entries
+from riskreg.queries import EntryFilter, Flags, list_entries
 
 BATCH = 500
 IMPORT_BATCH = 5_000  # entries written per executemany: memory stays flat however long the file
@@ -37,9 +37,9 @@ _REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensio
 _EVENT_KEYS = {"at", "on", "actor", "action", "changes", "text"}
 
 
-def export_entries(session: Session, today: date, wanted: EntryFilter = EntryFilter()) -> Iterator[dict[str, Any]]:
+def export_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter()) -> Iterator[dict[str, Any]]:
     """Each entry as `list --format json` shows it, plus its `history`."""
-    rows = list_entries(session, today, wanted)
+    rows = list_entries(session, flags, wanted)
     while batch := list(islice(rows, BATCH)):
         ids = [row["id"] for row in batch]
         history: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}

@@ -20,10 +20,11 @@ def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend:
     from riskreg.reporting import build_report
 
     state = get_state(ctx)
-    today = state.today()
+    flags = state.flags()
+    today = flags.today
     with working("Building the report"), state.read() as session:
         since_day = user_date(session, today, since, "--since date") if since else None
-        data = build_report(session, today, since=since_day, lang=state.lang)
+        data = build_report(session, flags, since=since_day, lang=state.lang)
         if with_trend:  # in the same read transaction, so the chart and the counts agree
             from riskreg.trends import trend
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from riskreg.config import Config
 
     from riskreg.ledger import Stamp
+    from riskreg.queries import Flags
     from riskreg.store import Register
 
 
@@ -34,6 +35,12 @@ class State:
 
         raw = self.as_of or os.environ.get("RISKREG_TODAY")
         return parse_date(raw, today=date.today(), what="--as-of date") if raw else date.today()
+
+    def flags(self) -> "Flags":
+        """Today's flags, with the stale and due-soon windows from the config file."""
+        from riskreg.queries import Flags
+
+        return Flags(self.today(), due_soon_days=self.config.due_soon_days, stale_days=self.config.stale_days)
 
     def who(self) -> str:
         if self.actor or os.environ.get("RISKREG_ACTOR"):

@@ -39,7 +39,7 @@ def export(
     from riskreg.queries import EntryFilter
 
     state = get_state(ctx)
-    today = state.today()
+    flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, unaccountable=unaccountable)
     target = Path(output) if output else None
@@ -50,21 +50,21 @@ def export(
             from riskreg.transfer import export_entries
 
             lines = (json.dumps(mask_unless(entry, unmasked), ensure_ascii=False) + "\n"
-                     for entry in progress(export_entries(session, today, wanted), "Exporting"))
+                     for entry in progress(export_entries(session, flags, wanted), "Exporting"))
             write_chunks(lines, target)
             return
         from riskreg.queries import list_entries
         from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
 
         names = Names.load(session, state.lang)
-        rows = (mask_unless(row, unmasked) for row in progress(list_entries(session, today, wanted), "Exporting"))
+        rows = (mask_unless(row, unmasked) for row in progress(list_entries(session, flags, wanted), "Exporting"))
         if fmt is ExportFormat.csv:
             write_chunks(csv_chunks(rows, names, bom=bom), target)
             return
         import io
 
         buffer = io.BytesIO()
-        write_xlsx(rows, names, buffer, today=today)
+        write_xlsx(rows, names, buffer, today=flags.today)
     if target is None:
         sys.stdout.buffer.write(buffer.getvalue())
         sys.stdout.flush()

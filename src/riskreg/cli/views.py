@@ -32,9 +32,9 @@ def list_(
     state = get_state(ctx)
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, unaccountable=unaccountable)
-    today = state.today()
+    flags = state.flags()
     with state.read() as session:
-        rows = (mask_unless(row, unmasked) for row in list_entries(session, today, wanted, limit=limit or None))
+        rows = (mask_unless(row, unmasked) for row in list_entries(session, flags, wanted, limit=limit or None))
         if fmt is ListFormat.json:
             from riskreg.render.plain import to_json
 
@@ -61,9 +61,9 @@ def show(
     from riskreg.queries import show_entry
 
     state = get_state(ctx)
-    today = state.today()
+    flags = state.flags()
     with state.read() as session:
-        entry = mask_unless(show_entry(session, today, entry_id), unmasked)
+        entry = mask_unless(show_entry(session, flags, entry_id), unmasked)
         if fmt is TableOrJson.json:
             from riskreg.render.plain import to_json
 

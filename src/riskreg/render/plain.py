@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from riskreg.render.labels import LIST_BASE, LIST_TITLES, STATUS_LABELS
+from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles
 
 
 def to_json(data: Any) -> str:
@@ -92,7 +92,7 @@ def report_markdown(report: dict[str, Any]) -> str:
     lines += ["## By unit", ""] + _md_table(
         ["unit", "open", "overdue", "unaccountable", "closed"],
         [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
-    for name, title in LIST_TITLES.items():
+    for name, title in list_titles(report["windows"]).items():
         items = report[name]
         lines += [f"## {title} ({len(items)})", ""]
         if items:

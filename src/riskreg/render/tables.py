@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.render.labels import LIST_BASE, LIST_TITLES, RICH_COLOURS, STATUS_LABELS
+from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -133,9 +133,9 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], key: st
 _EXTRA_HEADERS = {"days_overdue": "late", "days_left": "left", "last_change": "last change", "watch_until": "watch until"}
 
 
-def _attention_table(name: str, items: list[dict[str, Any]], levels: Levels) -> Table:
+def _attention_table(title: str, items: list[dict[str, Any]], levels: Levels) -> Table:
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
-    table = _table(f"{LIST_TITLES[name]}: {len(items)}", "id", "risk", "title", "unit", "level", "owner", "due",
+    table = _table(f"{title}: {len(items)}", "id", "risk", "title", "unit", "level", "owner", "due",
                    *(_EXTRA_HEADERS[k] for k in extra))
     for item in items:
         table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
@@ -161,8 +161,9 @@ def report_view(report: dict[str, Any], *, full: bool) -> RenderableType:
         _group_table("By department", "dept", report["by_department"]),
         _group_table("By unit", "unit", report["by_unit"], key="unit"),
     ]
-    for name in (LIST_TITLES if full else ("overdue",)):
-        parts.append(_attention_table(name, report[name], levels))
+    titles = list_titles(report["windows"])
+    for name in (titles if full else ("overdue",)):
+        parts.append(_attention_table(titles[name], report[name], levels))
     if report["since"]:
         s = report["since"]
         parts.append(Text(f"Since {s['date']}: {s['added']} added, {s['closed']} closed, {s['reopened']} reopened."))
