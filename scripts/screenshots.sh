@@ -1,9 +1,11 @@
 #!/bin/sh
 # Render what people actually look at, so it can be looked at rather than only asserted:
 #   docs/report.png        the HTML report in headless Chromium at phone width
-#   docs/summary-80.txt    `riskreg summary` in a real 80-column terminal (tmux)
-#   docs/summary-120.txt   the same at 120 columns
-# Needs Debian's chromium (apt-get install -y chromium fonts-noto-cjk) and tmux.
+#   docs/summary-80.png    `riskreg summary` in a real 80-column terminal (tmux), photographed
+#   docs/summary-80.txt    the same capture as text, to diff
+#   docs/summary-120.*     the same at 120 columns
+# Needs Debian's chromium (apt-get install -y chromium fonts-noto-cjk), tmux, and
+# a Python with rich ($PYTHON, default python3) for the terminal pages.
 # Builds a demo register with Chinese names in a temporary directory; touches no real register.
 set -eu
 
@@ -14,6 +16,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 mkdir -p "$docs"
 
 riskreg=${RISKREG:-riskreg}
+python=${PYTHON:-python3}
 export RISKREG_DB="$work/register.db" RISKREG_ACTOR=demo XDG_CONFIG_HOME="$work/config" RISKREG_LANG=zh
 r() { "$riskreg" "$@"; }
 
@@ -44,12 +47,15 @@ r --as-of "$(day 27)" note "$i" "已约见信访人" >/dev/null
 as_of=$(day 30)
 
 # --- the HTML report, photographed at phone width -----------------------------
+photograph() {  # page.html width height out.png
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+    --disable-component-update --disable-sync --user-data-dir="$(mktemp -d -p "$work")" \
+    --hide-scrollbars --force-device-scale-factor=1 --window-size="$2,$3" \
+    --screenshot="$4" "file://$1" 2>/dev/null
+  echo "wrote $4"
+}
 r --as-of "$as_of" report --format html --output "$work/report.html"
-chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
-  --disable-component-update --disable-sync --user-data-dir="$(mktemp -d -p "$work")" \
-  --hide-scrollbars --force-device-scale-factor=1 --window-size=430,2250 \
-  --screenshot="$docs/report.png" "file://$work/report.html" 2>/dev/null
-echo "wrote $docs/report.png"
+photograph "$work/report.html" 430 2250 "$docs/report.png"
 
 # --- the terminal summary in a real terminal at 80 and 120 columns ------------
 for width in 80 120; do
@@ -57,7 +63,12 @@ for width in 80 120; do
   tmux new-session -d -s "$session" -x "$width" -y 200 \
     "env RISKREG_DB='$RISKREG_DB' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $riskreg --lang zh --as-of $as_of summary; sleep 5"
   sleep 2
+  tmux capture-pane -p -e -t "$session" -S 0 -E 199 > "$work/summary.ansi"
   tmux capture-pane -p -t "$session" -S 0 -E 199 | sed -e 's/[[:space:]]*$//' | awk 'NF {blank=0} !NF {blank++} blank < 2' > "$docs/summary-$width.txt"
   tmux kill-session -t "$session"
   echo "wrote $docs/summary-$width.txt"
+  lines=$(wc -l < "$docs/summary-$width.txt")
+  "$python" "$here/scripts/terminal_html.py" "$work/summary.ansi" "$width" > "$work/summary.html"
+  # Noto Sans Mono CJK at 15px: a cell is 7.5px wide, a line 20.25px high; 28px and 24px of padding
+  photograph "$work/summary.html" $((width * 15 / 2 + 28)) $((lines * 81 / 4 + 24)) "$docs/summary-$width.png"
 done

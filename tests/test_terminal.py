@@ -1,0 +1,109 @@
+"""`riskreg summary` as a coordinator sees it: in a real terminal (tmux) at 80 and 120 columns.
+
+CliRunner checks what riskreg writes; this checks what a terminal makes of it,
+with Chinese names two cells wide: every line fits, no name is split, and the
+numbers of each table stand under their headings.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+DONE = "__riskreg_done__"
+LONG_NAMES = ("安全生产与自然灾害", "自然资源和规划所", "统筹城乡发展办", "工业园社区")
+
+
+def _tmux() -> str:
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed; CI needs it to check the summary in a real terminal")
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    return tmux
+
+
+def _in_terminal(width: int, command: list[str], env: dict[str, str]) -> list[str]:
+    """The screen of a `width`-column tmux window after `command` ran in it."""
+    tmux = [_tmux(), "-L", f"riskreg-test-{uuid.uuid4().hex[:8]}", "-f", os.devnull]
+    script = f"env {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} {shlex.join(command)}; echo {DONE}; sleep 60"
+    # A clean environment for the server: the suite's COLUMNS would override the window's width.
+    server_env = {"PATH": os.environ["PATH"], "HOME": env["HOME"], "LANG": "C.UTF-8"}
+    subprocess.run([*tmux, "new-session", "-d", "-x", str(width), "-y", "300", script], check=True, timeout=30,
+                   env=server_env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            screen = subprocess.run([*tmux, "capture-pane", "-p", "-J", "-S", "0", "-E", "299"], capture_output=True,
+                                    text=True, check=True, timeout=30, env=server_env).stdout.splitlines()
+            if any(line.startswith(DONE) for line in screen):
+                return [line.rstrip() for line in screen[:next(i for i, line in enumerate(screen) if line.startswith(DONE))]]
+            time.sleep(0.2)
+        pytest.fail(f"the summary did not finish in a {width}-column terminal: {screen}")
+    finally:
+        subprocess.run([*tmux, "kill-server"], check=False, timeout=30, env=server_env)
+
+
+def _token_ends(line: str) -> list[int]:
+    """The terminal column where each space-separated word of a line ends."""
+    ends, column, in_word = [], 0, False
+    for char in line:
+        if char == " " and in_word:
+            ends.append(column)
+        in_word = char != " "
+        column += cell_len(char)
+    return ends + [column] if in_word else ends
+
+
+def _tables(screen: list[str], titles: tuple[str, ...]) -> dict[str, tuple[str, list[str]]]:
+    """Header and body rows of each titled table (a title, a header, a rule, then indented rows)."""
+    found = {}
+    for at, line in enumerate(screen):
+        if line in titles:
+            header, rule = screen[at + 1], screen[at + 2]
+            assert set(rule) == {"─"}, f"no rule under the header of {line!r}: {rule!r}"
+            body = []
+            for row in screen[at + 3:]:
+                if not row.startswith(" "):
+                    break
+                body.append(row)
+            found[line] = (header, body)
+    return found
+
+
+@pytest.mark.sqlite_only  # the terminal, not the backend, is under test
+@pytest.mark.parametrize("width", [80, 120])
+def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_env, width):
+    cli("init")
+    for risk, title, unit in (("H01", "危化品仓库超量储存，存在重大火灾隐患", "工业园社区"),
+                              ("S03", "某工地拖欠农民工工资，电话13912345678", "东村"),
+                              ("P01", "老旧小区燃气管道腐蚀", "南社区")):
+        cli.add(risk, title, unit, "--level", "major", as_of="2026-06-01")
+    cli("assign", "1", "--leader", "周敏", "--dept", "EMERG", "--due", "2026-06-20", as_of="2026-06-02")
+    riskreg = Path(sys.executable).with_name("riskreg")
+    env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PATH")}
+    env["HOME"] = str(isolated_env.parent)
+    screen = _in_terminal(width, [str(riskreg), "--lang", "zh", "--as-of", "2026-07-01", "summary"], env)
+
+    assert all(cell_len(line) <= width for line in screen), [line for line in screen if cell_len(line) > width]
+    text = "\n".join(screen)
+    assert "\ufffd" not in text
+    for name in LONG_NAMES:
+        assert name in text, f"{name} is missing or split in the {width}-column summary"
+    assert "13912345678" not in text.replace("\n", "")  # masked, wrapped or not
+    tables = _tables(screen, ("By level and status", "By category", "By department", "By unit"))
+    assert len(tables) == 4
+    for title, (header, body) in tables.items():
+        assert body, f"{title} has no rows"
+        counts = _token_ends(header)[-4:]  # the four count columns, right-aligned under their headings
+        for row in body:
+            assert _token_ends(row)[-4:] == counts, f"{title}: {row!r} is not aligned with {header!r}"
+    overdue = screen.index("Overdue: 1")
+    assert screen[overdue + 3].split()[:2] == ["1", "H01"]
