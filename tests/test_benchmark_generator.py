@@ -152,3 +152,15 @@ def test_the_shell_reports_errors_and_goes_on(cli, generated):
     assert "cannot read that line" in result.stderr
     history = cli.json("show", "1", "--format", "json")["history"]
     assert history[-1]["action"] == "note" and history[-1]["text"] == "继续跟进"
+
+
+def test_summary_shows_the_first_overdue_entries_and_counts_the_rest(cli, isolated_env):
+    generate.generate(isolated_env, 3_000)
+    report = cli.json("report", "--format", "json")
+    overdue = report["totals"]["overdue"]
+    assert overdue > 20
+    summary = [line.rstrip() for line in cli("summary").stdout.splitlines()]
+    rows = summary[summary.index(f"Overdue: {overdue}") + 3:]
+    listed = [line.split()[0] for line in rows if line[:6].strip().isdigit()]
+    assert listed == [str(item["id"]) for item in report["overdue"][:20]]
+    assert summary[-1] == f"… and {overdue - 20:,} more: riskreg list --overdue"

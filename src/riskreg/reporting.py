@@ -54,7 +54,9 @@ def _group_rows(session: Session, model, name, active: dict, closed: Counter, us
     return rows
 
 
-def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh") -> dict[str, Any]:
+def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
+                 lists: tuple[str, ...] = LISTS, list_limit: int | None = None) -> dict[str, Any]:
+    """The report; `lists` and `list_limit` trim its lists (the summary shows the first overdue items only)."""
     today = flags.today
     name = _name(lang)
     settings = read_settings(session)
@@ -112,13 +114,13 @@ def build_report(session: Session, flags: Flags, *, since: date | None = None, l
         "by_department": by_department,
         "by_unit": by_unit,
     }
-    for list_name in LISTS:
-        report[list_name] = attention_list(session, flags, list_name)
+    for list_name in lists:
+        report[list_name] = attention_list(session, flags, list_name, limit=list_limit)
     report["since"] = _since(session, since) if since else None
     return report
 
 
-def attention_list(session: Session, flags: Flags, list_name: str) -> list[dict[str, Any]]:
+def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int | None = None) -> list[dict[str, Any]]:
     """One of the report's lists, ordered by deadline (none last), then id; read from a partial index."""
     condition, extra = {
         "overdue": (flags.overdue, None),
@@ -128,7 +130,7 @@ def attention_list(session: Session, flags: Flags, list_name: str) -> list[dict[
         "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
     }[list_name]
     columns = [getattr(Entry, key) for key in _LIST_BASE] + [Entry.due] + ([extra] if extra is not None else [])
-    query = select(*columns).where(condition).order_by(Entry.due.is_(None), Entry.due, Entry.id)
+    query = select(*columns).where(condition).order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit)
     today = flags.today
     shared: dict[Any, Any] = {}  # one copy of each code, unit, name and date: a long list repeats them
     items = []

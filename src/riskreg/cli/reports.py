@@ -15,7 +15,7 @@ EXIT_OVERDUE = 3
 app = typer.Typer()
 
 
-def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend: bool = False) -> dict:
+def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend: bool = False, **trim) -> dict:
     from riskreg.ledger import user_date
     from riskreg.reporting import build_report
 
@@ -24,7 +24,7 @@ def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend:
     today = flags.today
     with working("Building the report"), state.read() as session:
         since_day = user_date(session, today, since, "--since date") if since else None
-        data = build_report(session, flags, since=since_day, lang=state.lang)
+        data = build_report(session, flags, since=since_day, lang=state.lang, **trim)
         if with_trend:  # in the same read transaction, so the chart and the counts agree
             from riskreg.trends import trend
 
@@ -34,10 +34,11 @@ def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend:
 
 @app.command(rich_help_panel=PANEL)
 def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
-    """Tables by level and status, category, department and unit, and the overdue list."""
-    from riskreg.render.tables import report_view
+    """Tables by level and status, category, department and unit, and the first overdue entries."""
+    from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    print_renderable(report_view(_build(ctx, None, unmasked), full=False))
+    data = _build(ctx, None, unmasked, lists=("overdue",), list_limit=SUMMARY_ROWS)
+    print_renderable(report_view(data, full=False))
 
 
 @app.command(rich_help_panel=PANEL)

@@ -133,14 +133,17 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], key: st
 _EXTRA_HEADERS = {"days_overdue": "late", "days_left": "left", "last_change": "last change", "watch_until": "watch until"}
 
 
-def _attention_table(title: str, items: list[dict[str, Any]], levels: Levels) -> Table:
+def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels) -> Table:
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
-    table = _table(f"{title}: {len(items)}", "id", "risk", "title", "unit", "level", "owner", "due",
+    table = _table(f"{title}: {count}", "id", "risk", "title", "unit", "level", "owner", "due",
                    *(_EXTRA_HEADERS[k] for k in extra))
     for item in items:
         table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
                       _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
     return table
+
+
+SUMMARY_ROWS = 20  # overdue entries the summary shows; a county has thousands, and a screen holds a few dozen
 
 
 def report_view(report: dict[str, Any], *, full: bool) -> RenderableType:
@@ -163,7 +166,10 @@ def report_view(report: dict[str, Any], *, full: bool) -> RenderableType:
     ]
     titles = list_titles(report["windows"])
     for name in (titles if full else ("overdue",)):
-        parts.append(_attention_table(titles[name], report[name], levels))
+        count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
+        parts.append(_attention_table(titles[name], report[name], count, levels))
+        if count > len(report[name]):
+            parts.append(Text(f"… and {count - len(report[name]):,} more: riskreg list --overdue", style="dim"))
     if report["since"]:
         s = report["since"]
         parts.append(Text(f"Since {s['date']}: {s['added']} added, {s['closed']} closed, {s['reopened']} reopened."))
