@@ -17,7 +17,6 @@ each block of entries, as they would interleave in a real register.
 """
 
 import argparse
-import json
 import random
 import sqlite3
 import sys
@@ -26,6 +25,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from riskreg.backends import stored_json
 from riskreg.chain import GENESIS, event_hash
 
 TODAY = date(2026, 7, 1)  # the benchmarks' --as-of: reports on a generated register are reproducible
@@ -233,8 +233,8 @@ def blocks(entries: int, *, seed: int = 2026, today: date = TODAY,
             at = f"{on}T{8 + history_id % 10:02d}:{history_id % 60:02d}:{(history_id * 7) % 60:02d}.{history_id % 10**6:06d}Z"
             previous = event_hash(previous, entry_id=entry_id, at=at, on=on, actor=actor, action=action,
                                   changes=changes, text=text)
-            # json.dumps as SQLAlchemy's JSON type stores it, so the rows are byte for byte what riskreg writes.
-            history_rows.append((history_id, entry_id, at, on, actor, action, json.dumps(changes), text, previous))
+            # JSON as riskreg's engines store it, so the rows are byte for byte what riskreg writes.
+            history_rows.append((history_id, entry_id, at, on, actor, action, stored_json(changes), text, previous))
         yield entry_rows, history_rows
 
 

@@ -64,6 +64,14 @@ def test_history_is_append_only_in_the_database(cli, register, statement):
         _sql(register, statement)
 
 
+def test_history_stores_chinese_as_utf8_not_escapes(cli, register):
+    cli.add("S03", "某工地拖欠工资", "东村")
+    with sqlite3.connect(register) as conn:
+        (changes,) = conn.execute("SELECT changes FROM history").fetchone()
+    assert '"title":{"old":null,"new":"某工地拖欠工资"}' in changes and "\\u" not in changes
+    assert "every check passed" in cli("check").stdout  # the hash chain is over values, not their spelling
+
+
 def test_check_passes_on_a_worked_register(cli, register):
     entry = cli.add()
     cli("assign", entry, "--leader", "王明", "--plan", "p", "--task-force", "t", "--due", "2026-07-10")

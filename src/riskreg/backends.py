@@ -20,6 +20,8 @@ lock, which serialises writers exactly as BEGIN IMMEDIATE does on SQLite
 of a report sees one snapshot.
 """
 
+import functools
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +47,10 @@ POSTGRESQL_HISTORY_GUARDS = [
 ]
 HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
 
+# How JSON columns (history.changes) are stored: UTF-8 rather than \uXXXX escapes, which spend 6 bytes on
+# every Chinese character, and no padding. Hashes are over the parsed values (riskreg.chain), so they hold.
+stored_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
 
 def is_url(location: str) -> bool:
     return "://" in location
@@ -58,7 +64,7 @@ def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
-    engine = create_engine("sqlite://", creator=connect)
+    engine = create_engine("sqlite://", creator=connect, json_serializer=stored_json)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # the driver is in autocommit mode; we start transactions ourselves
@@ -68,7 +74,7 @@ def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
 
 
 def postgresql_engine(url, *, busy_timeout: float) -> Engine:
-    engine = create_engine(url, connect_args={"connect_timeout": 10})
+    engine = create_engine(url, connect_args={"connect_timeout": 10}, json_serializer=stored_json)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
