@@ -6,6 +6,7 @@ Which action is allowed in which status is the table `ALLOWED` below (the
 rules are written out in the README).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -46,6 +47,11 @@ class Stamp:
         return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# C0 controls but newline and tab, DEL and C1 controls, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline: bool = True,
                required: bool = False) -> str | None:
     """Trimmed text within its limit, or None; control characters other than newline and tab refused."""
@@ -58,8 +64,7 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline
         if required:
             raise InvalidInput(f"The {what} must not be empty.")
         return None
-    allowed = "\n\t" if multiline else ""
-    if any((ord(ch) < 32 and ch not in allowed) or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in text):
+    if (_CONTROL if multiline else _CONTROL_OR_BREAK).search(text):
         raise InvalidInput(f"The {what} contains control characters" + ("." if multiline else " or line breaks."))
     if len(text) > limit:
         raise InvalidInput(f"The {what} is {len(text):,} characters long; the limit is {limit:,}.")
