@@ -8,12 +8,14 @@ restored. The caller's transaction makes the whole load all-or-nothing.
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, SQLModel, select
 
-from riskreg import catalogue as cat
 from riskreg.models import Category, Department, Level, Meta, Risk, RiskDepartment, Unit
+
+if TYPE_CHECKING:  # the parser brings PyYAML, which reading the register never needs
+    from riskreg import catalogue as cat
 
 
 @dataclass
@@ -30,7 +32,7 @@ class CatalogueDiff:
         return {"added": self.added, "changed": self.changed, "retired": self.retired}
 
 
-def apply_catalogue(session: Session, catalogue: cat.Catalogue) -> CatalogueDiff:
+def apply_catalogue(session: Session, catalogue: "cat.Catalogue") -> CatalogueDiff:
     diff = CatalogueDiff()
     _apply_meta(session, catalogue, diff)
     _sync(session, Level, "level", [
@@ -78,7 +80,7 @@ def _sync(session: Session, model: type[SQLModel], kind: str, rows: list[dict[st
             diff.retired.append(f"{kind} {code}")
 
 
-def _sync_risk_departments(session: Session, risk: cat.Risk, diff: CatalogueDiff) -> None:
+def _sync_risk_departments(session: Session, risk: "cat.Risk", diff: CatalogueDiff) -> None:
     links = session.exec(select(RiskDepartment).where(RiskDepartment.risk == risk.code)).all()
     current = [link.department for link in sorted(links, key=lambda link: link.position)]
     if current == list(risk.departments):
@@ -95,7 +97,7 @@ def _sync_risk_departments(session: Session, risk: cat.Risk, diff: CatalogueDiff
 _META_KEYS = ("title_zh", "title_en", "consolidation_days", "campaign_zh", "campaign_en", "campaign_start", "campaign_end")
 
 
-def _apply_meta(session: Session, catalogue: cat.Catalogue, diff: CatalogueDiff) -> None:
+def _apply_meta(session: Session, catalogue: "cat.Catalogue", diff: CatalogueDiff) -> None:
     campaign = catalogue.campaign
     wanted = {
         "title_zh": catalogue.title_zh,
