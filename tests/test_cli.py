@@ -39,6 +39,17 @@ def test_help_needs_no_register(cli, path):
     assert "Usage: riskreg" in result.stdout
 
 
+def test_help_groups_commands_the_way_a_coordinator_works(cli):
+    out = cli("--help", as_of=None).stdout
+    sections = [line.rstrip(":") for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert sections == ["Options", "Set-up", "Daily work", "Reports", "Upkeep"]
+    daily = out.split("Daily work:")[1].split("Reports:")[0]
+    assert all(f"  {name} " in daily for name in ("add", "assign", "close", "list", "show", "shell"))
+    assert "  summary " in out.split("Reports:")[1].split("Upkeep:")[0]
+    # the whole first paragraph, wrapped, not Click's first sentence cut at 45 characters
+    assert "Prints its id alone, for `id=$(riskreg add …)`." in " ".join(out.split()) and "..." not in daily
+
+
 def test_version(cli):
     assert cli("--version", as_of=None).stdout == f"riskreg {__version__}\n"
 

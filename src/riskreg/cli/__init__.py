@@ -9,15 +9,15 @@ import os
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from riskreg import __version__
 from riskreg.cli import config, ledger, reports, setup, shell, transfer, upkeep, views
+from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError
 
 
-class _Group(TyperGroup):
+class _Group(GroupedHelp):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -39,6 +39,7 @@ app = typer.Typer(
     help="Risk and responsibility register (风险责任清单台账): grade every risk, give it the four ones, check it off when verified.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 for group in (setup, config, ledger, views, reports, upkeep, transfer, shell):

@@ -4,13 +4,14 @@ from typing import Annotated
 
 import typer
 
+from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson
 from riskreg.cli.output import print_renderable, write_chunks
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
 app = typer.Typer()
-config_app = typer.Typer(help="Defaults kept in the user config file: register, language, stale and due-soon days.",
+config_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Defaults kept in the user config file: register, language, stale and due-soon days.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config", rich_help_panel=PANEL)
 

@@ -5,13 +5,14 @@ from typing import Annotated
 
 import typer
 
+from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson
 from riskreg.cli.output import print_renderable, write_chunks
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
 app = typer.Typer()
-catalogue_app = typer.Typer(help="Check, load and show the catalogue of risks and departments.", no_args_is_help=True)
+catalogue_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Check, load and show the catalogue of risks and departments.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue", rich_help_panel=PANEL)
 
 CatalogueFile = Annotated[Path, typer.Argument(metavar="FILE", help="A catalogue YAML file.", dir_okay=False)]

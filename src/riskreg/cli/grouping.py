@@ -1,0 +1,26 @@
+"""Plain help with the commands grouped the way a coordinator thinks: set-up, daily work, reports, upkeep.
+
+Click's plain help, not Typer's Rich panels: Rich and the Markdown parser it
+brings cost `riskreg --help` more than Typer itself (docs/PERFORMANCE.md).
+Each command's `rich_help_panel` names its group; its whole first paragraph is
+shown, wrapped, rather than Click's first sentence cut at 45 characters.
+"""
+
+from typing import Any
+
+from typer.core import TyperGroup
+
+
+class GroupedHelp(TyperGroup):
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            summary = command.short_help or (command.help or "").split("\n\n")[0]
+            sections.setdefault(getattr(command, "rich_help_panel", None) or "Commands", []).append(
+                (name, " ".join(summary.split())))
+        for title, rows in sections.items():
+            with formatter.section(title):
+                formatter.write_dl(rows)
