@@ -36,9 +36,9 @@ def list_(
     with state.read() as session:
         rows = (mask_unless(row, unmasked) for row in list_entries(session, flags, wanted, limit=limit or None))
         if fmt is ListFormat.json:
-            from riskreg.render.plain import to_json
+            from riskreg.render.plain import json_chunks
 
-            write_chunks([to_json(list(rows))])
+            write_chunks(json_chunks(rows))
         elif fmt is ListFormat.csv:
             from riskreg.render.plain import to_csv
 
