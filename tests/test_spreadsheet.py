@@ -200,6 +200,15 @@ def test_dry_run_previews_as_a_table_and_writes_nothing(cli, register, tmp_path,
     assert snapshot() == before
 
 
+def test_dry_run_preview_masks_phone_and_identity_numbers(cli, register, tmp_path):
+    sheet = tmp_path / "new.csv"
+    sheet.write_text("风险编码,村(社区),标题,详情\nS03,东村,欠薪，电话13812345678,身份证110101199003077777\n",
+                     encoding="utf-8")
+    out = cli("import", sheet, "--dry-run").stdout
+    assert "13812345678" not in out and "110101199003077777" not in out and "138****5678" in out
+    assert "13812345678" in cli("import", sheet, "--dry-run", "--unmasked").stdout
+
+
 @pytest.mark.parametrize("value, expected", [
     (46204, date(2026, 7, 1)), ("46204", date(2026, 7, 1)), ("2026-07-01", date(2026, 7, 1)),
     ("2026/7/1", date(2026, 7, 1)), ("2026年7月1日", date(2026, 7, 1)), (datetime(2026, 7, 1, 9, 30), date(2026, 7, 1)),

@@ -79,11 +79,12 @@ def import_(
     new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
+    unmasked: Unmasked = False,
 ) -> None:
     """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing."""
     suffix = file.suffix.lower()
     if suffix in SHEETS:
-        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run)
+        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
         return
     if suffix != ".jsonl":
         raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
@@ -104,7 +105,8 @@ def import_(
                + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
 
 
-def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool) -> None:
+def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool,
+                  unmasked: bool) -> None:
     from riskreg.spreadsheet import import_parsed, open_sheet, parse_rows, preview_rows, read_mapping
 
     state = get_state(ctx)
@@ -117,7 +119,8 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
             from riskreg.cli.output import print_renderable
             from riskreg.render.tables import entries_table
 
-            table = entries_table(preview_rows(parsed)[:PREVIEW_ROWS], level_styles(session, state.lang))
+            preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
+            table = entries_table(preview, level_styles(session, state.lang))
             table.title = f"{file.name}: rows {sheet.header_row + 1}… as they would be entered"
             print_renderable(table)
     verb = "Would import" if dry_run else "Imported"
