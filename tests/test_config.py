@@ -65,3 +65,25 @@ def test_broken_config_is_one_sentence_and_config_still_answers(cli, register):
     assert cli("config", "path").stdout.strip() == str(config_path())
     config_path().write_text('stale_days = "many"\n', encoding="utf-8")
     assert "stale_days must be a whole number" in cli("list", code=1).stderr
+
+
+def test_config_commands_repair_a_bad_value(cli, register):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('lang = "en"\nstale_days = -5\n', encoding="utf-8")
+    assert "stale_days must be a whole number" in cli("list", code=1).stderr
+    shown = _show(cli)
+    assert shown["stale_days"]["value"] == -5 and shown["stale_days"]["source"].startswith("config file, refused:")
+    assert shown["lang"]["value"] == "en"
+    cli("config", "unset", "stale_days")
+    assert config_path().read_text(encoding="utf-8").splitlines()[1:] == ['lang = "en"']
+    cli("list")
+    config_path().write_text("stale_days = -5\n", encoding="utf-8")
+    cli("config", "set", "stale_days", "10")
+    assert _show(cli)["stale_days"]["value"] == 10
+
+
+def test_a_file_that_is_not_toml_says_how_to_recover(cli, register):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("stale_days = \n", encoding="utf-8")
+    error = cli("config", "show", code=1).stderr
+    assert "line 1" in error and "fix that line or delete the file" in error

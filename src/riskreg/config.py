@@ -65,16 +65,20 @@ def _checked(key: str, value: Any, where: str) -> Any:
 def read_file(path: Path | None = None) -> dict[str, Any]:
     """The settings the file sets (validated), or nothing when there is no file."""
     path = path or config_path()
+    return {key: _checked(key, value, str(path)) for key, value in _read_raw(path).items()}
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    """The file's keys and values as written, so `config set` and `unset` can repair a bad value."""
     try:
         with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
         return {}
     except OSError as err:
         raise InvalidInput(f"Cannot read the config file {path}: {err.strerror}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"The config file {path} is not valid TOML ({err}).") from None
-    return {key: _checked(key, value, str(path)) for key, value in raw.items()}
+        raise InvalidInput(f"The config file {path} is not valid TOML ({err}); fix that line or delete the file.") from None
 
 
 def load_config() -> Config:
@@ -98,7 +102,7 @@ def resolve_lang(option: str | None, config: Config) -> str:
 
 def set_value(key: str, value: str, path: Path | None = None) -> Path:
     path = path or config_path()
-    values = read_file(path)
+    values = _read_raw(path)
     values[key] = _checked(key, value, "riskreg config set")
     _write(path, values)
     return path
@@ -106,7 +110,7 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
 
 def unset_value(key: str, path: Path | None = None) -> Path:
     path = path or config_path()
-    values = read_file(path)
+    values = _read_raw(path)
     if key not in KEYS:
         raise InvalidInput(f"riskreg config unset: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
     values.pop(key, None)
@@ -119,19 +123,27 @@ def _write(path: Path, values: dict[str, Any]) -> None:
 
     # JSON string escapes are valid TOML basic-string escapes, so json.dumps quotes safely.
     lines = ["# riskreg settings; `riskreg config show` lists them all.\n"]
-    lines += [f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n" for key in KEYS if key in values]
+    lines += [f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n" for key in KEYS
+              if isinstance(values.get(key), (str, int, float))]  # a TOML table or array is no setting
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, lines)
 
 
 def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str, Any]]:
-    """Every setting with its effective value and where it came from, for `config show`."""
-    from_file = read_file()
+    """Every setting with its effective value and where it came from, for `config show`.
+
+    A bad value in the file is shown as such, so `config show` still helps find it.
+    """
+    path = config_path()
+    from_file = _read_raw(path)
     rows = []
     for key in KEYS:
         value, source = getattr(Config(), key), "default"
         if key in from_file:
-            value, source = from_file[key], "config file"
+            try:
+                value, source = _checked(key, from_file[key], str(path)), "config file"
+            except InvalidInput as err:
+                value, source = from_file[key], f"config file, refused: {err}"
         if key == "db":
             if db_option:
                 value, source = db_option, "--db"
