@@ -34,7 +34,7 @@ def _level(code: str, levels: Levels) -> Text:
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
 _WRAPPING = {"title": 8, "name": 8, "owner": 6, "details": 20, "unit": 4, "中文": 10, "English": 10,
-             "departments": 8, "due / flags": 13}
+             "departments": 8}
 
 
 def _table(title: str, *columns: str, numeric_from: int | None = None) -> Table:
@@ -46,17 +46,16 @@ def _table(title: str, *columns: str, numeric_from: int | None = None) -> Table:
     return table
 
 
-def _flags(row: dict[str, Any]) -> Text:
-    flags = Text()
+def _flags(row: dict[str, Any], separator: str = " ") -> Text:
+    flags = []
     for name, label, style in (("overdue", "overdue", "bold red"), ("accountable", "", ""),
                                ("escalated", "escalated", "magenta"), ("stale", "stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
-                flags.append("unaccountable ", style="yellow")
+                flags.append(Text("unaccountable", style="yellow"))
         elif row.get(name):
-            flags.append(f"{label} ", style=style)
-    flags.rstrip()
-    return flags
+            flags.append(Text(label, style=style))
+    return Text(separator).join(flags)
 
 
 def _owner(row: dict[str, Any]) -> Text:
@@ -68,7 +67,8 @@ def _owner(row: dict[str, Any]) -> Text:
 
 def _due(row: dict[str, Any]) -> Text:
     due = _text(row["due"], "bold red" if row.get("overdue") else "")
-    flags = _flags(row) if "accountable" in row else Text()
+    # One flag a line: the column is as wide as its widest word and never cut, however narrow the terminal.
+    flags = _flags(row, "\n") if "accountable" in row else Text()
     return Text.assemble(due, "\n", flags) if flags else due
 
 
