@@ -73,8 +73,9 @@ def test_report_summary_and_list_agree_on_a_generated_register(cli, generated):
     assert len(closed) == report["totals"]["closed"]
     first_page = cli.json("list", "--dept", "COMP", "--limit", "5", "--format", "json")
     assert len(first_page) == 5 and [row["id"] for row in first_page] == sorted(row["id"] for row in first_page)
-    summary = cli("summary").stdout
+    summary = cli("--lang", "en", "summary").stdout
     assert str(report["totals"]["overdue"]) in summary and "By unit" in summary
+    assert "按村（社区）" in cli("--lang", "zh", "summary").stdout
 
 
 def test_the_report_masks_numbers_typed_into_titles(cli, generated):
@@ -159,7 +160,7 @@ def test_summary_shows_the_first_overdue_entries_and_counts_the_rest(cli, isolat
     report = cli.json("report", "--format", "json")
     overdue = report["totals"]["overdue"]
     assert overdue > 20
-    summary = [line.rstrip() for line in cli("summary").stdout.splitlines()]
+    summary = [line.rstrip() for line in cli("--lang", "en", "summary").stdout.splitlines()]
     rows = summary[summary.index(f"Overdue: {overdue}") + 3:]
     listed = [line.split()[0] for line in rows if line[:6].strip().isdigit()]
     assert listed == [str(item["id"]) for item in report["overdue"][:20]]

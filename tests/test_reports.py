@@ -198,12 +198,14 @@ def test_config_file_sets_the_due_soon_and_stale_windows(cli, ledger):
     assert cli.json("show", "4", "--format", "json")["stale"] is False
     assert [json.loads(line)["id"] for line in cli("export").stdout.splitlines() if json.loads(line)["stale"]] == [
         1, 2, 3, 7, 8]
-    assert "Due within 3 days: 0" in cli("report", as_of=AS_OF).stdout
-    assert "## Stale (no change for 3 days) (5)" in cli("report", "--format", "markdown", as_of=AS_OF).stdout
+    assert "Due within 3 days: 0" in cli("--lang", "en", "report", as_of=AS_OF).stdout
+    assert "## Stale (no change for 3 days) (5)" in cli("--lang", "en", "report", "--format", "markdown", as_of=AS_OF).stdout
+    assert "3日内到期: 0" in cli("--lang", "zh", "report", as_of=AS_OF).stdout
+    assert "## 3日无进展 (5)" in cli("--lang", "zh", "report", "--format", "markdown", as_of=AS_OF).stdout
     assert "3日内到期" in cli("--lang", "zh", "report", "--format", "html", as_of=AS_OF).stdout
     cli("config", "set", "due_soon_days", "1")
     assert [i["id"] for i in report_json(cli, as_of="2026-07-04")["due_soon"]] == [3]  # due tomorrow
-    assert "Due within 1 day: 1" in cli("report", as_of="2026-07-04").stdout
+    assert "Due within 1 day: 1" in cli("--lang", "en", "report", as_of="2026-07-04").stdout
 
 
 def test_report_since_counts_events_on_or_after_the_date(cli, ledger):
@@ -243,7 +245,8 @@ def test_report_counts_down_to_the_campaign(cli, tmp_path):
     assert report_json(cli)["campaign"] == {"name": "省运会", "start": "2027-09-01", "end": "2027-09-15",
                                             "days_to_start": 427}
     assert cli.json("--lang", "en", "report", "--format", "json")["campaign"]["name"] == "Provincial Games"
-    assert "427 days to start" in cli("report", "--format", "markdown").stdout
+    assert "427 days to start" in cli("--lang", "en", "report", "--format", "markdown").stdout
+    assert "距开始还有 427 天" in cli("--lang", "zh", "report", "--format", "markdown").stdout
 
 
 def test_report_since_counts_back_from_the_campaign(cli, tmp_path):

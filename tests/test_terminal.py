@@ -98,12 +98,14 @@ def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_
     for name in LONG_NAMES:
         assert name in text, f"{name} is missing or split in the {width}-column summary"
     assert "13912345678" not in text.replace("\n", "")  # masked, wrapped or not
-    tables = _tables(screen, ("By level and status", "By category", "By department", "By unit"))
+    tables = _tables(screen, ("按风险等级和状态", "按类别", "按责任部门", "按村（社区）"))  # headings follow --lang
     assert len(tables) == 4
     for title, (header, body) in tables.items():
         assert body, f"{title} has no rows"
         counts = _token_ends(header)[-4:]  # the four count columns, right-aligned under their headings
         for row in body:
             assert _token_ends(row)[-4:] == counts, f"{title}: {row!r} is not aligned with {header!r}"
-    overdue = screen.index("Overdue: 1")
-    assert screen[overdue + 3].split()[:2] == ["1", "H01"]
+    overdue = screen.index("逾期事项: 1")
+    assert "逾期天数" in screen[overdue + 1]  # the last column's heading, not cropped at the edge
+    rule = next(i for i in range(overdue + 1, len(screen)) if set(screen[i]) == {"─"})  # headers may wrap
+    assert screen[rule + 1].split()[:2] == ["1", "H01"]

@@ -38,7 +38,7 @@ def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
     data = _build(ctx, None, unmasked, lists=("overdue",), list_limit=SUMMARY_ROWS)
-    print_renderable(report_view(data, full=False))
+    print_renderable(report_view(data, full=False, lang=get_state(ctx).lang))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -67,11 +67,11 @@ def report(
     elif fmt is ReportFormat.markdown:
         from riskreg.render.plain import report_markdown
 
-        chunks = [report_markdown(data)]
+        chunks = [report_markdown(data, get_state(ctx).lang)]
     else:
         from riskreg.render.tables import report_view
 
-        view = report_view(data, full=True)
+        view = report_view(data, full=True, lang=get_state(ctx).lang)
         if output is None and sys.stdout.isatty():
             print_renderable(view)
             chunks = []

@@ -1,4 +1,6 @@
-"""Display names shared by every renderer."""
+"""Display names shared by every renderer, and the Chinese of the terminal's and Markdown's headings."""
+
+from collections.abc import Callable
 
 STATUS_LABELS = ("open", "mitigated", "closed", "consolidated")
 
@@ -10,11 +12,40 @@ _LIST_TITLES = {
     "awaiting_consolidation": "Watch over, awaiting consolidation",
 }
 
+# The English text is the key (as with gettext); the words match the HTML report and the spreadsheet headers.
+_ZH = {
+    "as of": "截至", "{days} days to start": "距开始还有 {days} 天", "report": "风险责任清单报告",
+    "By level and status": "按风险等级和状态", "By level": "按风险等级", "By category": "按类别",
+    "By department": "按责任部门", "By unit": "按村（社区）",
+    "level": "等级", "open": "待化解", "mitigated": "管控中", "closed": "已销号", "consolidated": "已巩固",
+    "code": "编码", "category": "类别", "name": "名称", "dept": "部门", "unit": "村(社区)", "active": "在办",
+    "overdue": "逾期", "unaccountable": "四个一不全", "due soon": "即将到期", "stale": "无进展", "all": "全部",
+    "id": "编号", "risk": "编码", "title": "标题", "status": "状态", "department": "责任部门",
+    "leader": "牵头领导", "owner": "责任", "due": "完成时限", "late": "逾期天数", "left": "剩余天数",
+    "last change": "最近变动", "watch until": "观察期至", "days_overdue": "逾期天数", "days_left": "剩余天数",
+    "last_change": "最近变动", "watch_until": "观察期至", "due_soon": "即将到期",
+    "Overdue": "逾期事项", "Due within {due_soon_days}": "{due_soon_days}内到期",
+    "Not accountable (missing one of the four ones)": "四个一不全的事项",
+    "Stale (no change for {stale_days})": "{stale_days}无进展", "Watch over, awaiting consolidation": "观察期满，待巩固",
+    "Since {date}: {added} added, {closed} closed, {reopened} reopened.":
+        "自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
+    "… and {n} more: riskreg list --overdue": "…… 另有 {n} 项：riskreg list --overdue", " (retired)": "（已停用）",
+}
 
-def list_titles(windows: dict[str, int]) -> dict[str, str]:
+
+def translator(lang: str) -> Callable[[str], str]:
+    """Headings in the display language: Chinese for zh, the English key itself otherwise."""
+    return (lambda text: _ZH.get(text, text)) if lang == "zh" else (lambda text: text)
+
+
+def list_titles(windows: dict[str, int], lang: str = "en") -> dict[str, str]:
     """The report's list titles, in the report's order, naming the windows it was built with."""
-    days = {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
-    return {name: title.format(**days) for name, title in _LIST_TITLES.items()}
+    t = translator(lang)
+    if lang == "zh":
+        days = {key: f"{n}日" for key, n in windows.items()}
+    else:
+        days = {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
+    return {name: t(title).format(**days) for name, title in _LIST_TITLES.items()}
 
 # Catalogue colour names to Rich styles (Rich's "orange" is not a standard colour).
 RICH_COLOURS = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue"}

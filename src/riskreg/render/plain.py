@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles
+from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles, translator
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
 _ITEMS_PER_CHUNK = 1000
@@ -109,31 +109,33 @@ def _md_table(headers: list[str], rows: Iterable[Iterable[Any]]) -> list[str]:
     return lines + [""]
 
 
-def report_markdown(report: dict[str, Any]) -> str:
+def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
+    t = translator(lang)
     totals = report["totals"]
     lines = [f"# {report['title'] or 'riskreg report'} — {report['as_of']}", ""]
     if report["campaign"]:
         c = report["campaign"]
-        lines += [f"{c['name']}: {c['start']} – {c['end']} ({c['days_to_start']} days to start)", ""]
-    lines += _md_table(list(totals), [totals.values()])
-    lines += ["## By level", ""] + _md_table(
-        ["level", *STATUS_LABELS], [[code, *counts.values()] for code, counts in report["by_level_status"].items()])
+        lines += [f"{c['name']}: {c['start']} – {c['end']} ({t('{days} days to start').format(days=c['days_to_start'])})", ""]
+    lines += _md_table([t(key.replace("_", " ")) for key in totals], [totals.values()])
+    lines += [f"## {t('By level')}", ""] + _md_table(
+        [t("level"), *map(t, STATUS_LABELS)],
+        [[code, *counts.values()] for code, counts in report["by_level_status"].items()])
+    group_headers = [t(h) for h in ("active", "overdue", "unaccountable", "closed")]  # "active" is the key `open`
     for section in ("category", "department"):
-        lines += [f"## By {section}", ""] + _md_table(
-            ["code", "name", "open", "overdue", "unaccountable", "closed"],
-            [[r["code"], r["name"] + (" (retired)" if r["retired"] else ""), r["open"], r["overdue"],
+        lines += [f"## {t(f'By {section}')}", ""] + _md_table(
+            [t("code"), t("name"), *group_headers],
+            [[r["code"], r["name"] + (t(" (retired)") if r["retired"] else ""), r["open"], r["overdue"],
               r["unaccountable"], r["closed"]] for r in report[f"by_{section}"]])
-    lines += ["## By unit", ""] + _md_table(
-        ["unit", "open", "overdue", "unaccountable", "closed"],
+    lines += [f"## {t('By unit')}", ""] + _md_table(
+        [t("unit"), *group_headers],
         [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
-    for name, title in list_titles(report["windows"]).items():
+    for name, title in list_titles(report["windows"], lang).items():
         items = report[name]
         lines += [f"## {title} ({len(items)})", ""]
         if items:
             extra = [k for k in items[0] if k not in LIST_BASE]
-            lines += _md_table([*LIST_BASE, *extra], [[item[k] for k in (*LIST_BASE, *extra)] for item in items])
+            lines += _md_table([t(k) for k in (*LIST_BASE, *extra)],
+                               [[item[k] for k in (*LIST_BASE, *extra)] for item in items])
     if report["since"]:
-        s = report["since"]
-        lines += [f"Since {s['date']}: {s['added']} added, {s['closed']} closed, {s['reopened']} reopened.", ""]
+        lines += [t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"]), ""]
     return "\n".join(lines)
-

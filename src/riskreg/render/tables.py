@@ -5,7 +5,7 @@ title containing "[red]" prints as typed. Rich measures CJK characters as two
 cells, which keeps Chinese names aligned.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich import box
@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles
+from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles, translator
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -37,10 +37,12 @@ _WRAPPING = {"title": 8, "name": 8, "owner": 6, "details": 20, "unit": 4, "中�
              "departments": 8}
 
 
-def _table(title: str, *columns: str, numeric_from: int | None = None) -> Table:
+def _table(title: str, *columns: str, numeric_from: int | None = None,
+           t: Callable[[str], str] = translator("en")) -> Table:
+    """A table whose columns are named in English (which also decides wrapping) and headed in t's language."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
-        table.add_column(column, justify="right" if numeric_from is not None and i >= numeric_from else "left",
+        table.add_column(t(column), justify="right" if numeric_from is not None and i >= numeric_from else "left",
                          no_wrap=column not in _WRAPPING, min_width=_WRAPPING.get(column),
                          overflow="fold" if column in _WRAPPING else "ellipsis")
     return table
@@ -118,12 +120,14 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], key: str = "code") -> Table:
+def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Callable[[str], str],
+                 key: str = "code") -> Table:
     with_name = key == "code"
-    table = _table(title, first, *(["name"] if with_name else []), "open", "overdue", "unaccountable", "closed",
-                   numeric_from=2 if with_name else 1)
+    # "active" heads the key `open`, which counts open and mitigated entries
+    table = _table(title, first, *(["name"] if with_name else []), "active", "overdue", "unaccountable", "closed",
+                   numeric_from=2 if with_name else 1, t=t)
     for row in rows:
-        name = [_text(row["name"] + (" (retired)" if row["retired"] else ""))] if with_name else []
+        name = [_text(row["name"] + (t(" (retired)") if row["retired"] else ""))] if with_name else []
         table.add_row(_text(row[key]), *name, _text(row["open"]),
                       _text(row["overdue"], "bold red" if row["overdue"] else ""),
                       _text(row["unaccountable"], "yellow" if row["unaccountable"] else ""), _text(row["closed"]))
@@ -133,10 +137,11 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], key: st
 _EXTRA_HEADERS = {"days_overdue": "late", "days_left": "left", "last_change": "last change", "watch_until": "watch until"}
 
 
-def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels) -> Table:
+def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels,
+                     t: Callable[[str], str]) -> Table:
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
     table = _table(f"{title}: {count}", "id", "risk", "title", "unit", "level", "owner", "due",
-                   *(_EXTRA_HEADERS[k] for k in extra))
+                   *(_EXTRA_HEADERS[k] for k in extra), t=t)
     for item in items:
         table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
                       _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
@@ -146,33 +151,35 @@ def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels
 SUMMARY_ROWS = 20  # overdue entries the summary shows; a county has thousands, and a screen holds a few dozen
 
 
-def report_view(report: dict[str, Any], *, full: bool) -> RenderableType:
-    """The summary (full=False: counts and the overdue list) or the whole text report."""
+def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> RenderableType:
+    """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`."""
+    t = translator(lang)
     levels = {lv["code"]: lv for lv in report["levels"]}
-    head = Text(f"{report['title']} — as of {report['as_of']}", style="bold")
+    head = Text(f"{report['title']} — {t('as of')} {report['as_of']}", style="bold")
     if report["campaign"]:
         c = report["campaign"]
-        head.append(f"\n{c['name']} {c['start']} – {c['end']}: {c['days_to_start']} days to start", style="")
-    totals = report["totals"]
-    head.append("\n" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in totals.items()), style="")
-    by_level = _table("By level and status", "level", *STATUS_LABELS, numeric_from=1)
+        head.append(f"\n{c['name']} {c['start']} – {c['end']}: "
+                    + t("{days} days to start").format(days=c["days_to_start"]), style="")
+    comma = "，" if lang == "zh" else ", "
+    head.append("\n" + comma.join(f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()), style="")
+    by_level = _table(t("By level and status"), "level", *STATUS_LABELS, numeric_from=1, t=t)
     for code, counts in report["by_level_status"].items():
         by_level.add_row(_level(code, levels), *(_text(counts[s]) for s in STATUS_LABELS))
     parts: list[RenderableType] = [
         head, by_level,
-        _group_table("By category", "category", report["by_category"]),
-        _group_table("By department", "dept", report["by_department"]),
-        _group_table("By unit", "unit", report["by_unit"], key="unit"),
+        _group_table(t("By category"), "category", report["by_category"], t),
+        _group_table(t("By department"), "dept", report["by_department"], t),
+        _group_table(t("By unit"), "unit", report["by_unit"], t, key="unit"),
     ]
-    titles = list_titles(report["windows"])
+    titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
         count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
-        parts.append(_attention_table(titles[name], report[name], count, levels))
+        parts.append(_attention_table(titles[name], report[name], count, levels, t))
         if count > len(report[name]):
-            parts.append(Text(f"… and {count - len(report[name]):,} more: riskreg list --overdue", style="dim"))
+            more = t("… and {n} more: riskreg list --overdue").format(n=f"{count - len(report[name]):,}")
+            parts.append(Text(more, style="dim"))
     if report["since"]:
-        s = report["since"]
-        parts.append(Text(f"Since {s['date']}: {s['added']} added, {s['closed']} closed, {s['reopened']} reopened."))
+        parts.append(Text(t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"])))
     return Group(*parts)
 
 
