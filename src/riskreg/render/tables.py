@@ -69,7 +69,7 @@ def _owner(row: dict[str, Any]) -> Text:
 
 def _due(row: dict[str, Any]) -> Text:
     due = _text(row["due"], "bold red" if row.get("overdue") else "")
-    # One flag a line: the column is as wide as its widest word and never cut, however narrow the terminal.
+    # One flag a line: the column is only as wide as its widest word, so an 80-column table never crops it.
     flags = _flags(row, "\n") if "accountable" in row else Text()
     return Text.assemble(due, "\n", flags) if flags else due
 
