@@ -161,7 +161,9 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
         head.append(f"\n{c['name']} {c['start']} – {c['end']}: "
                     + t("{days} days to start").format(days=c["days_to_start"]), style="")
     comma = "，" if lang == "zh" else ", "
-    head.append("\n" + comma.join(f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()), style="")
+    counts = [f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()]
+    split = list(report["totals"]).index("overdue")  # statuses on one line, flags on the next: each fits 80 cells
+    head.append(f"\n{comma.join(counts[:split])}\n{comma.join(counts[split:])}", style="")
     by_level = _table(t("By level and status"), "level", *STATUS_LABELS, numeric_from=1, t=t)
     for code, counts in report["by_level_status"].items():
         by_level.add_row(_level(code, levels), *(_text(counts[s]) for s in STATUS_LABELS))
