@@ -206,6 +206,7 @@ def test_config_file_sets_the_due_soon_and_stale_windows(cli, ledger):
     cli("config", "set", "due_soon_days", "1")
     assert [i["id"] for i in report_json(cli, as_of="2026-07-04")["due_soon"]] == [3]  # due tomorrow
     assert "Due within 1 day: 1" in cli("--lang", "en", "report", as_of="2026-07-04").stdout
+    assert "Due within 1 day<" in cli("--lang", "en", "report", "--format", "html", as_of="2026-07-04").stdout
 
 
 def test_report_since_counts_events_on_or_after_the_date(cli, ledger):

@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from riskreg import __version__
+from riskreg.render.labels import day_phrases
 from riskreg.render.svg import bar_chart, line_chart
 
 COLOURS = {"red": "#cf222e", "orange": "#e16f24", "yellow": "#bf8700", "blue": "#0969da"}
@@ -21,7 +22,7 @@ FONT = ("-apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Hiragino San
 LABELS = {
     "zh": {
         "as_of": "截至", "campaign": "距开始还有 {days} 天", "active": "在办", "overdue": "逾期",
-        "unaccountable": "四个一不全", "due_soon": "{due_soon_days}日内到期", "stale": "{stale_days}日无进展", "closed": "已销号",
+        "unaccountable": "四个一不全", "due_soon": "{due_soon_days}内到期", "stale": "{stale_days}无进展", "closed": "已销号",
         "trend": "近况：在办、逾期、已销号（按日）", "by_level": "按风险等级（在办）", "by_department": "按责任部门",
         "by_category": "按类别", "overdue_list": "逾期事项", "unaccountable_list": "四个一不全的事项",
         "none": "无", "days_late": "逾期 {n} 天", "no_due": "未定完成时限", "no_leader": "未定牵头领导",
@@ -32,7 +33,7 @@ LABELS = {
     },
     "en": {
         "as_of": "as of", "campaign": "{days} days to start", "active": "Active", "overdue": "Overdue",
-        "unaccountable": "Not accountable", "due_soon": "Due within {due_soon_days} days", "stale": "No change for {stale_days} days",
+        "unaccountable": "Not accountable", "due_soon": "Due within {due_soon_days}", "stale": "No change for {stale_days}",
         "closed": "Closed", "trend": "Daily: active, overdue and closed", "by_level": "Active by level",
         "by_department": "By department", "by_category": "By category", "overdue_list": "Overdue",
         "unaccountable_list": "Missing one of the four ones", "none": "None", "days_late": "{n} days late",
@@ -146,7 +147,8 @@ def _trend(trend: dict[str, Any], t: dict[str, str]) -> str:
 
 def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: str = "zh") -> str:
     t = LABELS["en" if lang == "en" else "zh"]
-    t = {**t, **{key: t[key].format(**report["windows"]) for key in ("due_soon", "stale")}}
+    days = day_phrases(report["windows"], "en" if lang == "en" else "zh")
+    t = {**t, **{key: t[key].format(**days) for key in ("due_soon", "stale")}}
     levels = {lv["code"]: lv for lv in report["levels"]}
     departments = {row["code"]: row["name"] for row in report["by_department"]}
     title = report["title"] or "riskreg"

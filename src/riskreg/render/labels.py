@@ -41,11 +41,14 @@ def translator(lang: str) -> Callable[[str], str]:
 def list_titles(windows: dict[str, int], lang: str = "en") -> dict[str, str]:
     """The report's list titles, in the report's order, naming the windows it was built with."""
     t = translator(lang)
+    return {name: t(title).format(**day_phrases(windows, lang)) for name, title in _LIST_TITLES.items()}
+
+
+def day_phrases(windows: dict[str, int], lang: str) -> dict[str, str]:
+    """Each window as a phrase for a heading: "3日", "1 day", "7 days"."""
     if lang == "zh":
-        days = {key: f"{n}日" for key, n in windows.items()}
-    else:
-        days = {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
-    return {name: t(title).format(**days) for name, title in _LIST_TITLES.items()}
+        return {key: f"{n}日" for key, n in windows.items()}
+    return {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
 
 # Catalogue colour names to Rich styles (Rich's "orange" is not a standard colour).
 RICH_COLOURS = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue"}
