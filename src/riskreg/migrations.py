@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from riskreg.chain import GENESIS, event_hash
 from riskreg.backends import SQLITE_HISTORY_GUARDS
-from riskreg.models import SCHEMA_VERSION
+from riskreg.models import SCHEMA_VERSION, partial_index_ddl
 
 
 def m002_history_chain(conn: Connection) -> None:
@@ -44,13 +44,9 @@ def m003_report_indexes(conn: Connection) -> None:
     """Schema 3: indexes that let the report count and list without scanning the entry table (docs/PERFORMANCE.md)."""
     for name in ("ix_entry_status_due", "ix_entry_department_status", "ix_entry_risk_status"):
         conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
-    # PostgreSQL leaves the free-text columns out of the active index (see models.Entry).
-    free_text = ", leader, task_force, plan, title" if conn.dialect.name == "sqlite" else ""
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_groups ON entry (risk, department, level, status)"))
-    conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_entry_active ON entry (status, due, updated_on, risk, "
-                      f"department, unit, level{free_text}) WHERE status IN ('open', 'mitigated')"))
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_closed ON entry (watch_until, due, status, risk, "
-                      "department, unit, level, leader, title) WHERE status = 'closed'"))
+    for statement in partial_index_ddl(conn.dialect.name):
+        conn.execute(text(statement))
 
 
 # version reached -> the step that reaches it from the one before

@@ -10,7 +10,7 @@ person beyond the accountable officials named on an entry.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, event, text
+from sqlalchemy import JSON, Column, Index, event
 from sqlmodel import Field, SQLModel
 
 from riskreg.backends import HISTORY_GUARDS
@@ -81,21 +81,11 @@ class Unit(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
-    # count every entry by risk, department, level, status and by unit; the two partial indexes hold the
-    # few entries still needing attention (active, or closed under watch) with every column their
-    # flags, counts and lists read. Their WHERE must appear literally in a query for SQLite to use them
-    # (riskreg.queries.Flags renders it so). PostgreSQL limits an index row to about 2.7 kB, so there the
-    # active index leaves out the free-text columns (a plan may hold 10,000 characters) and reads them from
-    # the table. The SQL is repeated in migrations.m003_report_indexes.
+    # count every entry by risk, department, level, status and by unit; the partial indexes of
+    # partial_index_ddl() hold the few entries still needing attention.
     __table_args__ = (
         Index("ix_entry_groups", "risk", "department", "level", "status"),
         Index("ix_entry_unit_status", "unit", "status"),
-        Index("ix_entry_active", "status", "due", "updated_on", "risk", "department", "unit", "level", "leader",
-              "task_force", "plan", "title", sqlite_where=text(ACTIVE_SQL)).ddl_if(dialect="sqlite"),
-        Index("ix_entry_active", "status", "due", "updated_on", "risk", "department", "unit", "level",
-              postgresql_where=text(ACTIVE_SQL)).ddl_if(dialect="postgresql"),
-        Index("ix_entry_closed", "watch_until", "due", "status", "risk", "department", "unit", "level", "leader",
-              "title", sqlite_where=text(CLOSED_SQL), postgresql_where=text(CLOSED_SQL)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -137,6 +127,31 @@ class History(SQLModel, table=True):
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     text: str | None = None
     hash: str = Field(max_length=64)  # see riskreg.chain
+
+
+def partial_index_ddl(dialect: str) -> list[str]:
+    """The two partial indexes of entries still needing attention (active, or closed under watch), holding
+    every column their flags, counts and lists read.
+
+    Their WHERE must appear literally in a query for SQLite to use them (riskreg.queries.Flags renders it
+    so). PostgreSQL limits an index row to about 2.7 kB, so there the active index leaves out the free-text
+    columns (a plan may hold 10,000 characters) and reads them from the table. Plain DDL rather than
+    Index(..., postgresql_where=...), because a dialect keyword makes SQLAlchemy import that dialect on
+    every start, SQLite's included (~25 ms).
+    """
+    free_text = ", leader, task_force, plan, title" if dialect == "sqlite" else ""
+    return [
+        "CREATE INDEX IF NOT EXISTS ix_entry_active ON entry (status, due, updated_on, risk, department, unit, "
+        f"level{free_text}) WHERE {ACTIVE_SQL}",
+        "CREATE INDEX IF NOT EXISTS ix_entry_closed ON entry (watch_until, due, status, risk, department, unit, "
+        f"level, leader, title) WHERE {CLOSED_SQL}",
+    ]
+
+
+@event.listens_for(Entry.__table__, "after_create")
+def _create_partial_indexes(table, connection, **_) -> None:
+    for statement in partial_index_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 # The history is append-only: the database itself refuses to change or delete it.
