@@ -1,5 +1,6 @@
 """Hostile input to every command: only exit codes 0, 1 or 2, never a traceback, and the register stays sound."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -65,3 +66,16 @@ def test_fixed_hostile_mix_leaves_a_sound_register(register):
         _invoke(runner, ["--as-of", "2026-07-01", *argv])
     result = _invoke(runner, ["check"])
     assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["add", "\x00", "--title", "t", "--unit", "u"], "There is no risk '\\x00' in the catalogue"),
+    (["add", "S03", "--title", "t", "--unit", "u", "--dept", "EMERG\x00"], "There is no department 'EMERG\\x00'"),
+    (["add", "S03", "--title", "t", "--unit", "u", "--level", "\x00"], "There is no level '\\x00'"),
+    (["list", "--risk", "S0\x003"], "There is no risk 'S0\\x003'"),
+    (["list", "--category", "\x00"], "There is no category '\\x00'"),
+    (["list", "--unit", "东\x00村"], "The unit contains control characters"),
+])
+def test_a_nul_typed_as_a_code_or_filter_is_a_sentence_on_both_backends(cli, register, argv, message):
+    # PostgreSQL refuses any query text holding a NUL (a DataError); SQLite merely finds nothing.
+    assert message in cli(*argv, code=1).stderr

@@ -17,7 +17,7 @@ from riskreg.catalogue_sync import read_settings
 from riskreg.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
-from riskreg.models import Department, Entry, History, Level, Risk, RiskDepartment, Unit
+from riskreg.models import MAX_CODE, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -86,8 +86,16 @@ def _require(entry: Entry, action: str) -> None:
         )
 
 
+def catalogue_row(session: Session, model: type, typed: str) -> Any:
+    """The catalogue row whose code the user typed (any case), or None. Only what could be a code is looked
+    up: PostgreSQL refuses outright a query holding a NUL, where SQLite finds nothing."""
+    code = typed.strip().lower() if model is Level else typed.strip().upper()
+    could_be_code = code.isascii() and code.isprintable() and len(code) <= MAX_CODE
+    return session.get(model, code) if could_be_code else None
+
+
 def _department(session: Session, code: str) -> str:
-    dept = session.get(Department, code.strip().upper())
+    dept = catalogue_row(session, Department, code)
     if dept is None:
         raise NotFound(f"There is no department {code!r} in the catalogue; `riskreg catalogue show` lists them.")
     if dept.retired:
@@ -96,7 +104,7 @@ def _department(session: Session, code: str) -> str:
 
 
 def parse_level(session: Session, text: str) -> str:
-    level = session.get(Level, text.strip().lower())
+    level = catalogue_row(session, Level, text)
     if level is None:
         codes = ", ".join(session.exec(select(Level.code).order_by(Level.rank)))
         raise InvalidInput(f"There is no level {text!r}; use one of {codes}.")
@@ -144,7 +152,7 @@ def _plain(value: Any) -> Any:
 
 def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: str, level: str | None = None,
               detail: str | None = None, due: str | None = None, department: str | None = None) -> int:
-    risk_row = session.get(Risk, risk.strip().upper())
+    risk_row = catalogue_row(session, Risk, risk)
     if risk_row is None:
         raise NotFound(f"There is no risk {risk!r} in the catalogue; `riskreg catalogue show` lists them.")
     if risk_row.retired:

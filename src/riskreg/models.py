@@ -20,6 +20,7 @@ ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
+MAX_CODE = 32  # catalogue codes; riskreg.catalogue checks the same length without importing the models
 
 
 class Meta(SQLModel, table=True):
@@ -30,7 +31,7 @@ class Meta(SQLModel, table=True):
 
 
 class Level(SQLModel, table=True):
-    code: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=MAX_CODE)
     rank: int
     zh: str
     en: str
@@ -38,7 +39,7 @@ class Level(SQLModel, table=True):
 
 
 class Department(SQLModel, table=True):
-    code: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=MAX_CODE)
     rank: int
     zh: str
     en: str
@@ -46,7 +47,7 @@ class Department(SQLModel, table=True):
 
 
 class Category(SQLModel, table=True):
-    code: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=MAX_CODE)
     rank: int
     zh: str
     en: str
@@ -54,7 +55,7 @@ class Category(SQLModel, table=True):
 
 
 class Risk(SQLModel, table=True):
-    code: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=MAX_CODE)
     category: str = Field(foreign_key="category.code")
     rank: int
     zh: str

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, literal, not_
 from sqlmodel import Session, select
 
 from riskreg.errors import InvalidInput, NotFound
-from riskreg.ledger import get_entry, parse_level
+from riskreg.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
 from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
 
 DUE_SOON_DAYS = 7
@@ -144,12 +144,12 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
                                        (Risk.category, wanted.category, Category, "category"),
                                        (Entry.department, wanted.department, Department, "department")):
         if value is not None:
-            code = value.strip().upper()
-            if session.get(model, code) is None:
+            row = catalogue_row(session, model, value)
+            if row is None:
                 raise NotFound(f"There is no {kind} {value!r} in the catalogue; `riskreg catalogue show` lists them.")
-            conditions.append(column == code)
+            conditions.append(column == row.code)
     if wanted.unit is not None:
-        conditions.append(Entry.unit == wanted.unit.strip())
+        conditions.append(Entry.unit == clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False))
     if wanted.level is not None:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:
