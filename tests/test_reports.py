@@ -503,6 +503,17 @@ def test_mask_text(text, expected):
     assert mask_text(text) == expected
 
 
+def test_a_number_deep_in_a_long_list_is_masked():
+    # The check for anything to mask dumps long lists a thousand items at a time; the last batch counts too.
+    from riskreg.cli.output import mask_unless
+
+    report = {"totals": {"all": 2501}, "overdue": [{"id": n, "title": "欠薪"} for n in range(2500)]}
+    report["overdue"].append({"id": 2500, "title": f"联系{MOBILE}"})
+    assert mask_unless(report, False)["overdue"][-1]["title"] == f"联系{MASKED_MOBILE}"
+    assert mask_unless(report, True)["overdue"][-1]["title"] == f"联系{MOBILE}"
+    assert mask_unless({"units": [f"东村{ID_NUMBER}"]}, False) == {"units": [f"东村{MASKED_ID}"]}
+
+
 SECRET_TITLE = f"欠薪 {ID_NUMBER} {MOBILE}"
 SECRET_UNIT = f"东村{MOBILE}"
 

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, func, type_coerce
 from sqlmodel import Session, select
 
 from riskreg.catalogue_sync import read_settings
@@ -129,23 +129,35 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
         "stale": (flags.stale, Entry.updated_on),
         "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
     }[list_name]
-    columns = [getattr(Entry, key) for key in _LIST_BASE] + [Entry.due] + ([extra] if extra is not None else [])
-    query = select(*columns).where(condition).order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit)
+    # Days come back as stored (ISO text on SQLite, dates on PostgreSQL) and are parsed once per distinct
+    # day: a county's list repeats a few hundred deadlines over tens of thousands of rows.
+    days_columns = [type_coerce(column, String) for column in (Entry.due, extra) if column is not None]
+    query = (select(*(getattr(Entry, key) for key in _LIST_BASE), *days_columns).where(condition)
+             .order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit))
     today = flags.today
-    shared: dict[Any, Any] = {}  # one copy of each code, unit, name and date: a long list repeats them
+    shared: dict[Any, Any] = {}  # one copy of each code, unit and name: a long list repeats them
+    days: dict[Any, tuple[date, str]] = {}
+
+    def day(value: Any) -> tuple[date, str]:
+        known = days.get(value)
+        if known is None:
+            parsed = value if isinstance(value, date) else date.fromisoformat(value)
+            known = days[value] = (parsed, parsed.isoformat())
+        return known
+
     items = []
-    for row in session.execute(query):
+    for row in session.connection().execute(query):  # Core rows: the ORM's row processing doubled the cost
         item = {key: shared.setdefault(value, value) for key, value in zip(_LIST_BASE, row)}
         due = row[len(_LIST_BASE)]
-        item["due"] = shared.setdefault(due, due.isoformat()) if due else None
+        due_day, item["due"] = day(due) if due is not None else (None, None)
         if list_name == "overdue":
-            item["days_overdue"] = (today - due).days
+            item["days_overdue"] = (today - due_day).days
         elif list_name == "due_soon":
-            item["days_left"] = (due - today).days
+            item["days_left"] = (due_day - today).days
         elif list_name == "stale":
-            item["last_change"] = row[-1].isoformat()
+            item["last_change"] = day(row[-1])[1]
         elif list_name == "awaiting_consolidation":
-            item["watch_until"] = row[-1].isoformat()
+            item["watch_until"] = day(row[-1])[1]
         items.append(item)
     return items
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from riskreg.errors import RiskregError
 
+_ITEMS_PER_DUMP = 1000
+
 
 def mask_unless(data: Any, unmasked: bool) -> Any:
     """`data` with identity and mobile numbers masked in every string, unless the user asked for it unmasked."""
@@ -21,16 +23,22 @@ def mask_unless(data: Any, unmasked: bool) -> Any:
 
 
 def _may_hold_numbers(data: Any) -> bool:
-    """False when no string in `data` has eleven digits in a row, so there is nothing to mask.
+    """False when no string in `data` needs masking.
 
-    Everything masking.mask looks for contains such a run, and JSON writes every
-    string's digits as they are; one C-speed dump and one search spare a large
-    report the walk over every string (docs/PERFORMANCE.md).
+    C-speed dumps and searches spare a large report the walk over every string
+    (docs/PERFORMANCE.md); long lists are dumped a thousand items at a time, so
+    a county report is never held twice over as one string.
     """
     import json
-    import re
 
-    return re.search(r"\d{11}", json.dumps(data, ensure_ascii=False, default=str)) is not None
+    from riskreg.masking import NUMBER_RUN
+
+    if isinstance(data, dict):
+        return any(_may_hold_numbers(value) for value in data.values())
+    if isinstance(data, list) and len(data) > _ITEMS_PER_DUMP:
+        return any(_may_hold_numbers(data[start:start + _ITEMS_PER_DUMP])
+                   for start in range(0, len(data), _ITEMS_PER_DUMP))
+    return NUMBER_RUN.search(json.dumps(data, ensure_ascii=False, default=str)) is not None
 
 
 def print_renderable(renderable: Any) -> None:

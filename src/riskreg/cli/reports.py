@@ -15,7 +15,8 @@ EXIT_OVERDUE = 3
 app = typer.Typer()
 
 
-def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend: bool = False, **trim) -> dict:
+def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, **trim) -> dict:
+    """The report's data, unmasked: each format masks it (JSON while encoding, so nothing is encoded twice)."""
     from riskreg.ledger import user_date
     from riskreg.reporting import build_report
 
@@ -29,7 +30,7 @@ def _build(ctx: typer.Context, since: str | None, unmasked: bool, *, with_trend:
             from riskreg.trends import trend
 
             data["trend"] = trend(session, today)
-        return mask_unless(data, unmasked)
+        return data
 
 
 @app.command(rich_help_panel=PANEL)
@@ -37,7 +38,7 @@ def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    data = _build(ctx, None, unmasked, lists=("overdue",), list_limit=SUMMARY_ROWS)
+    data = mask_unless(_build(ctx, None, lists=("overdue",), list_limit=SUMMARY_ROWS), unmasked)
     print_renderable(report_view(data, full=False, lang=get_state(ctx).lang))
 
 
@@ -51,15 +52,17 @@ def report(
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
-    data = _build(ctx, since, unmasked, with_trend=fmt is ReportFormat.html)
-    if fmt is ReportFormat.html:
+    data = _build(ctx, since, with_trend=fmt is ReportFormat.html)
+    if fmt is not ReportFormat.json:
+        data = mask_unless(data, unmasked)
+    if fmt is ReportFormat.json:
+        from riskreg.render.plain import json_chunks
+
+        chunks = json_chunks(data, masked=not unmasked)
+    elif fmt is ReportFormat.html:
         from riskreg.render.html import report_html
 
         chunks = [report_html(data, data.pop("trend"), lang=get_state(ctx).lang)]
-    elif fmt is ReportFormat.json:
-        from riskreg.render.plain import json_chunks
-
-        chunks = json_chunks(data)
     elif fmt is ReportFormat.csv:
         from riskreg.render.plain import REPORT_CSV_FIELDS, report_csv_rows, to_csv
 

@@ -1,5 +1,6 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -49,7 +50,10 @@ def export(
         if fmt is ExportFormat.jsonl:
             from riskreg.transfer import export_entries
 
-            lines = (json.dumps(mask_unless(entry, unmasked), ensure_ascii=False) + "\n"
+            from riskreg.masking import masked_json
+
+            encode = functools.partial(json.dumps, ensure_ascii=False)
+            lines = ((encode(entry) if unmasked else masked_json(entry, encode)) + "\n"
                      for entry in progress(export_entries(session, flags, wanted), "Exporting"))
             write_chunks(lines, target)
             return

@@ -34,12 +34,14 @@ def list_(
                          overdue=overdue, unaccountable=unaccountable)
     flags = state.flags()
     with state.read() as session:
-        rows = (mask_unless(row, unmasked) for row in list_entries(session, flags, wanted, limit=limit or None))
+        rows = list_entries(session, flags, wanted, limit=limit or None)
         if fmt is ListFormat.json:
             from riskreg.render.plain import json_chunks
 
-            write_chunks(json_chunks(rows))
-        elif fmt is ListFormat.csv:
+            write_chunks(json_chunks(rows, masked=not unmasked))
+            return
+        rows = (mask_unless(row, unmasked) for row in rows)
+        if fmt is ListFormat.csv:
             from riskreg.render.plain import to_csv
 
             write_chunks(to_csv(rows, ENTRY_FIELDS))

@@ -1,12 +1,14 @@
 """Machine formats (JSON, CSV) and Markdown, from the same plain data as the tables."""
 
 import csv
+import functools
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from riskreg.masking import masked_json
 from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles, translator
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
@@ -17,20 +19,23 @@ def to_json(data: Any) -> str:
     return "".join(json_chunks(data))
 
 
-def json_chunks(data: Any) -> Iterator[str]:
+def json_chunks(data: Any, *, masked: bool = False) -> Iterator[str]:
     """JSON text in pieces: objects indented by two spaces, each item of a list on a line of its own.
 
     Like sqlite-utils' output, one record per line reads well and diffs well, and
     it is fast: the items go through the C encoder, where indenting everything
     would take the pure-Python one, several times slower on a county report's
     tens of thousands of listed items. Lists may be iterators, so a listing is
-    streamed rather than held; the report is never one large string.
+    streamed rather than held; the report is never one large string. `masked`
+    masks identity and mobile numbers as the text is encoded, so nothing is
+    encoded twice to find out whether it holds any.
     """
-    yield from _chunks(data, "")
+    encode = functools.partial(masked_json, encode=_one_line) if masked else _one_line
+    yield from _chunks(data, "", encode)
     yield "\n"
 
 
-def _chunks(value: Any, indent: str) -> Iterator[str]:
+def _chunks(value: Any, indent: str, encode: Callable[[Any], str]) -> Iterator[str]:
     inner = indent + "  "
     if isinstance(value, dict):
         if not value:
@@ -38,22 +43,22 @@ def _chunks(value: Any, indent: str) -> Iterator[str]:
             return
         yield "{"
         for number, (key, item) in enumerate(value.items()):
-            yield f'{"," if number else ""}\n{inner}{_one_line(key)}: '
-            yield from _chunks(item, inner)
+            yield f'{"," if number else ""}\n{inner}{encode(key)}: '
+            yield from _chunks(item, inner, encode)
         yield f"\n{indent}}}"
     elif isinstance(value, (list, tuple, Iterator)):
         items = iter(value)
-        batch = [_one_line(item) for item in islice(items, _ITEMS_PER_CHUNK)]
+        batch = [encode(item) for item in islice(items, _ITEMS_PER_CHUNK)]
         if not batch:
             yield "[]"
             return
         separator = f",\n{inner}"
         yield f"[\n{inner}" + separator.join(batch)
-        while batch := [_one_line(item) for item in islice(items, _ITEMS_PER_CHUNK)]:
+        while batch := [encode(item) for item in islice(items, _ITEMS_PER_CHUNK)]:
             yield separator + separator.join(batch)
         yield f"\n{indent}]"
     else:
-        yield _one_line(value)
+        yield encode(value)
 
 
 def _cell(value: Any) -> str:
