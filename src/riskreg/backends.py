@@ -20,14 +20,15 @@ lock, which serialises writers exactly as BEGIN IMMEDIATE does on SQLite
 of a report sees one snapshot.
 """
 
-import functools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import DDL, Connection, Engine, create_engine, event, text
+from sqlalchemy import DDL, Connection, Engine, Table, create_engine, event, insert, text
 
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
@@ -49,7 +50,7 @@ HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
 
 # How JSON columns (history.changes) are stored: UTF-8 rather than \uXXXX escapes, which spend 6 bytes on
 # every Chinese character, and no padding. Hashes are over the parsed values (riskreg.chain), so they hold.
-stored_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+stored_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def is_url(location: str) -> bool:
@@ -113,6 +114,20 @@ def integrity_findings(conn: Connection) -> Iterator[str]:
             "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'history'::regclass AND NOT tgisinternal")).scalar()
         if guards < 2:
             yield "the append-only guard triggers on history are missing."
+
+
+def insert_stored(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany straight through the driver, for bulk import: SQLAlchemy's processing of every value
+    was a quarter of an import's time. Values must already be as both backends take them as parameters:
+    text, numbers, None, dates as ISO text, JSON encoded by stored_json."""
+    if not rows:
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:  # SQLite's ?: values in the statement's order
+        in_order = operator.itemgetter(*compiled.positiontup)
+        conn.exec_driver_sql(compiled.string, [in_order(row) for row in rows])
+    else:  # psycopg's %(name)s
+        conn.exec_driver_sql(compiled.string, rows)
 
 
 def after_explicit_ids(conn: Connection, table: str) -> None:

@@ -12,14 +12,13 @@ from datetime import date
 from typing import Any
 
 GENESIS = "0" * 64
+# One encoder built once: json.dumps with options builds a new one per call, a tenth of a bulk import.
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def event_hash(previous: str, *, entry_id: int, at: str, on: date | str, actor: str, action: str,
                changes: dict[str, Any], text: str | None) -> str:
-    content = json.dumps(
-        [entry_id, at, on.isoformat() if isinstance(on, date) else on, actor, action, changes, text],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-    )
+    content = _canonical([entry_id, at, on.isoformat() if isinstance(on, date) else on, actor, action, changes, text])
     return hashlib.sha256((previous + content).encode("utf-8")).hexdigest()
 
 

@@ -16,10 +16,10 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from riskreg.backends import after_explicit_ids
+from riskreg.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED, replay_mismatches
@@ -155,6 +155,10 @@ def read_jsonl(session: Session, lines: Iterable[str]) -> Iterator[tuple[dict[st
         raise bad_input(bad, "line")
 
 
+def _stored(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def bad_input(bad: list[str], noun: str) -> InvalidInput:
     """One sentence naming every bad line or row (the first few in full), for an all-or-nothing import."""
     shown = "; ".join(bad[:MAX_BAD_LINES_SHOWN]) + (f"; and {len(bad) - MAX_BAD_LINES_SHOWN} more" if len(bad) > MAX_BAD_LINES_SHOWN else "")
@@ -188,15 +192,15 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
                 result.renumbered[row["id"]] = next_id
                 row = {**row, "id": next_id}
                 next_id += 1
-            entry_rows.append(row)
+            entry_rows.append({name: _stored(value) for name, value in row.items()})
             for event in events:
                 stored = {"entry_id": row["id"], **event}
                 previous = event_hash(previous, **stored)
-                event_rows.append({**stored, "hash": previous})
-        # Core executemany on the connection: the ORM's bulk path would split the batch into many statements.
+                event_rows.append({**stored, "on": stored["on"].isoformat(), "changes": stored_json(stored["changes"]),
+                                   "hash": previous})
         connection = session.connection()
-        connection.execute(insert(Entry.__table__), entry_rows)
-        connection.execute(insert(History.__table__), event_rows)
+        insert_stored(connection, Entry.__table__, entry_rows)
+        insert_stored(connection, History.__table__, event_rows)
         result.entries += len(entry_rows)
         result.events += len(event_rows)
     if clashes:
