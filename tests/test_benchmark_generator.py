@@ -165,3 +165,23 @@ def test_summary_shows_the_first_overdue_entries_and_counts_the_rest(cli, isolat
     listed = [line.split()[0] for line in rows if line[:6].strip().isdigit()]
     assert listed == [str(item["id"]) for item in report["overdue"][:20]]
     assert summary[-1] == f"… and {overdue - 20:,} more: riskreg list --overdue"
+
+
+def test_text_markdown_and_html_reports_list_the_first_rows_and_count_the_rest(cli, isolated_env, monkeypatch):
+    from riskreg.render import labels
+
+    monkeypatch.setattr(labels, "LISTED_ROWS", 5)
+    generate.generate(isolated_env, 3_000)
+    report = cli.json("report", "--format", "json")
+    overdue, stale = report["totals"]["overdue"], len(report["stale"])
+    assert len(report["overdue"]) == overdue > 5 and stale > 5  # JSON lists everything
+    text = cli("--lang", "en", "report").stdout
+    markdown = cli("--lang", "en", "report", "--format", "markdown").stdout
+    for output in (text, markdown):
+        assert f"… and {overdue - 5:,} more: riskreg list --overdue" in output
+        assert f"… and {stale - 5:,} more: riskreg report --format json" in output
+    section = markdown[markdown.index("## Overdue"):].split("\n\n")[1].splitlines()[2:]
+    assert [row.split("|")[1].strip() for row in section] == [str(item["id"]) for item in report["overdue"][:5]]
+    html = cli("--lang", "en", "report", "--format", "html").stdout
+    assert f"{overdue - 5} more in the full report." in html
+    assert "另有" in cli("--lang", "zh", "report").stdout

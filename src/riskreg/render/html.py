@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from riskreg import __version__
+from riskreg.render import labels
 from riskreg.render.labels import day_phrases
 from riskreg.render.svg import bar_chart, line_chart
 
@@ -44,7 +45,6 @@ LABELS = {
         "more": "{n} more in the full report.", "retired": " (retired)",
     },
 }
-MAX_LISTED = 200  # a mail with thousands of items helps nobody; the count is always exact
 
 
 def _e(value: Any) -> str:
@@ -101,9 +101,9 @@ def _items(items: list[dict[str, Any]], levels: dict[str, dict[str, str]], depar
            t: dict[str, str]) -> str:
     if not items:
         return f'<p style="color:#57606a;margin:4px 0;">{escape(t["none"])}</p>'
-    blocks = "".join(_item(item, levels, departments, t) for item in items[:MAX_LISTED])
-    if len(items) > MAX_LISTED:
-        blocks += f'<p style="color:#57606a;">{escape(t["more"].format(n=len(items) - MAX_LISTED))}</p>'
+    blocks = "".join(_item(item, levels, departments, t) for item in items[:labels.LISTED_ROWS])
+    if len(items) > labels.LISTED_ROWS:
+        blocks += f'<p style="color:#57606a;">{escape(t["more"].format(n=len(items) - labels.LISTED_ROWS))}</p>'
     return blocks
 
 

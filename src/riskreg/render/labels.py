@@ -29,8 +29,23 @@ _ZH = {
     "Stale (no change for {stale_days})": "{stale_days}无进展", "Watch over, awaiting consolidation": "观察期满，待巩固",
     "Since {date}: {added} added, {closed} closed, {reopened} reopened.":
         "自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
-    "… and {n} more: riskreg list --overdue": "…… 另有 {n} 项：riskreg list --overdue", " (retired)": "（已停用）",
+    "… and {n} more: {command}": "…… 另有 {n} 项：{command}", " (retired)": "（已停用）",
 }
+
+# Rows per list in the text, Markdown and HTML reports: a county has tens of thousands needing attention, and
+# a mail or a screen of them helps nobody. Counts stay exact; JSON and CSV list everything.
+LISTED_ROWS = 200
+_FULL_LIST = {"overdue": "riskreg list --overdue", "unaccountable": "riskreg list --unaccountable"}
+
+
+def listed(items: list, list_name: str, count: int, lang: str) -> tuple[list, str | None]:
+    """The first LISTED_ROWS of a list of `count` items, and the line naming the command that lists the rest
+    (None when nothing is left out)."""
+    kept = items[:LISTED_ROWS]
+    if count <= len(kept):
+        return kept, None
+    command = _FULL_LIST.get(list_name, "riskreg report --format json")
+    return kept, translator(lang)("… and {n} more: {command}").format(n=f"{count - len(kept):,}", command=command)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import Any
 
 from riskreg.masking import masked_json
-from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles, translator
+from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles, listed, translator
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
 _ITEMS_PER_CHUNK = 1000
@@ -135,12 +135,14 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
         [t("unit"), *group_headers],
         [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
     for name, title in list_titles(report["windows"], lang).items():
-        items = report[name]
-        lines += [f"## {title} ({len(items)})", ""]
+        items, more = listed(report[name], name, len(report[name]), lang)
+        lines += [f"## {title} ({len(report[name])})", ""]
         if items:
             extra = [k for k in items[0] if k not in LIST_BASE]
             lines += _md_table([t(k) for k in (*LIST_BASE, *extra)],
                                [[item[k] for k in (*LIST_BASE, *extra)] for item in items])
+        if more:
+            lines += [more, ""]
     if report["since"]:
         lines += [t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"]), ""]
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles, translator
+from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles, listed, translator
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -176,9 +176,9 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
         count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
-        parts.append(_attention_table(titles[name], report[name], count, levels, t))
-        if count > len(report[name]):
-            more = t("… and {n} more: riskreg list --overdue").format(n=f"{count - len(report[name]):,}")
+        items, more = listed(report[name], name, count, lang)
+        parts.append(_attention_table(titles[name], items, count, levels, t))
+        if more:
             parts.append(Text(more, style="dim"))
     if report["since"]:
         parts.append(Text(t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"])))
