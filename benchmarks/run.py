@@ -277,7 +277,9 @@ def target_reports(table: Table, db: Path, label: str, repeat: int) -> None:
     runs = side_by_side(repeat, naive=lambda: naive_queries(db, full_scan=False),
                         naive_full=lambda: naive_queries(db, full_scan=True), own=lambda: replay(db, own),
                         report=work(db, "report", "--format", "json"), summary=work(db, "summary"),
-                        report_wall=wall(riskreg("--db", str(db), "report", "--format", "json")))
+                        json_wall=wall(riskreg("--db", str(db), "report", "--format", "json")),
+                        html_wall=wall(riskreg("--db", str(db), "report", "--format", "html")),
+                        text_wall=wall(riskreg("--db", str(db), "report", "--format", "text")))
     peak = {name: peak_mb(riskreg("--db", str(db), *args)) for name, args in
             (("report", ["report", "--format", "json"]), ("summary", ["summary"]))}
     for name in ("report", "summary"):
@@ -288,7 +290,8 @@ def target_reports(table: Table, db: Path, label: str, repeat: int) -> None:
         table.add("3", f"{name} work, {label}", ms(runs[name]), f"own SQL via sqlite3 {ms(runs['own'])}",
                   f"{runs[name] / runs['own']:.2f} (≤ 1.5)")
         table.add("3", f"{name} peak memory, {label}", f"{peak[name]:.0f} MB", "150 MB", f"{peak[name] / 150:.2f} (≤ 1)")
-    table.add("3", f"report --format json wall, {label}", ms(runs["report_wall"]), "", "")
+    for fmt in ("json", "html", "text"):  # html adds the trend of the last 30 days; text and html list 200 a list
+        table.add("3", f"report --format {fmt} wall, {label}", ms(runs[f"{fmt}_wall"]), "", "")
 
 
 def pg_register(admin_url: str, source: Path, name: str, *, fresh: bool = False) -> tuple[str, float | None]:
