@@ -78,6 +78,16 @@ def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path
     assert fresh.read_bytes() == before
 
 
+@pytest.mark.parametrize("due", ["2026-02-30", "２０２６-07-01", "2026-7-1", "20260701", 20260701])
+def test_a_date_that_is_not_an_iso_day_is_a_bad_line(cli, exported, tmp_path, monkeypatch, due):
+    line = json.loads(exported.read_text(encoding="utf-8").splitlines()[0])
+    line["due"] = due
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    assert f"line 1: due {due!r} is not a YYYY-MM-DD date" in cli("import", bad, code=1).stderr
+
+
 def test_dry_run_writes_nothing(cli, exported, tmp_path, monkeypatch):
     fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
     before = fresh.read_bytes()

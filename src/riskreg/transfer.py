@@ -8,6 +8,7 @@ never held in memory; the history chain is extended in import order, so the
 imported register passes `riskreg check`.
 """
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,8 @@ _DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on",
 _REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensions", "reopen_count",
              "created_on", "updated_on", "history")
 _EVENT_KEYS = {"at", "on", "actor", "action", "changes", "text"}
+_CHANGE_KEYS = {"old", "new"}
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def export_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter()) -> Iterator[dict[str, Any]]:
@@ -66,15 +69,21 @@ class _Catalogue:
         self.levels = set(session.exec(select(Level.code)))
 
 
-def _day(value: Any, what: str, *, required: bool = False) -> date | None:
+def _day(value: Any, what: str, *, required: bool = False) -> str | None:
+    """The date as given, once checked: imported dates stay ISO text, which is how they are stored."""
     if value is None and not required:
         return None
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+    if isinstance(value, str) and _is_iso_day(value):
+        return value
     raise InvalidInput(f"{what} {value!r} is not a YYYY-MM-DD date")
+
+
+@functools.lru_cache(maxsize=8192)  # a county's history repeats a few thousand days
+def _is_iso_day(text: str) -> bool:
+    try:
+        return _ISO_DAY.fullmatch(text) is not None and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -111,12 +120,12 @@ def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str,
         raise InvalidInput("history must be a non-empty list of events")
     events = []
     for number, event in enumerate(history, 1):
-        if not isinstance(event, dict) or set(event) != _EVENT_KEYS:
+        if not isinstance(event, dict) or event.keys() != _EVENT_KEYS:
             raise InvalidInput(f"history event {number} must have exactly the keys {', '.join(sorted(_EVENT_KEYS))}")
         if not all(isinstance(event[k], str) and event[k] for k in ("at", "actor", "action")):
             raise InvalidInput(f"history event {number} needs at, actor and action as text")
         if not isinstance(event["changes"], dict) or not all(
-                isinstance(c, dict) and set(c) == {"old", "new"} for c in event["changes"].values()):
+                isinstance(c, dict) and c.keys() == _CHANGE_KEYS for c in event["changes"].values()):
             raise InvalidInput(f"history event {number}: changes must map fields to {{old, new}}")
         if event["text"] is not None and not isinstance(event["text"], str):
             raise InvalidInput(f"history event {number}: text must be text or null")
@@ -196,7 +205,7 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
             for event in events:
                 stored = {"entry_id": row["id"], **event}
                 previous = event_hash(previous, **stored)
-                event_rows.append({**stored, "on": stored["on"].isoformat(), "changes": stored_json(stored["changes"]),
+                event_rows.append({**stored, "on": _stored(stored["on"]), "changes": stored_json(stored["changes"]),
                                    "hash": previous})
         connection = session.connection()
         insert_stored(connection, Entry.__table__, entry_rows)
