@@ -466,7 +466,7 @@ def test_list_csv_header_alone_when_nothing_matches(cli, ledger):
 
 
 def test_list_table_shows_titles_and_flags(cli, ledger):
-    out = cli("list").stdout
+    out = cli("--lang", "en", "list").stdout
     assert all(title in out for title in TITLES.values())
     assert "overdue" in out and "unaccountable" in out and ANSI not in out
 
@@ -474,6 +474,21 @@ def test_list_table_shows_titles_and_flags(cli, ledger):
 def test_list_table_respects_filters(cli, ledger):
     out = cli("list", "--category", "P").stdout
     assert TITLES[3] in out and TITLES[7] in out and TITLES[1] not in out
+
+
+def test_list_and_show_follow_lang_and_fit_80_columns(cli, ledger, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    zh = cli("--lang", "zh", "list").stdout
+    assert zh.split()[:8] == ["编号", "编码", "村(社区)", "标题", "等级", "状态", "责任", "时限/标记"]  # none split
+    assert all(word in zh for word in ("待化解", "管控中", "已销号", "已巩固", "逾期", "四个一不全", "无进展"))
+    dues = {row["due"] for row in cli.json("list", "--format", "json") if row["due"]}
+    assert dues and all(due in zh for due in dues) and "overdue" not in zh  # 80 columns hold every deadline
+    en = cli("--lang", "en", "list").stdout
+    assert en.split()[:8] == ["id", "risk", "unit", "title", "level", "status", "owner", "due"]
+    assert "mitigated" in en and "unaccountable" in en
+    shown = cli("--lang", "zh", "show", "1").stdout
+    assert "事项 1" in shown and "牵头领导" in shown and "历史记录" in shown and "操作人" in shown
+    assert "Entry 1" in cli("--lang", "en", "show", "1").stdout
 
 
 # --- masking --------------------------------------------------------------------------------------------
@@ -678,3 +693,4 @@ def test_script_error_is_one_line_on_stderr(tmp_path):
     result = _run(env, "list", "--status", "pending")
     assert result.returncode == 1 and result.stdout == ""
     assert re.fullmatch(r"Error: [^\n]+\n", result.stderr) and "no status" in result.stderr
+

@@ -124,7 +124,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
             from riskreg.render.tables import entries_table
 
             preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
-            table = entries_table(preview, level_styles(session, state.lang))
+            table = entries_table(preview, level_styles(session, state.lang), state.lang)
             table.title = f"{file.name}: rows {sheet.header_row + 1}… as they would be entered"
             print_renderable(table)
     verb = "Would import" if dry_run else "Imported"

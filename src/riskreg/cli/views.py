@@ -49,7 +49,7 @@ def list_(
             from riskreg.catalogue_sync import level_styles
             from riskreg.render.tables import entries_table
 
-            print_renderable(entries_table(list(rows), level_styles(session, state.lang)))
+            print_renderable(entries_table(list(rows), level_styles(session, state.lang), state.lang))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -74,4 +74,4 @@ def show(
             from riskreg.catalogue_sync import level_styles
             from riskreg.render.tables import entry_view
 
-            print_renderable(entry_view(entry, level_styles(session, state.lang)))
+            print_renderable(entry_view(entry, level_styles(session, state.lang), state.lang))

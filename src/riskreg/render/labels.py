@@ -30,6 +30,13 @@ _ZH = {
     "Since {date}: {added} added, {closed} closed, {reopened} reopened.":
         "自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
     "… and {n} more: {command}": "…… 另有 {n} 项：{command}", " (retired)": "（已停用）",
+    # `list` and `show`, in the spreadsheet's words
+    "due / flags": "时限/标记", "flags": "标记", "escalated": "已提级", "Entry {id}": "事项 {id}", "History": "历史记录",
+    "detail": "详情", "lead official": "牵头领导", "task force": "工作专班", "plan": "工作方案", "deadline": "完成时限",
+    "first deadline": "原定时限", "extensions": "延期次数", "emergency plan": "应急预案", "interim measures": "管控措施",
+    "escalated to": "提级至", "escalation reason": "提级原因", "verified by": "核验人", "resolution": "化解情况",
+    "closed on": "销号日期", "reopened": "重新打开次数", "added on": "登记日期", "on": "日期",
+    "at (UTC)": "记录时间 (UTC)", "actor": "操作人", "action": "操作", "details": "详情",
 }
 
 # Rows per list in the text, Markdown and HTML reports: a county has tens of thousands needing attention, and

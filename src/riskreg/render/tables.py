@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -42,21 +43,24 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
     """A table whose columns are named in English (which also decides wrapping) and headed in t's language."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
-        table.add_column(t(column), justify="right" if numeric_from is not None and i >= numeric_from else "left",
-                         no_wrap=column not in _WRAPPING, min_width=_WRAPPING.get(column),
+        heading = t(column)
+        # a prose column may wrap its cells, never its heading (a Chinese heading could break anywhere)
+        min_width = max(_WRAPPING[column], cell_len(heading)) if column in _WRAPPING else None
+        table.add_column(heading, justify="right" if numeric_from is not None and i >= numeric_from else "left",
+                         no_wrap=column not in _WRAPPING, min_width=min_width,
                          overflow="fold" if column in _WRAPPING else "ellipsis")
     return table
 
 
-def _flags(row: dict[str, Any], separator: str = " ") -> Text:
+def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
     for name, label, style in (("overdue", "overdue", "bold red"), ("accountable", "", ""),
                                ("escalated", "escalated", "magenta"), ("stale", "stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
-                flags.append(Text("unaccountable", style="yellow"))
+                flags.append(Text(t("unaccountable"), style="yellow"))
         elif row.get(name):
-            flags.append(Text(label, style=style))
+            flags.append(Text(t(label), style=style))
     return Text(separator).join(flags)
 
 
@@ -67,20 +71,24 @@ def _owner(row: dict[str, Any]) -> Text:
     return owner
 
 
-def _due(row: dict[str, Any]) -> Text:
+def _due(row: dict[str, Any], t: Callable[[str], str]) -> Text:
     due = _text(row["due"], "bold red" if row.get("overdue") else "")
     # One flag a line: the column is only as wide as its widest word, so an 80-column table never crops it.
-    flags = _flags(row, "\n") if "accountable" in row else Text()
+    flags = _flags(row, t, "\n") if "accountable" in row else Text()
     return Text.assemble(due, "\n", flags) if flags else due
 
 
-def entries_table(rows: Iterable[dict[str, Any]], levels: Levels) -> Table:
-    """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline."""
-    table = _table("", "id", "risk", "unit", "title", "level", "status", "owner", "due / flags")
+def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en") -> Table:
+    """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline.
+    Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet)."""
+    t = translator(lang)
+    table = _table("", "id", "risk", "unit", "title", "level", "status", "owner", "due / flags", t=t)
     table.columns[0].justify = "right"
+    table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
+    table.collapse_padding = True
     for row in rows:
         table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
-                      _level(row["level"], levels), _text(row["status"]), _owner(row), _due(row))
+                      _level(row["level"], levels), _text(t(row["status"])), _owner(row), _due(row, t))
     return table
 
 
@@ -95,17 +103,20 @@ _ENTRY_LABELS = {
 }
 
 
-def entry_view(entry: dict[str, Any], levels: Levels) -> RenderableType:
-    fields = Table(title=f"Entry {entry['id']}", title_justify="left", box=box.SIMPLE, show_header=False)
+def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
+    t = translator(lang)
+    fields = Table(title=t("Entry {id}").format(id=entry["id"]), title_justify="left", box=box.SIMPLE,
+                   show_header=False)
     fields.add_column(style="bold")
     fields.add_column()
     for key, label in _ENTRY_LABELS.items():
         value = entry[key]
         if value is None or (key in ("extensions", "reopen_count") and not value):
             continue
-        fields.add_row(label, _level(value, levels) if key == "level" else _text(value))
-    fields.add_row("flags", _flags(entry))
-    history = _table("History", "on", "at (UTC)", "actor", "action", "details")
+        shown = _level(value, levels) if key == "level" else _text(t(value) if key == "status" else value)
+        fields.add_row(t(label), shown)
+    fields.add_row(t("flags"), _flags(entry, t))
+    history = _table(t("History"), "on", "at (UTC)", "actor", "action", "details", t=t)
     for event in entry["history"]:
         details = [f"{k}: {_short(v['old'])} → {_short(v['new'])}" for k, v in event["changes"].items()]
         if event["text"]:
