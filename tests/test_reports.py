@@ -513,6 +513,13 @@ SECRETS = ("19900101", "0101123", "1234567", ID_NUMBER, MOBILE)
     ("138123456789", "138123456789"),  # 12 digits
     ("3604261990010112345", "3604261990010112345"),  # 19 digits
     ("no numbers here", "no numbers here"),
+    ("138 1234 5678", "138 **** 5678"),  # grouped as people write them
+    ("138-1234-5678", "138-****-5678"),
+    ("+8613812345678", "+86138****5678"),
+    ("+86 138 1234 5678", "+86 138 **** 5678"),
+    ("１３８１２３４５６７８", "１３８****５６７８"),  # full-width digits
+    ("360426 19900101 123X", "360426 ******** ***X"),
+    ("2026-07-01 10:00, id 1234567", "2026-07-01 10:00, id 1234567"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected
@@ -543,6 +550,16 @@ def secret_entry(cli, register) -> int:
     cli("note", str(entry_id), f"回访 {MOBILE} {ID_NUMBER}", as_of="2026-06-02")
     cli("mitigate", str(entry_id), "--measures", f"专人 {MOBILE} 盯守", as_of="2026-06-03")
     return entry_id
+
+
+@pytest.mark.parametrize("written", ["138 1234 5678", "138-1234-5678", "+86 13812345678", "１３８１２３４５６７８"])
+def test_a_mobile_number_written_in_groups_is_masked_everywhere(cli, register, written):
+    entry_id = cli.add("S03", f"欠薪，联系人{written}", "东村", "--due", "2026-06-10", as_of="2026-06-01")
+    for argv in (["list", "--format", "json"], ["list", "--format", "csv"], ["show", str(entry_id)],
+                 ["report", "--format", "json"], ["report", "--format", "html"], ["export"], ["summary"]):
+        out = cli(*argv).stdout
+        assert written not in out and "****" in out, argv
+    assert written in cli("list", "--format", "json", "--unmasked").stdout
 
 
 def _assert_masked(out: str, *, needs_title: bool = True) -> None:
