@@ -221,6 +221,14 @@ def test_changing_the_deadline_keeps_the_original_and_counts_extensions(cli, reg
     assert (entry["due"], entry["original_due"], entry["extensions"]) == ("2026-08-10", "2026-07-15", 2)
 
 
+def test_bringing_a_deadline_forward_is_no_extension(cli, register):
+    entry_id = cli.add("S03", "欠薪", "东村", "--due", "2026-07-20")
+    cli("assign", entry_id, "--due", "2026-07-10")
+    entry = show(cli, entry_id)
+    assert (entry["due"], entry["original_due"], entry["extensions"]) == ("2026-07-10", "2026-07-20", 0)
+    assert "every check passed" in cli("check").stdout
+
+
 def test_deadline_given_at_add_is_the_original(cli, register):
     entry_id = cli.add("S03", "欠薪", "东村", "--due", "2026-07-10")
     cli("assign", entry_id, "--due", "2026-07-20")
@@ -307,6 +315,24 @@ def test_close_before_the_entry_was_added_is_refused(cli, register, snapshot):
     entry_id = cli.add(as_of="2026-06-10")
     stderr = refused(cli, snapshot, "close", entry_id, "--verified-by", "李", "--resolution", "好", "--on", "2026-06-09")
     assert "added on 2026-06-10" in stderr
+
+
+@pytest.mark.parametrize("argv", [["note", "{id}", "回访"], ["mitigate", "{id}", "--measures", "巡查"],
+                                  ["assign", "{id}", "--leader", "李"], ["escalate", "{id}", "--to", "县", "--reason", "跨镇"],
+                                  ["close", "{id}", "--verified-by", "李", "--resolution", "好"]])
+def test_a_change_dated_before_the_entrys_last_one_is_refused(cli, register, snapshot, argv):
+    entry_id = cli.add(as_of="2026-06-01")
+    cli("note", entry_id, "回访", as_of="2026-06-10")
+    stderr = refused(cli, snapshot, *(a.format(id=entry_id) for a in argv), as_of="2026-06-09")
+    assert f"Entry {entry_id} last changed on 2026-06-10" in stderr and "2026-06-09" in stderr
+    cli(*(a.format(id=entry_id) for a in argv), as_of="2026-06-10")  # the same day is fine
+
+
+def test_a_backdated_close_after_a_later_note_is_refused(cli, register, snapshot):
+    entry_id = cli.add(as_of="2026-06-01")
+    cli("note", entry_id, "回访", as_of="2026-06-10")
+    stderr = refused(cli, snapshot, "close", entry_id, "--verified-by", "李", "--resolution", "好", "--on", "2026-06-05")
+    assert "check --on and --as-of" in stderr
 
 
 def test_close_on_the_day_it_was_added_is_allowed(cli, register):

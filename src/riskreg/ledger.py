@@ -129,6 +129,11 @@ def user_date(session: Session, today: date, text: str, what: str) -> date:
 def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
             text: str | None = None, on: date | None = None) -> None:
     effective = on or stamp.today
+    # An entry's history runs forward in time: a change dated before the last one would rewrite what the
+    # register has already said about those days (the trend and every later report replay them).
+    if entry.updated_on is not None and effective < entry.updated_on:
+        raise InvalidInput(f"Entry {entry.id} last changed on {entry.updated_on}; a change to it cannot be dated "
+                           f"{effective}, before that (check {'--on and ' if on else ''}--as-of).")
     entry.updated_on = effective
     session.add(entry)
     session.flush()  # gives a new entry its id
@@ -204,7 +209,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
     if "due" in changes:
         if old_due is None:
             _change(entry, changes, "original_due", entry.due)
-        else:
+        elif entry.due is not None and entry.due > old_due:  # bringing a deadline forward is no extension
             _change(entry, changes, "extensions", entry.extensions + 1)
     if not changes:
         raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
