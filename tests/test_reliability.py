@@ -57,6 +57,20 @@ def test_a_file_that_is_not_a_register_is_refused(cli, isolated_env):
     assert "not a readable riskreg register" in cli("list", code=1).stderr
 
 
+def test_init_leaves_another_programs_database_alone(cli, tmp_path):
+    other = tmp_path / "other.db"
+    _sql(other, "CREATE TABLE customers (name TEXT)")
+    before = other.read_bytes()
+    stderr = cli("--db", other, "init", code=1).stderr
+    assert "already holds tables that are not a riskreg register's (customers)" in stderr
+    assert other.read_bytes() == before
+
+
+def test_a_folder_given_as_the_register_is_a_sentence(cli, tmp_path):
+    for command in (["init"], ["list"], ["report", "--format", "json"]):
+        assert f"{tmp_path} is a folder" in cli("--db", tmp_path, *command, code=1).stderr
+
+
 @pytest.mark.parametrize("statement", ["UPDATE history SET text = 'rewritten'", "DELETE FROM history"])
 def test_history_is_append_only_in_the_database(cli, register, statement):
     cli.add()

@@ -68,7 +68,7 @@ class Register:
                 raise RegisterBusy(
                     f"The register {self.location} is busy (another riskreg is writing); try again in a moment."
                 ) from None
-            if self.server:
+            if self.server or "unable to open" in str(err.orig):
                 reason = str(err.orig).strip().splitlines()[0] if str(err.orig).strip() else "no answer"
                 raise RiskregError(f"Cannot use the register {self.location}: {reason}.") from None
             raise
@@ -117,6 +117,8 @@ def _server_register(location: str) -> Register:
 
 
 def _file_register(path: Path, *, create: bool) -> Register:
+    if path.is_dir():
+        raise RiskregError(f"{path} is a folder; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
     if not create and not path.exists():
         raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
     if create:
@@ -196,6 +198,11 @@ def create_schema(register: Register) -> bool:
     if schema_version(register) is not None:
         return False
     with register.session(write=True) as session:
+        foreign = inspect(session.connection()).get_table_names()
+        if foreign:
+            raise RiskregError(f"{register.location} already holds tables that are not a riskreg register's "
+                               f"({', '.join(sorted(foreign)[:5])}); init makes a register only in a new file or an "
+                               "empty database.")
         SQLModel.metadata.create_all(session.connection())
         session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
     return True
