@@ -115,6 +115,27 @@ def test_csv_round_trip_and_gbk(cli, ledger, tmp_path, monkeypatch):
     assert cli.json("show", "5", "--format", "json")["level"] == "significant"
 
 
+FORMULA = '=HYPERLINK("http://example.com","点此")'
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_text_that_looks_like_a_formula_stays_text_and_round_trips(cli, register, tmp_path, monkeypatch, suffix):
+    entry_id = cli.add("S03", FORMULA, "东村")
+    cli("assign", entry_id, "--plan", "+1 调解；@所有人 -跟进", "--leader", "=王明")
+    out = tmp_path / f"ledger.{suffix}"
+    cli("export", "--format", suffix, "--output", out)
+    if suffix == "xlsx":
+        cells = {cell.value: cell.data_type for cell in load_workbook(out).worksheets[0][2]}
+        assert cells[FORMULA] == "s" and cells["=王明"] == "s"  # never a live formula
+    else:
+        row = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))[1]
+        assert "'" + FORMULA in row and "'+1 调解；@所有人 -跟进" in row and "'=王明" in row
+    before = _entries(cli)
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    cli("import", out)
+    assert _entries(cli) == before
+
+
 def _workbook(path: Path, rows: list[list], merge: list[str] = ()) -> Path:
     workbook = Workbook()
     sheet = workbook.active

@@ -145,8 +145,19 @@ def csv_chunks(rows: Iterable[dict[str, Any]], names: Names, *, bom: bool = Fals
     yield from to_csv(keyed, headers)
 
 
+# Excel and WPS run a CSV cell that starts with one of these as a formula (=HYPERLINK(…) typed into a title
+# would become a live link); a leading apostrophe makes them show it as text, and import takes it off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _from_csv(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 # ARGB fills for the level cells, and a font that stays readable on each.
@@ -189,6 +200,8 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
 
     def cell(value: Any, **style: Any) -> Any:
         made = WriteOnlyCell(sheet, value=value)
+        if made.data_type == "f":  # text such as =HYPERLINK(…) stays text: a ledger holds no formulas
+            made.data_type = "s"
         for key, setting in style.items():
             setattr(made, key, setting)
         return made
@@ -215,7 +228,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
             elif c.kind == "long" and value is not None:
                 out.append(cell(value, alignment=wrap))
             else:
-                out.append(value)
+                out.append(cell(value) if isinstance(value, str) and value.startswith("=") else value)
         sheet.append(out)
         _tally(by_department, shown, names)
         count += 1
@@ -412,7 +425,7 @@ def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise InvalidInput(f"{path} is neither UTF-8 nor GB18030 (GBK) text.") from None
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = [[_from_csv(value) for value in record] for record in csv.reader(io.StringIO(text, newline=""))]
     return iter(enumerate(records, 1)), len(records)
 
 
