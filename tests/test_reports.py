@@ -250,6 +250,17 @@ def test_report_counts_down_to_the_campaign(cli, tmp_path):
     assert "距开始还有 427 天" in cli("--lang", "zh", "report", "--format", "markdown").stdout
 
 
+@pytest.mark.parametrize("as_of, en, zh", [("2027-08-31", "1 day to start", "距开始还有 1 天"),
+                                           ("2027-09-01", "day 1", "第 1 天"), ("2027-09-15", "day 15", "第 15 天"),
+                                           ("2027-09-16", "over", "已结束")])
+def test_the_campaign_line_says_where_the_campaign_stands(cli, tmp_path, as_of, en, zh):
+    _campaign_register(cli, tmp_path)
+    for fmt in ("text", "markdown", "html"):
+        assert en in cli("--lang", "en", "report", "--format", fmt, as_of=as_of).stdout
+        assert zh in cli("--lang", "zh", "report", "--format", fmt, as_of=as_of).stdout
+    assert zh in cli("--lang", "zh", "summary", as_of=as_of).stdout
+
+
 def test_report_since_counts_back_from_the_campaign(cli, tmp_path):
     _campaign_register(cli, tmp_path)
     cli.add("S03", TITLES[1], "东村", as_of="2027-08-20")

@@ -12,7 +12,7 @@ from typing import Any
 
 from riskreg import __version__
 from riskreg.render import labels
-from riskreg.render.labels import day_phrases
+from riskreg.render.labels import campaign_phrase, day_phrases
 from riskreg.render.svg import bar_chart, line_chart
 
 COLOURS = {"red": "#cf222e", "orange": "#e16f24", "yellow": "#bf8700", "blue": "#0969da"}
@@ -22,7 +22,7 @@ FONT = ("-apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Hiragino San
 
 LABELS = {
     "zh": {
-        "as_of": "截至", "campaign": "距开始还有 {days} 天", "active": "在办", "overdue": "逾期",
+        "as_of": "截至", "active": "在办", "overdue": "逾期",
         "unaccountable": "四个一不全", "due_soon": "{due_soon_days}内到期", "stale": "{stale_days}无进展", "closed": "已销号",
         "trend": "近况：在办、逾期、已销号（按日）", "by_level": "按风险等级（在办）", "by_department": "按责任部门",
         "by_category": "按类别", "overdue_list": "逾期事项", "unaccountable_list": "四个一不全的事项",
@@ -33,7 +33,7 @@ LABELS = {
         "retired": "（已停用）",
     },
     "en": {
-        "as_of": "as of", "campaign": "{days} days to start", "active": "Active", "overdue": "Overdue",
+        "as_of": "as of", "active": "Active", "overdue": "Overdue",
         "unaccountable": "Not accountable", "due_soon": "Due within {due_soon_days}", "stale": "No change for {stale_days}",
         "closed": "Closed", "trend": "Daily: active, overdue and closed", "by_level": "Active by level",
         "by_department": "By department", "by_category": "By category", "overdue_list": "Overdue",
@@ -155,8 +155,7 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
     sub = f'{escape(t["as_of"])} {report["as_of"]}'
     if report["campaign"]:
         c = report["campaign"]
-        sub += (f' · {escape(c["name"])} {c["start"]} – {c["end"]}'
-                + (f' · {escape(t["campaign"].format(days=c["days_to_start"]))}' if c["days_to_start"] > 0 else ""))
+        sub += f' · {escape(c["name"])} {c["start"]} – {c["end"]} · {escape(campaign_phrase(c, report["as_of"], lang))}'
     bars = [(lv["name"], COLOURS.get(lv["colour"], "#57606a"), report["by_level"][code]) for code, lv in levels.items()]
     parts = [
         "<!DOCTYPE html>",

@@ -1,6 +1,7 @@
 """Display names shared by every renderer, and the Chinese of the terminal's and Markdown's headings."""
 
 from collections.abc import Callable
+from typing import Any
 
 STATUS_LABELS = ("open", "mitigated", "closed", "consolidated")
 
@@ -14,7 +15,8 @@ _LIST_TITLES = {
 
 # The English text is the key (as with gettext); the words match the HTML report and the spreadsheet headers.
 _ZH = {
-    "as of": "截至", "{days} days to start": "距开始还有 {days} 天", "report": "风险责任清单报告",
+    "as of": "截至", "{days} days to start": "距开始还有 {days} 天", "{days} day to start": "距开始还有 {days} 天",
+    "day {n}": "第 {n} 天", "over": "已结束", "report": "风险责任清单报告",
     "By level and status": "按风险等级和状态", "By level": "按风险等级", "By category": "按类别",
     "By department": "按责任部门", "By unit": "按村（社区）",
     "level": "等级", "open": "待化解", "mitigated": "管控中", "closed": "已销号", "consolidated": "已巩固",
@@ -58,6 +60,17 @@ def listed(items: list, list_name: str, count: int, lang: str) -> tuple[list, st
 def translator(lang: str) -> Callable[[str], str]:
     """Headings in the display language: Chinese for zh, the English key itself otherwise."""
     return (lambda text: _ZH.get(text, text)) if lang == "zh" else (lambda text: text)
+
+
+def campaign_phrase(campaign: dict[str, Any], as_of: str, lang: str) -> str:
+    """Where the campaign stands on the report's day: days to its start, which day of it, or over."""
+    t = translator(lang)
+    days = campaign["days_to_start"]
+    if days > 0:
+        return t("{days} day to start" if days == 1 else "{days} days to start").format(days=days)
+    if as_of > campaign["end"]:
+        return t("over")
+    return t("day {n}").format(n=1 - days)
 
 
 def list_titles(windows: dict[str, int], lang: str = "en") -> dict[str, str]:

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import Any
 
 from riskreg.masking import masked_json
-from riskreg.render.labels import LIST_BASE, STATUS_LABELS, list_titles, listed, translator
+from riskreg.render.labels import LIST_BASE, STATUS_LABELS, campaign_phrase, list_titles, listed, translator
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
 _ITEMS_PER_CHUNK = 1000
@@ -120,7 +120,7 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     lines = [f"# {report['title'] or 'riskreg report'} — {report['as_of']}", ""]
     if report["campaign"]:
         c = report["campaign"]
-        lines += [f"{c['name']}: {c['start']} – {c['end']} ({t('{days} days to start').format(days=c['days_to_start'])})", ""]
+        lines += [f"{c['name']}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
     lines += _md_table([t(key.replace("_", " ")) for key in totals], [totals.values()])
     lines += [f"## {t('By level')}", ""] + _md_table(
         [t("level"), *map(t, STATUS_LABELS)],

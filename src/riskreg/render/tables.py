@@ -14,7 +14,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.render.labels import LIST_BASE, RICH_COLOURS, STATUS_LABELS, list_titles, listed, translator
+from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, list_titles, listed,
+                                   translator)
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -169,8 +170,7 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     head = Text(f"{report['title']} — {t('as of')} {report['as_of']}", style="bold")
     if report["campaign"]:
         c = report["campaign"]
-        head.append(f"\n{c['name']} {c['start']} – {c['end']}: "
-                    + t("{days} days to start").format(days=c["days_to_start"]), style="")
+        head.append(f"\n{c['name']} {c['start']} – {c['end']}: {campaign_phrase(c, report['as_of'], lang)}", style="")
     comma = "，" if lang == "zh" else ", "
     counts = [f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()]
     split = list(report["totals"]).index("overdue")  # statuses on one line, flags on the next: each fits 80 cells
