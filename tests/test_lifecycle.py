@@ -283,6 +283,11 @@ def test_countdown_due_without_a_campaign_is_refused(cli, register, snapshot):
     assert "names no campaign" in refused(cli, snapshot, "add", "S03", "--title", "t", "--unit", "u", "--due", "T-30")
 
 
+def test_as_of_says_it_takes_no_countdown(cli, register, snapshot):
+    stderr = refused(cli, snapshot, "add", "S03", "--title", "t", "--unit", "u", as_of="T-3")
+    assert "--as-of takes YYYY-MM-DD, +Nd or -Nd, not 'T-3'" in stderr
+
+
 def _catalogue_with(tmp_path: Path, edit) -> Path:
     path = tmp_path / "catalogue.yaml"
     path.write_text(edit(bundled_catalogue_path().read_text(encoding="utf-8")), encoding="utf-8")

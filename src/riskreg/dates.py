@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from riskreg.errors import InvalidInput
 
 _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
-_COUNTDOWN = re.compile(r"T-(\d{1,5})")
+COUNTDOWN = re.compile(r"T-(\d{1,5})")
 # A register's dates are this century's business; the bounds also keep date arithmetic
 # (today + 7 for "due soon") far from Python's year-9999 limit.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
@@ -27,7 +27,7 @@ def _parse(text: str, today: date, campaign_start: date | None, what: str) -> da
     if m := _RELATIVE.fullmatch(value):
         days = int(m.group(2))
         return today + timedelta(days=days if m.group(1) == "+" else -days)
-    if m := _COUNTDOWN.fullmatch(value):
+    if m := COUNTDOWN.fullmatch(value):
         if campaign_start is None:
             raise InvalidInput(f"The {what} {text!r} counts back from the campaign, but the catalogue names no campaign.")
         return campaign_start - timedelta(days=int(m.group(1)))

@@ -31,9 +31,13 @@ class State:
     _register: Any = field(default=None, repr=False)
 
     def today(self) -> date:
-        from riskreg.dates import parse_date
+        from riskreg.dates import COUNTDOWN, parse_date
+        from riskreg.errors import InvalidInput
 
         raw = self.as_of or os.environ.get("RISKREG_TODAY")
+        if raw and COUNTDOWN.fullmatch(raw.strip()):  # today is known before the register (and its campaign) is read
+            raise InvalidInput(f"--as-of takes YYYY-MM-DD, +Nd or -Nd, not {raw!r}; T-N counts back from the campaign, "
+                               "in the dates commands take (--due, --on, --since).")
         return parse_date(raw, today=date.today(), what="--as-of date") if raw else date.today()
 
     def flags(self) -> "Flags":
