@@ -146,11 +146,13 @@ def test_the_shell_reports_errors_and_goes_on(cli, generated):
 
     # Not through cli(…, code=1): that insists on exactly one error line, and here three commands fail.
     result = cli.runner.invoke(app, ["--as-of", AS_OF, "shell"],
-                               input="show 999999\nlist --bogus\nadd S03 --title 'unclosed\nnote 1 继续跟进\n")
+                               input="show 999999\nlist --bogus\nadd S03 --title 'unclosed\n--db other.db list\n"
+                                     "riskreg note 1 继续跟进\n")
     assert result.exit_code == 1
     assert "Error: There is no entry 999999 in the register." in result.stderr
     assert "No such option: --bogus" in result.stderr
     assert "cannot read that line" in result.stderr
+    assert "global options (--db, --as-of, --actor, --lang) go before `shell`" in result.stderr
     history = cli.json("show", "1", "--format", "json")["history"]
     assert history[-1]["action"] == "note" and history[-1]["text"] == "继续跟进"
 

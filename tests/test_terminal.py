@@ -109,3 +109,39 @@ def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_
     assert "逾期天数" in screen[overdue + 1]  # the last column's heading, not cropped at the edge
     rule = next(i for i in range(overdue + 1, len(screen)) if set(screen[i]) == {"─"})  # headers may wrap
     assert screen[rule + 1].split()[:2] == ["1", "H01"]
+
+
+@pytest.mark.sqlite_only
+def test_the_shell_completes_options_with_tab_and_ctrl_c_drops_only_the_line(cli, isolated_env):
+    cli("init")
+    riskreg = Path(sys.executable).with_name("riskreg")
+    env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PATH")}
+    env["HOME"] = str(isolated_env.parent)
+    tmux = [_tmux(), "-L", f"riskreg-test-{uuid.uuid4().hex[:8]}", "-f", os.devnull]
+    server_env = {"PATH": os.environ["PATH"], "HOME": env["HOME"], "LANG": "C.UTF-8"}
+    script = (f"env {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} {shlex.quote(str(riskreg))} "
+              f"--lang en shell; echo {DONE} $?; sleep 60")
+
+    def screen() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p", "-J"], capture_output=True, text=True, check=True,
+                              timeout=30, env=server_env).stdout
+
+    def wait_for(text: str) -> str:
+        deadline = time.monotonic() + 30
+        while text not in (shown := screen()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert text in shown, shown
+        return shown
+
+    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "50", script], check=True, timeout=30,
+                   env=server_env)
+    try:
+        wait_for("riskreg> ")
+        subprocess.run([*tmux, "send-keys", "list --unacc", "Tab"], check=True, timeout=30, env=server_env)
+        wait_for("riskreg> list --unaccountable")
+        subprocess.run([*tmux, "send-keys", "C-c"], check=True, timeout=30, env=server_env)
+        wait_for("^C")
+        subprocess.run([*tmux, "send-keys", "exit", "Enter"], check=True, timeout=30, env=server_env)
+        assert f"{DONE} 0" in wait_for(DONE)  # Ctrl-C left the shell running; exit ended it cleanly
+    finally:
+        subprocess.run([*tmux, "kill-server"], check=False, timeout=30, env=server_env)

@@ -21,6 +21,7 @@ from riskreg.cli.state import State, get_state
 from riskreg.errors import RiskregError
 
 PANEL = "Daily work"
+GLOBAL_OPTIONS = ("--db", "--as-of", "--actor", "--lang")
 app = typer.Typer()
 
 
@@ -51,6 +52,22 @@ class RegisterShell(cmd.Cmd):
         self.intro = ("riskreg shell: type commands as after `riskreg` (`help` lists them, `help add` explains one); "
                       "`exit` or Ctrl-D leaves.") if interactive else None
 
+    def cmdloop(self, intro: str | None = None) -> None:
+        while True:
+            try:
+                super().cmdloop(intro)
+                return
+            except KeyboardInterrupt:  # Ctrl-C drops the line (or stops the command), as in a shell
+                self.stdout.write("^C\n")
+                intro = ""
+
+    def preloop(self) -> None:
+        try:
+            import readline
+        except ImportError:  # no line editing on this platform
+            return
+        readline.set_completer_delims(" \t\n")  # so Tab sees `--st`, not `st`, and completes options
+
     # cmd.Cmd repeats the last command on an empty line; here that could add an entry twice.
     def emptyline(self) -> bool:
         return False
@@ -70,7 +87,11 @@ class RegisterShell(cmd.Cmd):
 
     def default(self, line: str) -> None:
         args = self.split(line)
-        if args:
+        if args[:1] == ["riskreg"]:  # typed from habit
+            args = args[1:]
+        if args and args[0] in GLOBAL_OPTIONS:
+            self.fail("Error: global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session.")
+        elif args:
             self.run(args)
 
     def split(self, line: str) -> list[str]:
