@@ -206,7 +206,7 @@ def test_mapping_file_names_odd_headers(cli, register, tmp_path):
     assert "lacks 村(社区) (unit), 标题 (title)" in cli("import", sheet, code=1).stderr
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("隐患名称: title\n所在村: 村(社区)\n整改时限: due\n", encoding="utf-8")
-    assert "Imported 1 entries" in cli("import", sheet, "--mapping", mapping).stdout
+    assert "Imported 1 entry" in cli("import", sheet, "--mapping", mapping).stdout
     assert cli.json("show", "1", "--format", "json")["due"] == "2026-08-01"
     mapping.write_text("隐患名称: 名字\n", encoding="utf-8")
     assert "maps '隐患名称' to '名字'" in cli("import", sheet, "--mapping", mapping, code=1).stderr
@@ -217,7 +217,7 @@ def test_dry_run_previews_as_a_table_and_writes_nothing(cli, register, tmp_path,
     sheet.write_text("Risk code,Unit,Title,Level,Lead official\nS03,东村,拖欠工资,major,王明\n", encoding="utf-8")
     before = snapshot()
     out = cli("import", sheet, "--dry-run").stdout
-    assert "Would import 1 entries from new.csv." in out and "拖欠工资" in out and "王明" in out
+    assert "Would import 1 entry from new.csv." in out and "拖欠工资" in out and "王明" in out
     assert snapshot() == before
 
 

@@ -72,7 +72,7 @@ def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path
     before = fresh.read_bytes()
     error = cli("import", bad, code=1).stderr
     assert "5 bad line(s), nothing imported" in error
-    for phrase in ("line 2: entry 2: title", "line 3: not JSON", "line 4: risk 'Z99'", "line 5: not a JSON object",
+    for phrase in ("line 2: entry 2: title", "line 3: not JSON (Expecting property name enclosed in double quotes at column 2)", "line 4: risk 'Z99'", "line 5: not a JSON object",
                    "line 6: entry 7 lacks risk"):
         assert phrase in error
     assert fresh.read_bytes() == before

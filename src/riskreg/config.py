@@ -108,14 +108,17 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
     return path
 
 
-def unset_value(key: str, path: Path | None = None) -> Path:
+def unset_value(key: str, path: Path | None = None) -> tuple[Path, bool]:
+    """The config file, and whether `key` was set there (the file is left alone if not)."""
     path = path or config_path()
     values = _read_raw(path)
     if key not in KEYS:
         raise InvalidInput(f"riskreg config unset: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
-    values.pop(key, None)
+    if key not in values:
+        return path, False
+    del values[key]
     _write(path, values)
-    return path
+    return path, True
 
 
 def _write(path: Path, values: dict[str, Any]) -> None:

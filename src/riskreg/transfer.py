@@ -154,7 +154,7 @@ def read_jsonl(session: Session, lines: Iterable[str]) -> Iterator[tuple[dict[st
                 raise InvalidInput(f"id {row['id']} appears twice in the file")
             seen.add(row["id"])
         except json.JSONDecodeError as err:
-            bad.append(f"line {number}: not JSON ({err.msg})")
+            bad.append(f"line {number}: not JSON ({err.msg.removesuffix(' at')} at column {err.colno})")
         except (InvalidInput, TypeError, AttributeError) as err:
             bad.append(f"line {number}: {err}")
         else:

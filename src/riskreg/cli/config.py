@@ -65,4 +65,5 @@ def unset(key: Key) -> None:
     """Remove one setting from the config file, so its default applies again."""
     from riskreg.config import unset_value
 
-    typer.echo(f"Removed {key} from {unset_value(key)}.")
+    path, removed = unset_value(key)
+    typer.echo(f"Removed {key} from {path}." if removed else f"{key} is not set in {path}; its default applies.")

@@ -105,7 +105,7 @@ def import_(
     except UnicodeDecodeError:
         raise RiskregError(f"{file} is not UTF-8 text.") from None
     verb = "Would import" if dry_run else "Imported"
-    typer.echo(f"{verb} {result.entries} entries with {result.events} history events."
+    typer.echo(f"{verb} {_entries(result.entries)} with {result.events} history events."
                + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
 
 
@@ -125,9 +125,13 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
 
             preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
             table = entries_table(preview, level_styles(session, state.lang), state.lang)
-            table.title = f"{file.name}: rows {sheet.header_row + 1}… as they would be entered"
+            table.title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
             print_renderable(table)
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
-    typer.echo(f"{verb} {result.entries} entries from {file.name}{more}.{ignored}")
+    typer.echo(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}")
+
+
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count:,} entries"
