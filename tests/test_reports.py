@@ -293,6 +293,13 @@ def test_report_text_formats_list_the_overdue_titles(cli, ledger, fmt):
     assert all(TITLES[i] in out for i in (1, 2, 4))
 
 
+def test_markdown_report_names_levels_and_statuses_like_the_text_report(cli, ledger):
+    for lang, words in (("zh", ("| 重大风险 |", "| 待化解 |")), ("en", ("| major |", "| open |"))):
+        out = cli("--lang", lang, "report", "--format", "markdown").stdout
+        assert all(word in out for word in words), out
+    assert "| major |" not in cli("--lang", "zh", "report", "--format", "markdown").stdout
+
+
 def test_report_csv_is_one_row_per_group(cli, ledger):
     rows = list(csv.DictReader(io.StringIO(cli("report", "--format", "csv").stdout)))
     assert list(rows[0]) == ["section", "code", "name", "open", "overdue", "unaccountable", "closed"]

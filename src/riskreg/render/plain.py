@@ -116,6 +116,8 @@ def _md_table(headers: list[str], rows: Iterable[Iterable[Any]]) -> list[str]:
 
 def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     t = translator(lang)
+    level_names = {level["code"]: level["name"] for level in report["levels"]}
+    shown = {"level": lambda code: level_names.get(code, code), "status": t}  # names, as the text report shows
     totals = report["totals"]
     lines = [f"# {report['title'] or 'riskreg report'} — {report['as_of']}", ""]
     if report["campaign"]:
@@ -124,7 +126,7 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     lines += _md_table([t(key.replace("_", " ")) for key in totals], [totals.values()])
     lines += [f"## {t('By level')}", ""] + _md_table(
         [t("level"), *map(t, STATUS_LABELS)],
-        [[code, *counts.values()] for code, counts in report["by_level_status"].items()])
+        [[level_names.get(code, code), *counts.values()] for code, counts in report["by_level_status"].items()])
     group_headers = [t(h) for h in ("active", "overdue", "unaccountable", "closed")]  # "active" is the key `open`
     for section in ("category", "department"):
         lines += [f"## {t(f'By {section}')}", ""] + _md_table(
@@ -140,7 +142,8 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
         if items:
             extra = [k for k in items[0] if k not in LIST_BASE]
             lines += _md_table([t(k) for k in (*LIST_BASE, *extra)],
-                               [[item[k] for k in (*LIST_BASE, *extra)] for item in items])
+                               [[shown[k](item[k]) if k in shown else item[k] for k in (*LIST_BASE, *extra)]
+                                for item in items])
         if more:
             lines += [more, ""]
     if report["since"]:
