@@ -436,6 +436,15 @@ def test_list_filters(cli, ledger, args, ids):
     assert list_ids(cli, *args) == ids
 
 
+def test_list_due_soon_matches_the_reports_list_and_shows_the_flag(cli, ledger):
+    for as_of in ("2026-06-20", "2026-07-01"):
+        due_soon = [item["id"] for item in cli.json("report", "--format", "json", as_of=as_of)["due_soon"]]
+        listed = cli.json("list", "--due-soon", "--format", "json", as_of=as_of)
+        assert sorted(row["id"] for row in listed) == sorted(due_soon) and all(row["due_soon"] for row in listed)
+    assert any(cli.json("report", "--format", "json", as_of="2026-06-20")["due_soon"])
+    assert "due soon" in cli("--lang", "en", "list", "--due-soon", as_of="2026-06-20").stdout
+
+
 def test_list_flags_follow_the_as_of_date(cli, ledger):
     assert list_ids(cli, "--overdue", as_of="2026-07-05") == [1, 2, 4]
     assert list_ids(cli, "--overdue", as_of="2026-07-06") == [1, 2, 3, 4]

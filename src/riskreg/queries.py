@@ -123,6 +123,7 @@ class EntryFilter:
     unit: str | None = None
     level: str | None = None
     overdue: bool = False
+    due_soon: bool = False
     unaccountable: bool = False
 
 
@@ -154,6 +155,8 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:
         conditions.append(flags.overdue)
+    if wanted.due_soon:
+        conditions.append(flags.due_soon)
     if wanted.unaccountable:
         conditions.append(flags.unaccountable)
     return conditions

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, ExportFormat, LevelFilter, OverdueFilter, Output, RiskFilter,
-                                 StatusFilter, UnaccountableFilter, UnitFilter, Unmasked)
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, OverdueFilter,
+                                 Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter, Unmasked)
 from riskreg.cli.output import mask_unless, progress, write_atomically, write_chunks
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
@@ -32,6 +32,7 @@ def export(
     unit: UnitFilter = None,
     level: LevelFilter = None,
     overdue: OverdueFilter = False,
+    due_soon: DueSoonFilter = False,
     unaccountable: UnaccountableFilter = False,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
     unmasked: Unmasked = False,
@@ -42,7 +43,7 @@ def export(
     state = get_state(ctx)
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
-                         overdue=overdue, unaccountable=unaccountable)
+                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
     target = Path(output) if output else None
     if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")

@@ -4,7 +4,9 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import EntryId, ListFormat, TableOrJson, Unmasked
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, ListFormat,
+                                 OverdueFilter, RiskFilter, StatusFilter, TableOrJson, UnaccountableFilter, UnitFilter,
+                                 Unmasked)
 from riskreg.cli.output import mask_unless, print_renderable, write_chunks
 from riskreg.cli.state import get_state
 
@@ -14,24 +16,25 @@ app = typer.Typer()
 @app.command("list", rich_help_panel=PANEL)
 def list_(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, or active (open + mitigated).", show_default=False)] = None,
-    risk: Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. S03.", show_default=False)] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)] = None,
-    dept: Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)] = None,
-    level: Annotated[str | None, typer.Option("--level", help="major, significant, general or low.", show_default=False)] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")] = False,
-    unaccountable: Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")] = False,
+    status: StatusFilter = None,
+    risk: RiskFilter = None,
+    category: CategoryFilter = None,
+    dept: DeptFilter = None,
+    unit: UnitFilter = None,
+    level: LevelFilter = None,
+    overdue: OverdueFilter = False,
+    due_soon: DueSoonFilter = False,
+    unaccountable: UnaccountableFilter = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many entries (0: all).")] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")] = ListFormat.table,
     unmasked: Unmasked = False,
 ) -> None:
-    """List ledger entries, oldest first, with their flags (overdue, unaccountable, stale, escalated)."""
+    """List ledger entries, oldest first, with their flags (overdue, due soon, unaccountable, stale, escalated)."""
     from riskreg.queries import ENTRY_FIELDS, EntryFilter, list_entries
 
     state = get_state(ctx)
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
-                         overdue=overdue, unaccountable=unaccountable)
+                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
     flags = state.flags()
     with state.read() as session:
         rows = list_entries(session, flags, wanted, limit=limit or None)

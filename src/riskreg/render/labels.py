@@ -44,7 +44,8 @@ _ZH = {
 # Rows per list in the text, Markdown and HTML reports: a county has tens of thousands needing attention, and
 # a mail or a screen of them helps nobody. Counts stay exact; JSON and CSV list everything.
 LISTED_ROWS = 200
-_FULL_LIST = {"overdue": "riskreg list --overdue", "unaccountable": "riskreg list --unaccountable"}
+_FULL_LIST = {"overdue": "riskreg list --overdue", "due_soon": "riskreg list --due-soon",
+              "unaccountable": "riskreg list --unaccountable"}
 
 
 def listed(items: list, list_name: str, count: int, lang: str) -> tuple[list, str | None]:

@@ -55,7 +55,8 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
 
 def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
-    for name, label, style in (("overdue", "overdue", "bold red"), ("accountable", "", ""),
+    for name, label, style in (("overdue", "overdue", "bold red"), ("due_soon", "due soon", "dark_orange"),
+                               ("accountable", "", ""),
                                ("escalated", "escalated", "magenta"), ("stale", "stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
