@@ -49,6 +49,18 @@ def test_export_masks_unless_asked(cli, exported):
     assert "13912345678" in exported.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
+def test_unmasked_files_are_readable_by_their_owner_only(cli, exported, tmp_path, fmt):
+    # Unmasked output may hold identity and mobile numbers; masked output is shared as before.
+    private, shared = tmp_path / f"private.{fmt}", tmp_path / f"shared.{fmt}"
+    cli("export", "--format", fmt, "--unmasked", "--output", private)
+    cli("export", "--format", fmt, "--output", shared)
+    assert (private.stat().st_mode & 0o777, shared.stat().st_mode & 0o777) == (0o600, 0o644)
+    report = tmp_path / "report.json"
+    cli("report", "--format", "json", "--unmasked", "--output", report)
+    assert report.stat().st_mode & 0o777 == 0o600
+
+
 def test_existing_ids_are_refused_unless_renumbered(cli, exported, snapshot):
     before = snapshot()
     assert "already exist" in cli("import", exported, code=1).stderr

@@ -56,17 +56,19 @@ def renderable_text(renderable: Any, width: int = 120) -> str:
     return buffer.getvalue()
 
 
-def write_chunks(chunks: Iterable[str], output: Path | None = None) -> None:
+def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: bool = False) -> None:
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
-    write_atomically(output, chunks)
+    write_atomically(output, chunks, private=private)
 
 
-def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False) -> None:
-    """Write beside the target, then rename: readers see the old file or the whole new one."""
+def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False,
+                     private: bool = False) -> None:
+    """Write beside the target, then rename: readers see the old file or the whole new one. `private`
+    (unmasked output, which may hold identity and mobile numbers) is readable by its owner only."""
     target = Path(path).expanduser()
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
@@ -78,7 +80,7 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, 0o600 if private else 0o644)
         os.replace(temp, target)
     except BaseException as err:
         Path(temp).unlink(missing_ok=True)

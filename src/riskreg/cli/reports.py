@@ -80,7 +80,7 @@ def report(
             chunks = []
         else:
             chunks = [renderable_text(view)]
-    write_chunks(chunks, Path(output) if output else None)
+    write_chunks(chunks, Path(output) if output else None, private=unmasked)
     if fail_on_overdue and data["totals"]["overdue"]:
         raise typer.Exit(EXIT_OVERDUE)
 

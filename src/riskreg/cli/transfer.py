@@ -56,7 +56,7 @@ def export(
             encode = functools.partial(json.dumps, ensure_ascii=False)
             lines = ((encode(entry) if unmasked else masked_json(entry, encode)) + "\n"
                      for entry in progress(export_entries(session, flags, wanted), "Exporting"))
-            write_chunks(lines, target)
+            write_chunks(lines, target, private=unmasked)
             return
         from riskreg.queries import list_entries
         from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
@@ -64,7 +64,7 @@ def export(
         names = Names.load(session, state.lang)
         rows = (mask_unless(row, unmasked) for row in progress(list_entries(session, flags, wanted), "Exporting"))
         if fmt is ExportFormat.csv:
-            write_chunks(csv_chunks(rows, names, bom=bom), target)
+            write_chunks(csv_chunks(rows, names, bom=bom), target, private=unmasked)
             return
         import io
 
@@ -74,7 +74,7 @@ def export(
         sys.stdout.buffer.write(buffer.getvalue())
         sys.stdout.flush()
     else:
-        write_atomically(target, [buffer.getvalue()], binary=True)
+        write_atomically(target, [buffer.getvalue()], binary=True, private=unmasked)
 
 
 @app.command("import", rich_help_panel=PANEL)
