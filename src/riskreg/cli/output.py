@@ -3,7 +3,6 @@
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -69,6 +68,8 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
                      private: bool = False) -> None:
     """Write beside the target, then rename: readers see the old file or the whole new one. `private`
     (unmasked output, which may hold identity and mobile numbers) is readable by its owner only."""
+    import tempfile
+
     target = Path(path).expanduser()
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")

@@ -1,6 +1,5 @@
 """Global options, resolved lazily: nothing touches the register until a command asks."""
 
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +48,8 @@ class State:
     def who(self) -> str:
         if self.actor or os.environ.get("RISKREG_ACTOR"):
             return (self.actor or os.environ["RISKREG_ACTOR"]).strip() or "unknown"
+        import getpass
+
         try:
             return getpass.getuser()
         except (KeyError, OSError):  # no passwd entry, e.g. under `env -i` in a container

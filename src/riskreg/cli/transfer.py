@@ -1,7 +1,5 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
-import functools
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +48,9 @@ def export(
     with state.read() as session:
         if fmt is ExportFormat.jsonl:
             from riskreg.transfer import export_entries
+
+            import functools
+            import json
 
             from riskreg.masking import masked_json
 
