@@ -504,6 +504,15 @@ def test_listed_units_refuse_any_other(cli, snapshot, tmp_path):
     assert cli.json("show", entry_id, "--format", "json")["unit"] == "东村"
 
 
+def test_listing_units_warns_of_units_entries_already_name(cli, register, tmp_path):
+    cli.add("S03", "欠薪", "幸福社区")
+    cli.add("S03", "欠薪", "东村")
+    result = cli("catalogue", "load", write(tmp_path, edited(("units: []", "units: [东村, 西村]"))))
+    assert "Warning: 1 unit(s) named by entries are not in the catalogue's units" in result.stderr
+    assert "幸福社区" in result.stderr and "东村" not in result.stderr
+    assert "2 were added" in result.stdout
+
+
 def test_without_listed_units_any_unit_is_accepted(cli, register):
     assert cli.json("show", cli.add("S03", "欠薪", "任何一个村"), "--format", "json")["unit"] == "任何一个村"
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, SQLModel, select
 
-from riskreg.models import Category, Department, Level, Meta, Risk, RiskDepartment, Unit
+from riskreg.models import Category, Department, Entry, Level, Meta, Risk, RiskDepartment, Unit
 
 if TYPE_CHECKING:  # the parser brings PyYAML, which reading the register never needs
     from riskreg import catalogue as cat
@@ -23,6 +23,7 @@ class CatalogueDiff:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    unlisted_units: list[str] = field(default_factory=list)  # named by entries, not by the catalogue's units
 
     @property
     def empty(self) -> bool:
@@ -50,6 +51,10 @@ def apply_catalogue(session: Session, catalogue: "cat.Catalogue") -> CatalogueDi
     ], diff)
     _sync(session, Unit, "unit", [{"name": u, "rank": i} for i, u in enumerate(catalogue.units)], diff, key="name")
     session.flush()
+    if catalogue.units:  # a listed catalogue refuses new entries for any other unit
+        listed = set(catalogue.units)
+        diff.unlisted_units = [unit for unit in session.exec(select(Entry.unit).distinct().order_by(Entry.unit))
+                               if unit not in listed]
     for risk in catalogue.risks:
         _sync_risk_departments(session, risk, diff)
     session.flush()

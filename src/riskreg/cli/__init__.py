@@ -55,7 +55,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Register file. Default: $RISKREG_DB, else the config file, else register.db in the user data folder.", show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Register file, or a PostgreSQL URL (postgresql+psycopg://…). Default: $RISKREG_DB, else the config file, else register.db in the user data folder.", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (YYYY-MM-DD, +Nd or -Nd); default $RISKREG_TODAY, else today.", show_default=False)] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Who is acting, for the history. Default: $RISKREG_ACTOR, else your login name.", show_default=False)] = None,
     lang: Annotated[str | None, typer.Option("--lang", envvar="RISKREG_LANG", help="Language of catalogue names, headers and report headings: zh or en. Default: $RISKREG_LANG, else the config file, else the locale (zh unless it is English).", show_default=False)] = None,

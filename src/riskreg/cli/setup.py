@@ -66,9 +66,13 @@ def load(
     verb = "would be" if dry_run else "were"
     if diff.empty:
         typer.echo("The catalogue is unchanged." if not dry_run else "Nothing would change.")
-        return
-    for kind, items in diff.as_dict().items():
-        typer.echo(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
+    else:
+        for kind, items in diff.as_dict().items():
+            typer.echo(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
+    if diff.unlisted_units:
+        shown = ", ".join(diff.unlisted_units[:10]) + ("…" if len(diff.unlisted_units) > 10 else "")
+        typer.echo(f"Warning: {len(diff.unlisted_units)} unit(s) named by entries are not in the catalogue's units, so "
+                   f"new entries cannot name them: {shown}. Add them to `units` to keep using them.", err=True)
 
 
 @catalogue_app.command("show")
