@@ -144,6 +144,12 @@ def test_add_codes_are_case_insensitive(cli, register):
     assert (entry["risk"], entry["department"], entry["level"]) == ("S03", "COMP", "major")
 
 
+@pytest.mark.parametrize("typed", ["重大", "重大风险", "红", "红色", "red", "Major"])
+def test_a_level_may_be_given_by_name_or_colour_as_import_takes_it(cli, register, typed):
+    assert show(cli, cli.add("S03", "欠薪", "东村", "--level", typed))["level"] == "major"
+    assert [row["level"] for row in cli.json("list", "--level", typed, "--format", "json")] == ["major"]
+
+
 def test_add_trims_title(cli, register):
     assert show(cli, cli.add("S03", "  欠薪  "))["title"] == "欠薪"
 

@@ -103,12 +103,24 @@ def _department(session: Session, code: str) -> str:
     return dept.code
 
 
+# What people write for a level besides its code and names: its colour, in either language.
+COLOUR_NAMES = {"red": ("红", "红色"), "orange": ("橙", "橙色"), "yellow": ("黄", "黄色"), "blue": ("蓝", "蓝色")}
+
+
+def level_forms(level: Level) -> list[str]:
+    """Every way a level may be written: major, 重大风险, 重大, Major risk, red, 红, 红色."""
+    return [form for form in (level.code, level.zh, level.en, level.zh.removesuffix("风险"), level.colour,
+                              *COLOUR_NAMES.get(level.colour, ())) if form]
+
+
 def parse_level(session: Session, text: str) -> str:
-    level = catalogue_row(session, Level, text)
-    if level is None:
-        codes = ", ".join(session.exec(select(Level.code).order_by(Level.rank)))
-        raise InvalidInput(f"There is no level {text!r}; use one of {codes}.")
-    return level.code
+    typed = text.strip().casefold()
+    levels = session.exec(select(Level).order_by(Level.rank)).all()
+    for level in levels:
+        if typed in (form.casefold() for form in level_forms(level)):
+            return level.code
+    forms = "; ".join(f"{level.code} ({level.zh.removesuffix('风险')}, {level.colour})" for level in levels)
+    raise InvalidInput(f"There is no level {text!r}; use one of {forms}.")
 
 
 def _unit(session: Session, name: str) -> str:

@@ -27,7 +27,7 @@ from riskreg.catalogue_sync import read_settings
 from riskreg.dates import EARLIEST, LATEST
 from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED
-from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text
+from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
 from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
 from riskreg.transfer import BATCH, ImportResult, bad_input, import_entries
 
@@ -70,7 +70,6 @@ BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED = ("risk", "unit", "title")
 STATUS_NAMES = {"open": ("待化解", "open"), "mitigated": ("管控中", "mitigated"),
                 "closed": ("已销号", "closed"), "consolidated": ("已巩固", "consolidated")}
-COLOUR_NAMES = {"red": ("红", "红色"), "orange": ("橙", "橙色"), "yellow": ("黄", "黄色"), "blue": ("蓝", "蓝色")}
 HEADER_SCAN_ROWS = 20
 _CLOSING = ("verified_by", "resolution", "closed_on")
 
@@ -441,9 +440,7 @@ class _Catalogue:
         self.department_names = _names(self.departments.values(), ("code", "zh", "en"))
         self.levels: dict[str, str] = {}
         for level in session.exec(select(Level).order_by(Level.rank)):
-            forms = [level.code, level.zh, level.en, level.zh.removesuffix("风险"), level.colour,
-                     *COLOUR_NAMES.get(level.colour, ())]
-            self.levels.update({normalise(form): level.code for form in forms if form})
+            self.levels.update({normalise(form): level.code for form in level_forms(level)})
         self.level_hint = "/".join(f"{lv.zh.removesuffix('风险')}|{lv.code}" for lv in session.exec(select(Level).order_by(Level.rank)))
         self.statuses = {normalise(name): code for code, forms in STATUS_NAMES.items() for name in forms}
         self.units = set(session.exec(select(Unit.name).where(Unit.retired == False)))  # noqa: E712

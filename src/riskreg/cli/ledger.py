@@ -20,7 +20,7 @@ def add(
     risk: Annotated[str, typer.Argument(metavar="RISK", help="Catalogue risk code, e.g. S03.")],
     title: Annotated[str, typer.Option("--title", help="One line naming the problem (at most 200 characters).")],
     unit: Annotated[str, typer.Option("--unit", help="Village, community or department where it was found.")],
-    level: Annotated[str | None, typer.Option("--level", help="major, significant, general (default) or low.", show_default=False)] = None,
+    level: Annotated[str | None, typer.Option("--level", help="major, significant, general (default) or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)] = None,
     detail: Annotated[str | None, typer.Option("--detail", help="Free text: what, where, how many affected.", show_default=False)] = None,
     due: Due = None,
     dept: Annotated[str | None, typer.Option("--dept", metavar="CODE", help="Responsible department (default: the risk's lead department).", show_default=False)] = None,

@@ -42,7 +42,7 @@ RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. 
 CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)]
 DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)]
 UnitFilter = Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)]
-LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low.", show_default=False)]
+LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")]
 UnaccountableFilter = Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")]
 DueSoonFilter = Annotated[bool, typer.Option("--due-soon", help="Only active entries due from today to the end of the due-soon window (7 days unless the config says otherwise).")]
