@@ -49,6 +49,13 @@ def test_export_masks_unless_asked(cli, exported):
     assert "13912345678" in exported.read_text(encoding="utf-8")
 
 
+def test_export_takes_the_list_filters_limit_included(cli, exported):
+    assert len(cli("export", "--limit", "2").stdout.splitlines()) == 2
+    assert len(cli("export", "--format", "csv", "--limit", "1").stdout.splitlines()) == 2  # header and one row
+    overdue = {row["id"] for row in cli.json("list", "--overdue", "--format", "json")}
+    assert {json.loads(line)["id"] for line in cli("export", "--overdue").stdout.splitlines()} == overdue
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
 def test_unmasked_files_are_readable_by_their_owner_only(cli, exported, tmp_path, fmt):
     # Unmasked output may hold identity and mobile numbers; masked output is shared as before.

@@ -40,9 +40,10 @@ _CHANGE_KEYS = {"old", "new"}
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def export_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter()) -> Iterator[dict[str, Any]]:
+def export_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
+                   limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Each entry as `list --format json` shows it, plus its `history`."""
-    rows = list_entries(session, flags, wanted)
+    rows = list_entries(session, flags, wanted, limit=limit)
     while batch := list(islice(rows, BATCH)):
         ids = [row["id"] for row in batch]
         history: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}

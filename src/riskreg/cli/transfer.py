@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, OverdueFilter,
-                                 Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter, Unmasked)
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, Limit,
+                                 OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter,
+                                 Unmasked)
 from riskreg.cli.output import mask_unless, progress, write_atomically, write_chunks
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
@@ -32,6 +33,7 @@ def export(
     overdue: OverdueFilter = False,
     due_soon: DueSoonFilter = False,
     unaccountable: UnaccountableFilter = False,
+    limit: Limit = 0,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
     unmasked: Unmasked = False,
 ) -> None:
@@ -47,23 +49,24 @@ def export(
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
     with state.read() as session:
         if fmt is ExportFormat.jsonl:
-            from riskreg.transfer import export_entries
-
             import functools
             import json
 
             from riskreg.masking import masked_json
+            from riskreg.transfer import export_entries
 
             encode = functools.partial(json.dumps, ensure_ascii=False)
+            entries = export_entries(session, flags, wanted, limit=limit or None)
             lines = ((encode(entry) if unmasked else masked_json(entry, encode)) + "\n"
-                     for entry in progress(export_entries(session, flags, wanted), "Exporting"))
+                     for entry in progress(entries, "Exporting"))
             write_chunks(lines, target, private=unmasked)
             return
         from riskreg.queries import list_entries
         from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
 
         names = Names.load(session, state.lang)
-        rows = (mask_unless(row, unmasked) for row in progress(list_entries(session, flags, wanted), "Exporting"))
+        rows = (mask_unless(row, unmasked)
+                for row in progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"))
         if fmt is ExportFormat.csv:
             write_chunks(csv_chunks(rows, names, bom=bom), target, private=unmasked)
             return

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, ListFormat,
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, Limit, ListFormat,
                                  OverdueFilter, RiskFilter, StatusFilter, TableOrJson, UnaccountableFilter, UnitFilter,
                                  Unmasked)
 from riskreg.cli.output import mask_unless, print_renderable, write_chunks
@@ -25,7 +25,7 @@ def list_(
     overdue: OverdueFilter = False,
     due_soon: DueSoonFilter = False,
     unaccountable: UnaccountableFilter = False,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many entries (0: all).")] = 0,
+    limit: Limit = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")] = ListFormat.table,
     unmasked: Unmasked = False,
 ) -> None:
