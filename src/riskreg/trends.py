@@ -10,9 +10,9 @@ then sweeps the days of the window over those groups.
 Only entries with an event after the window's first day are replayed. An entry
 whose every event is on that day or before kept its present status and
 deadline through the whole window (its last segment covers it, every earlier
-one ended by then), so such entries are counted from the entry table's indexes instead: at a
-million entries a 30-day trend replays a few percent of the history, not all
-of it (docs/PERFORMANCE.md).
+one ended by then), so such entries are counted from the entry table's
+indexes instead: at a million entries a 30-day trend replays a few percent of
+the history, not all of it (docs/PERFORMANCE.md).
 
 Counts are as at the end of each day, by effective date (`on`): open counts
 active entries (open + mitigated), overdue the active ones past their deadline
