@@ -102,3 +102,14 @@ def test_installed_entry_point_main_path(tmp_path):
     assert summary.returncode == 0 and "应急管理办" in summary.stdout and "\x1b" not in summary.stdout
     failed = run("close", "1", "--verified-by", "x", "--resolution", "y", "--on", "2020-01-01")
     assert failed.returncode == 1 and failed.stderr.startswith("Error: ") and "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["show", "abc"], "Invalid value for 'ID': not a whole number"),
+    (["show", "0"], "Invalid value for 'ID': must be 1 or more"),
+    (["list", "--format", "xml"], "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'csv'."),
+    (["trend", "--days", "99999"], "Invalid value for '--days': must be 3660 or less"),
+])
+def test_usage_errors_are_put_in_plain_words(cli, register, argv, message):
+    stderr = cli(*argv, code=2).stderr
+    assert message in stderr and "Input should" not in stderr and "Value error" not in stderr

@@ -12,7 +12,7 @@ import typer
 
 from riskreg import __version__
 from riskreg.cli import config, ledger, reports, setup, shell, transfer, upkeep, views
-from riskreg.cli.grouping import GroupedHelp
+from riskreg.cli.grouping import GroupedHelp, plain_words
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError
 
@@ -28,6 +28,9 @@ class _Group(GroupedHelp):
 
             typer.echo(f"Error: {mask_text(str(err))}", err=True)
             raise typer.Exit(err.exit_code) from None
+        except typer.BadParameter as err:
+            err.message = plain_words(err.message)
+            raise
         finally:
             if isinstance(ctx.obj, State):  # release the connection: one process may run many commands
                 ctx.obj.close()

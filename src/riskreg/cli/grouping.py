@@ -4,8 +4,10 @@ Click's plain help, not Typer's Rich panels: Rich and the Markdown parser it
 brings cost `riskreg --help` more than Typer itself (docs/PERFORMANCE.md).
 Each command's `rich_help_panel` names its group; its whole first paragraph is
 shown, wrapped, rather than Click's first sentence cut at 45 characters.
+Usage errors are put in plain words too (plain_words).
 """
 
+import re
 from typing import Any
 
 from typer.core import TyperGroup
@@ -24,3 +26,18 @@ class GroupedHelp(TyperGroup):
         for title, rows in sections.items():
             with formatter.section(title):
                 formatter.write_dl(rows)
+
+
+# Typer 0.29 checks parameters with pydantic and passes its wording on; say it as a person would.
+_PYDANTIC_WORDING = (
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"^Input should be a valid integer, unable to parse string as an integer"), "not a whole number"),
+    (re.compile(r"^Input should be greater than or equal to (\d+)"), r"must be \1 or more"),
+    (re.compile(r"^Input should be less than or equal to (\d+)"), r"must be \1 or less"),
+)
+
+
+def plain_words(message: str) -> str:
+    for pattern, plain in _PYDANTIC_WORDING:
+        message = pattern.sub(plain, message)
+    return message

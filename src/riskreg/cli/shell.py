@@ -17,6 +17,7 @@ from typing import Any
 
 import typer
 
+from riskreg.cli.grouping import plain_words
 from riskreg.cli.state import State, get_state
 from riskreg.errors import RiskregError
 
@@ -124,6 +125,8 @@ class RegisterShell(cmd.Cmd):
             show = getattr(err, "show", None)  # Click's usage errors explain themselves
             if show is None:
                 raise
+            if isinstance(err, typer.BadParameter):
+                err.message = plain_words(err.message)
             show()
             self.failures += 1
 
