@@ -28,7 +28,7 @@ from riskreg.dates import EARLIEST, LATEST
 from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED
 from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
-from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
+from riskreg.models import ACTIVE, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
 from riskreg.transfer import BATCH, ImportResult, bad_input, import_entries
 
 
