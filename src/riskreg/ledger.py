@@ -87,9 +87,9 @@ def _require(entry: Entry, action: str) -> None:
 
 
 def catalogue_row(session: Session, model: type, typed: str) -> Any:
-    """The catalogue row whose code the user typed (any case), or None. Only what could be a code is looked
-    up: PostgreSQL refuses outright a query holding a NUL, where SQLite finds nothing."""
-    code = typed.strip().lower() if model is Level else typed.strip().upper()
+    """The risk, department or category whose code the user typed (any case), or None. Only what could be a
+    code is looked up: PostgreSQL refuses outright a query holding a NUL, where SQLite finds nothing."""
+    code = typed.strip().upper()
     could_be_code = code.isascii() and code.isprintable() and len(code) <= MAX_CODE
     return session.get(model, code) if could_be_code else None
 
