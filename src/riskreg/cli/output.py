@@ -9,35 +9,14 @@ from typing import Any
 
 from riskreg.errors import RiskregError
 
-_ITEMS_PER_DUMP = 1000
-
 
 def mask_unless(data: Any, unmasked: bool) -> Any:
     """`data` with identity and mobile numbers masked in every string, unless the user asked for it unmasked."""
-    if unmasked or not _may_hold_numbers(data):
+    if unmasked:
         return data
-    from riskreg.masking import mask
+    from riskreg.masking import masked
 
-    return mask(data)
-
-
-def _may_hold_numbers(data: Any) -> bool:
-    """False when no string in `data` needs masking.
-
-    C-speed dumps and searches spare a large report the walk over every string
-    (docs/PERFORMANCE.md); long lists are dumped a thousand items at a time, so
-    a county report is never held twice over as one string.
-    """
-    import json
-
-    from riskreg.masking import NUMBER_RUN
-
-    if isinstance(data, dict):
-        return any(_may_hold_numbers(value) for value in data.values())
-    if isinstance(data, list) and len(data) > _ITEMS_PER_DUMP:
-        return any(_may_hold_numbers(data[start:start + _ITEMS_PER_DUMP])
-                   for start in range(0, len(data), _ITEMS_PER_DUMP))
-    return NUMBER_RUN.search(json.dumps(data, ensure_ascii=False, default=str)) is not None
+    return masked(data)
 
 
 def print_renderable(renderable: Any) -> None:
