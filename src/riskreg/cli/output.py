@@ -19,6 +19,21 @@ def mask_unless(data: Any, unmasked: bool) -> Any:
     return masked(data)
 
 
+def shown(message: str, *, unmasked: bool = False) -> str:
+    """A message as the user sees it: it may quote file names, headers and stored text, so identity and mobile
+    numbers are masked (unless --unmasked) and control characters escaped."""
+    from riskreg.escaping import visible
+    from riskreg.masking import mask_text
+
+    return visible(message if unmasked else mask_text(message))
+
+
+def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
+    import typer
+
+    typer.echo(shown(message, unmasked=unmasked), err=err)
+
+
 def print_renderable(renderable: Any) -> None:
     from rich.console import Console
 
@@ -36,6 +51,10 @@ def renderable_text(renderable: Any, width: int = 120) -> str:
 
 def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: bool = False) -> None:
     if output is None:
+        if sys.stdout.isatty():  # no stored text may drive the terminal (JSON escapes these itself)
+            from riskreg.escaping import visible
+
+            chunks = map(visible, chunks)
         for chunk in chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
