@@ -612,6 +612,8 @@ MASKED_OUTPUTS = [
 @pytest.mark.parametrize("argv", MASKED_OUTPUTS, ids=" ".join)
 def test_outputs_mask_identity_and_mobile_numbers(cli, secret_entry, argv):
     out = cli(*argv).stdout
+    if "markdown" in argv:  # Markdown escapes the asterisks, so masks never pair up into emphasis
+        out = out.replace("\\*", "*")
     _assert_masked(out)
     if argv[0] in ("show", "list") and argv != ["list"]:  # the detail shows in these
         assert LONG_RUN in out

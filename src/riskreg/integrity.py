@@ -12,6 +12,8 @@ from sqlmodel import Session, select
 
 from riskreg.backends import integrity_findings
 from riskreg.chain import first_broken
+from riskreg.errors import InvalidInput
+from riskreg.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.models import ACTIVE, Entry, History
 
 # Fields an entry's history fully determines: replaying the events must give the stored values.
@@ -68,7 +70,8 @@ def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> li
 def _replay(session: Session) -> list[str]:
     findings = []
     events = session.exec(select(History).order_by(History.entry_id, History.id).execution_options(yield_per=1000))
-    grouped = ((entry_id, [e.model_dump() for e in group]) for entry_id, group in groupby(events, lambda e: e.entry_id))
+    grouped = ((entry_id, [_flag_refused(e.model_dump(), findings) for e in group])
+               for entry_id, group in groupby(events, lambda e: e.entry_id))
     pending = next(grouped, None)
     for entry in session.exec(select(Entry).order_by(Entry.id).execution_options(yield_per=1000)):
         while pending is not None and pending[0] < entry.id:
@@ -82,3 +85,35 @@ def _replay(session: Session) -> list[str]:
         findings.append(f"history refers to entry {pending[0]}, which does not exist.")
         pending = next(grouped, None)
     return findings
+
+
+def validate_history_event(event: dict[str, Any]) -> None:
+    """Refuse, with InvalidInput, an event riskreg would never write: an unknown action, a change to a field
+    entries do not have, or text a command would refuse (control characters, over its limit). One rule for
+    what `import` accepts and what `check` flags in a register."""
+    if event["action"] not in ACTIONS:
+        raise InvalidInput(f"unknown action {event['action']!r}")
+    changes = event["changes"]
+    if not isinstance(changes, dict) or not all(isinstance(c, dict) and c.keys() == {"old", "new"}
+                                                for c in changes.values()):
+        raise InvalidInput("changes must map fields to {old, new}")
+    unknown = sorted(set(changes) - set(REPLAYED))
+    if unknown:
+        raise InvalidInput(f"changes unknown field(s) {', '.join(map(repr, unknown))}")
+    clean_text(event["actor"], "actor", limit=MAX_TITLE, multiline=False)
+    clean_text(event["at"], "time", limit=MAX_TITLE, multiline=False)
+    clean_text(event["text"], "text")
+    for name, change in changes.items():
+        for value in change.values():
+            if isinstance(value, str):
+                clean_text(value, f"{name} value")
+            elif value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InvalidInput(f"the {name} value must be text, a whole number or null")
+
+
+def _flag_refused(event: dict[str, Any], findings: list[str]) -> dict[str, Any]:
+    try:
+        validate_history_event(event)
+    except InvalidInput as err:
+        findings.append(f"history record {event['id']}: {str(err).rstrip('.')}; `import` would refuse it.")
+    return event

@@ -17,6 +17,7 @@ from riskreg.catalogue_sync import read_settings
 from riskreg.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
+from riskreg.escaping import CONTROL
 from riskreg.models import MAX_CODE, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
@@ -32,6 +33,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "consolidate": ("closed",),
     "reopen": ("closed", "consolidated"),
 }
+ACTIONS = ("add", *ALLOWED, "undo")  # every action a history event may record
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,17 @@ class Stamp:
     today: date
     now: datetime | None = None
 
+    def __post_init__(self) -> None:  # the actor is text like any field: history shows it to everyone
+        object.__setattr__(self, "actor", clean_text(self.actor, ACTOR, limit=MAX_TITLE, multiline=False, required=True))
+
     def wall_clock(self) -> str:
         now = self.now or datetime.now(timezone.utc)
         return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-# C0 controls but newline and tab, DEL and C1 controls, and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(f"[{CONTROL}]")
+_CONTROL_OR_BREAK = re.compile(f"[\n\t{CONTROL}]")
+ACTOR = "actor (--actor or RISKREG_ACTOR)"
 
 
 def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline: bool = True,

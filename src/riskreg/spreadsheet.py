@@ -198,8 +198,13 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
     head_fill = PatternFill("solid", fgColor="FFD9E1F2")
 
     def cell(value: Any, **style: Any) -> Any:
+        """Every cell riskreg writes, in both sheets: text is a string cell, never a formula (a title or a
+        department named =HYPERLINK(…) stays text); numbers and dates are riskreg's own. A plain value
+        passes as it is, which is the same cell and costs less."""
+        if not style and not (isinstance(value, str) and value.startswith("=")):
+            return value
         made = WriteOnlyCell(sheet, value=value)
-        if made.data_type == "f":  # text such as =HYPERLINK(…) stays text: a ledger holds no formulas
+        if made.data_type == "f":
             made.data_type = "s"
         for key, setting in style.items():
             setattr(made, key, setting)
@@ -227,7 +232,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
             elif c.kind == "long" and value is not None:
                 out.append(cell(value, alignment=wrap))
             else:
-                out.append(cell(value) if isinstance(value, str) and value.startswith("=") else value)
+                out.append(cell(value))
         sheet.append(out)
         _tally(by_department, shown, names)
         count += 1
@@ -280,11 +285,11 @@ def _summary_sheet(workbook: Any, by_department: dict[str, dict[str, int]], lang
     for name, counts in sorted(by_department.items(), key=lambda item: -item[1]["open"]):
         values = [counts[k] for k in ("open", "overdue", "unaccountable", "closed")]
         totals = [a + b for a, b in zip(totals, values)]
-        sheet.append([name, *values])
+        sheet.append([cell(name), *map(cell, values)])
     sheet.append([cell("合计" if zh else "Total", font=bold), *(cell(v, font=bold) for v in totals)])
     sheet.append([])
-    sheet.append([f"截至 {today.isoformat()}，统计本次导出的条目" if zh
-                  else f"As of {today.isoformat()}, counting the exported entries"])
+    sheet.append([cell(f"截至 {today.isoformat()}，统计本次导出的条目" if zh
+                       else f"As of {today.isoformat()}, counting the exported entries")])
 
 
 # --- import: reading the sheet ------------------------------------------------

@@ -24,9 +24,9 @@ class _Group(GroupedHelp):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            from riskreg.masking import mask_text
+            from riskreg.cli.output import say
 
-            typer.echo(f"Error: {mask_text(str(err))}", err=True)
+            say(f"Error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
         except typer.BadParameter as err:
             err.message = plain_words(err.message)

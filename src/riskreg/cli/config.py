@@ -6,7 +6,7 @@ import typer
 
 from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson
-from riskreg.cli.output import print_renderable, write_chunks
+from riskreg.cli.output import print_renderable, say, write_chunks
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
@@ -36,7 +36,10 @@ def show(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Config file: {config_path()}", title_justify="left", show_edge=False)
+    from riskreg.escaping import visible
+
+    table = Table(title=Text(visible(f"Config file: {config_path()}"), style="table.title"), title_justify="left",
+                  show_edge=False)
     for column in ("setting", "value", "from", "meaning"):
         table.add_column(column, overflow="fold")
     for row in rows:
@@ -57,7 +60,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="T
     """Set one default in the config file (created if missing)."""
     from riskreg.config import set_value
 
-    typer.echo(f"Set {key} in {set_value(key, value)}.")
+    say(f"Set {key} in {set_value(key, value)}.")
 
 
 @config_app.command()
@@ -66,4 +69,4 @@ def unset(key: Key) -> None:
     from riskreg.config import unset_value
 
     path, removed = unset_value(key)
-    typer.echo(f"Removed {key} from {path}." if removed else f"{key} is not set in {path}; its default applies.")
+    say(f"Removed {key} from {path}." if removed else f"{key} is not set in {path}; its default applies.")

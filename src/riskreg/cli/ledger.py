@@ -130,9 +130,9 @@ def escalate(
     reason: Annotated[str, typer.Option("--reason", help="Why it crosses departments or jurisdictions.")],
 ) -> None:
     """Flag a matter that needs coordination across departments or jurisdictions."""
+    from riskreg.cli.output import say
     from riskreg.ledger import escalate as escalate_entry
-    from riskreg.masking import mask_text
 
     with get_state(ctx).write() as (session, stamp):
         escalate_entry(session, stamp, entry_id, to=to, reason=reason)
-    typer.echo(f"Entry {entry_id}: escalated to {mask_text(to.strip())}.")
+    say(f"Entry {entry_id}: escalated to {to.strip()}.")

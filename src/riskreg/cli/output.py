@@ -9,35 +9,29 @@ from typing import Any
 
 from riskreg.errors import RiskregError
 
-_ITEMS_PER_DUMP = 1000
-
 
 def mask_unless(data: Any, unmasked: bool) -> Any:
     """`data` with identity and mobile numbers masked in every string, unless the user asked for it unmasked."""
-    if unmasked or not _may_hold_numbers(data):
+    if unmasked:
         return data
-    from riskreg.masking import mask
+    from riskreg.masking import masked
 
-    return mask(data)
+    return masked(data)
 
 
-def _may_hold_numbers(data: Any) -> bool:
-    """False when no string in `data` needs masking.
+def shown(message: str, *, unmasked: bool = False) -> str:
+    """A message as the user sees it: it may quote file names, headers and stored text, so identity and mobile
+    numbers are masked (unless --unmasked) and control characters escaped."""
+    from riskreg.escaping import visible
+    from riskreg.masking import mask_text
 
-    C-speed dumps and searches spare a large report the walk over every string
-    (docs/PERFORMANCE.md); long lists are dumped a thousand items at a time, so
-    a county report is never held twice over as one string.
-    """
-    import json
+    return visible(message if unmasked else mask_text(message))
 
-    from riskreg.masking import NUMBER_RUN
 
-    if isinstance(data, dict):
-        return any(_may_hold_numbers(value) for value in data.values())
-    if isinstance(data, list) and len(data) > _ITEMS_PER_DUMP:
-        return any(_may_hold_numbers(data[start:start + _ITEMS_PER_DUMP])
-                   for start in range(0, len(data), _ITEMS_PER_DUMP))
-    return NUMBER_RUN.search(json.dumps(data, ensure_ascii=False, default=str)) is not None
+def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
+    import typer
+
+    typer.echo(shown(message, unmasked=unmasked), err=err)
 
 
 def print_renderable(renderable: Any) -> None:
@@ -57,6 +51,10 @@ def renderable_text(renderable: Any, width: int = 120) -> str:
 
 def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: bool = False) -> None:
     if output is None:
+        if sys.stdout.isatty():  # no stored text may drive the terminal (JSON escapes these itself)
+            from riskreg.escaping import visible
+
+            chunks = map(visible, chunks)
         for chunk in chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()

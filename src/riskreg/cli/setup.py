@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from riskreg.cli.grouping import GroupedHelp
-from riskreg.cli.options import TableOrJson
-from riskreg.cli.output import print_renderable, write_chunks
+from riskreg.cli.options import TableOrJson, Unmasked
+from riskreg.cli.output import mask_unless, print_renderable, say, write_chunks
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
@@ -31,12 +31,12 @@ def init(
     parsed = load_catalogue(catalogue or bundled_catalogue_path())  # a bad file fails before any file is made
     register = get_state(ctx).register(create=True)
     if not create_schema(register):
-        typer.echo(f"The register {register.location} already exists; nothing changed. "
+        say(f"The register {register.location} already exists; nothing changed. "
                    "(Use `riskreg catalogue load FILE` to update its catalogue.)")
         return
     with register.session(write=True) as session:
         apply_catalogue(session, parsed)
-    typer.echo(f"Created the register {register.location} with {len(parsed.risks)} risks "
+    say(f"Created the register {register.location} with {len(parsed.risks)} risks "
                f"and {len(parsed.departments)} departments.")
 
 
@@ -46,7 +46,7 @@ def check(file: CatalogueFile) -> None:
     from riskreg.catalogue import load_catalogue
 
     parsed = load_catalogue(file)
-    typer.echo(f"{file}: valid — {len(parsed.categories)} categories, {len(parsed.risks)} risks, "
+    say(f"{file}: valid — {len(parsed.categories)} categories, {len(parsed.risks)} risks, "
                f"{len(parsed.departments)} departments, {len(parsed.units)} units.")
 
 
@@ -68,23 +68,24 @@ def load(
         typer.echo("The catalogue is unchanged." if not dry_run else "Nothing would change.")
     else:
         for kind, items in diff.as_dict().items():
-            typer.echo(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
+            say(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
     if diff.unlisted_units:
         shown = ", ".join(diff.unlisted_units[:10]) + ("…" if len(diff.unlisted_units) > 10 else "")
-        typer.echo(f"Warning: {len(diff.unlisted_units)} unit(s) named by entries are not in the catalogue's units, so "
-                   f"new entries cannot name them: {shown}. Add them to `units` to keep using them.", err=True)
+        say(f"Warning: {len(diff.unlisted_units)} unit(s) named by entries are not in the catalogue's units, so "
+            f"new entries cannot name them: {shown}. Add them to `units` to keep using them.", err=True)
 
 
 @catalogue_app.command("show")
 def show(
     ctx: typer.Context,
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
+    unmasked: Unmasked = False,
 ) -> None:
     """Show the register's catalogue: levels, departments, categories, risks and units."""
     from riskreg.catalogue_sync import describe_catalogue
 
     with get_state(ctx).read() as session:
-        data = describe_catalogue(session)
+        data = mask_unless(describe_catalogue(session), unmasked)
     if fmt is TableOrJson.json:
         from riskreg.render.plain import to_json
 

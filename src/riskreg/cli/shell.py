@@ -113,9 +113,9 @@ class RegisterShell(cmd.Cmd):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            from riskreg.masking import mask_text
+            from riskreg.cli.output import shown
 
-            self.fail(f"Error: {mask_text(str(err))}")
+            self.fail(shown(f"Error: {err}"))
         except typer.Exit as done:
             if done.exit_code:
                 self.failures += 1

@@ -9,7 +9,7 @@ import typer
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, Limit,
                                  OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter,
                                  Unmasked)
-from riskreg.cli.output import mask_unless, progress, write_atomically, write_chunks
+from riskreg.cli.output import mask_unless, progress, say, write_atomically, write_chunks
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
 
@@ -64,7 +64,7 @@ def export(
         from riskreg.queries import list_entries
         from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
 
-        names = Names.load(session, state.lang)
+        names = Names(**mask_unless(vars(Names.load(session, state.lang)), unmasked))  # department names in both sheets
         rows = (mask_unless(row, unmasked)
                 for row in progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"))
         if fmt is ExportFormat.csv:
@@ -110,7 +110,7 @@ def import_(
     except UnicodeDecodeError:
         raise RiskregError(f"{file} is not UTF-8 text.") from None
     verb = "Would import" if dry_run else "Imported"
-    typer.echo(f"{verb} {_entries(result.entries)} with {result.events} history events."
+    say(f"{verb} {_entries(result.entries)} with {result.events} history events."
                + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
 
 
@@ -125,17 +125,21 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
         result = import_parsed(session, parsed, new_ids=new_ids)
         if dry_run:
             from riskreg.catalogue_sync import level_styles
+            from rich.text import Text
+
             from riskreg.cli.output import print_renderable
+            from riskreg.escaping import visible
             from riskreg.render.tables import entries_table
 
             preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
-            table = entries_table(preview, level_styles(session, state.lang), state.lang)
-            table.title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
+            table = entries_table(preview, mask_unless(level_styles(session, state.lang), unmasked), state.lang)
+            title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
+            table.title = Text(visible(mask_unless(title, unmasked)), style="table.title")  # a file name is no markup
             print_renderable(table)
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
-    typer.echo(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}")
+    say(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}", unmasked=unmasked)
 
 
 def _entries(count: int) -> str:

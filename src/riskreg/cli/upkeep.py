@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from riskreg.cli.output import say
 from riskreg.cli.state import get_state
 
 PANEL = "Upkeep"
@@ -23,16 +24,14 @@ def _findings(register) -> list[str]:
 @app.command(rich_help_panel=PANEL)
 def check(ctx: typer.Context) -> None:
     """Check the register: SQLite integrity, foreign keys, closed-entry rules, history replay and hash chain."""
-    from riskreg.masking import mask_text
-
     register = get_state(ctx).register()
     findings = _findings(register)
     for finding in findings:
-        typer.echo(mask_text(finding))
+        say(finding)
     if findings:
-        typer.echo(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
+        say(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{register.location}: every check passed.")
+    say(f"{register.location}: every check passed.")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -41,7 +40,7 @@ def backup(ctx: typer.Context, file: FileArg) -> None:
     from riskreg.store import backup as backup_register
 
     target = backup_register(get_state(ctx).register(), file)
-    typer.echo(f"Backed up to {target}.")
+    say(f"Backed up to {target}.")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -50,7 +49,7 @@ def restore(ctx: typer.Context, file: FileArg) -> None:
     from riskreg.store import resolve_location, restore as restore_register
 
     kept = restore_register(resolve_location(get_state(ctx).db), file, _findings)
-    typer.echo(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))
+    say(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -60,7 +59,7 @@ def undo(ctx: typer.Context) -> None:
 
     with get_state(ctx).write() as (session, stamp):
         entry_id, action = undo_change(session, stamp)
-    typer.echo(f"Entry {entry_id}: undid {action}.")
+    say(f"Entry {entry_id}: undid {action}.")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -78,4 +77,4 @@ def copy(
         copied = copy_register(source, target)
     finally:
         target.engine.dispose()
-    typer.echo(f"Copied {copied['entry']} entries and {copied['history']} history events to {target.location}.")
+    say(f"Copied {copied['entry']} entries and {copied['history']} history events to {target.location}.")

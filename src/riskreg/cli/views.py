@@ -52,7 +52,7 @@ def list_(
             from riskreg.catalogue_sync import level_styles
             from riskreg.render.tables import entries_table
 
-            print_renderable(entries_table(list(rows), level_styles(session, state.lang), state.lang))
+            print_renderable(entries_table(list(rows), mask_unless(level_styles(session, state.lang), unmasked), state.lang))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -77,4 +77,4 @@ def show(
             from riskreg.catalogue_sync import level_styles
             from riskreg.render.tables import entry_view
 
-            print_renderable(entry_view(entry, level_styles(session, state.lang), state.lang))
+            print_renderable(entry_view(entry, mask_unless(level_styles(session, state.lang), unmasked), state.lang))

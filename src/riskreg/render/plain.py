@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from riskreg.escaping import markdown_text
 from riskreg.masking import masked_json
 from riskreg.render.labels import LIST_BASE, STATUS_LABELS, campaign_phrase, list_titles, listed, translator
 
@@ -105,7 +106,7 @@ def report_csv_rows(report: dict[str, Any]) -> Iterable[dict[str, Any]]:
 
 
 def _md(value: Any) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(_cell(value))
 
 
 def _md_table(headers: list[str], rows: Iterable[Iterable[Any]]) -> list[str]:
@@ -119,10 +120,10 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     level_names = {level["code"]: level["name"] for level in report["levels"]}
     shown = {"level": lambda code: level_names.get(code, code), "status": t}  # names, as the text report shows
     totals = report["totals"]
-    lines = [f"# {report['title'] or 'riskreg report'} — {report['as_of']}", ""]
+    lines = [f"# {_md(report['title'] or 'riskreg report')} — {report['as_of']}", ""]
     if report["campaign"]:
         c = report["campaign"]
-        lines += [f"{c['name']}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
+        lines += [f"{_md(c['name'])}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
     lines += _md_table([t(key.replace("_", " ")) for key in totals], [totals.values()])
     lines += [f"## {t('By level')}", ""] + _md_table(
         [t("level"), *map(t, STATUS_LABELS)],

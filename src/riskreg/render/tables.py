@@ -1,8 +1,9 @@
 """Rich renderables for the terminal (and for the plain-text report).
 
-Every cell that shows user or catalogue text is a `Text`, never markup, so a
-title containing "[red]" prints as typed. Rich measures CJK characters as two
-cells, which keeps Chinese names aligned.
+Every cell and title that shows user or catalogue text is a `Text`, never
+markup, so a title containing "[red]" prints as typed, with its control
+characters escaped (riskreg.escaping.visible). Rich measures CJK characters as
+two cells, which keeps Chinese names aligned.
 """
 
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from riskreg.escaping import visible
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, list_titles, listed,
                                    translator)
 
@@ -25,12 +27,12 @@ def _text(value: Any, style: str = "") -> Text:
         return Text("—", style="dim")
     if isinstance(value, bool):
         return Text("yes" if value else "no", style=style)
-    return Text(str(value), style=style)
+    return Text(visible(str(value)), style=style)
 
 
 def _level(code: str, levels: Levels) -> Text:
     level = levels.get(code, {"name": code, "colour": ""})
-    return Text(level["name"], style=RICH_COLOURS.get(level["colour"], ""))
+    return _text(level["name"], RICH_COLOURS.get(level["colour"], ""))
 
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
@@ -42,7 +44,7 @@ _WRAPPING = {"title": 8, "name": 8, "owner": 6, "details": 20, "unit": 4, "中�
 def _table(title: str, *columns: str, numeric_from: int | None = None,
            t: Callable[[str], str] = translator("en")) -> Table:
     """A table whose columns are named in English (which also decides wrapping) and headed in t's language."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    table = Table(title=_text(title, "table.title"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
         heading = t(column)
         # a prose column may wrap its cells, never its heading (a Chinese heading could break anywhere)
@@ -67,9 +69,9 @@ def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -
 
 
 def _owner(row: dict[str, Any]) -> Text:
-    owner = Text(row["department"] or "—")
+    owner = _text(row["department"] or "—")
     if row["leader"]:
-        owner.append(" " + row["leader"])
+        owner.append(" " + visible(row["leader"]))
     return owner
 
 
@@ -107,7 +109,7 @@ _ENTRY_LABELS = {
 
 def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
     t = translator(lang)
-    fields = Table(title=t("Entry {id}").format(id=entry["id"]), title_justify="left", box=box.SIMPLE,
+    fields = Table(title=_text(t("Entry {id}").format(id=entry["id"]), "table.title"), title_justify="left", box=box.SIMPLE,
                    show_header=False)
     fields.add_column(style="bold")
     fields.add_column()
@@ -168,10 +170,10 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`."""
     t = translator(lang)
     levels = {lv["code"]: lv for lv in report["levels"]}
-    head = Text(f"{report['title']} — {t('as of')} {report['as_of']}", style="bold")
+    head = _text(f"{report['title']} — {t('as of')} {report['as_of']}", "bold")
     if report["campaign"]:
         c = report["campaign"]
-        head.append(f"\n{c['name']} {c['start']} – {c['end']}: {campaign_phrase(c, report['as_of'], lang)}", style="")
+        head.append(visible(f"\n{c['name']} {c['start']} – {c['end']}: {campaign_phrase(c, report['as_of'], lang)}"))
     comma = "，" if lang == "zh" else ", "
     counts = [f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()]
     split = list(report["totals"]).index("overdue")  # statuses on one line, flags on the next: each fits 80 cells
@@ -198,21 +200,21 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
 
 
 def catalogue_view(data: dict[str, Any]) -> RenderableType:
-    head = Text(f"{data['title']['zh']} / {data['title']['en']}", style="bold")
+    head = _text(f"{data['title']['zh']} / {data['title']['en']}", "bold")
     head.append(f"\nwatch after closing: {data['consolidation_days']} days", style="")
     if data["campaign"]:
         c = data["campaign"]
-        head.append(f"\ncampaign: {c['zh']} / {c['en']}, {c['start']} – {c['end']}", style="")
+        head.append(visible(f"\ncampaign: {c['zh']} / {c['en']}, {c['start']} – {c['end']}"))
     levels = _table("Levels", "code", "中文", "English", "colour")
     for lv in data["levels"]:
-        levels.add_row(_text(lv["code"]), Text(lv["zh"], style=RICH_COLOURS[lv["colour"]]), _text(lv["en"]), _text(lv["colour"]))
+        levels.add_row(_text(lv["code"]), _text(lv["zh"], RICH_COLOURS[lv["colour"]]), _text(lv["en"]), _text(lv["colour"]))
     departments = _table("Departments", "code", "中文", "English", "")
     for d in data["departments"]:
         departments.add_row(_text(d["code"]), _text(d["zh"]), _text(d["en"]), _text("retired" if d["retired"] else ""))
     risks = _table("Risks (lead department first)", "code", "中文", "English", "departments", "watch", "")
     for category in data["categories"]:
-        risks.add_row(Text(category["code"], style="bold"), Text(category["zh"], style="bold"),
-                      Text(category["en"], style="bold"), "", "", _text("retired" if category["retired"] else ""))
+        risks.add_row(_text(category["code"], "bold"), _text(category["zh"], "bold"),
+                      _text(category["en"], "bold"), "", "", _text("retired" if category["retired"] else ""))
         for r in category["risks"]:
             risks.add_row(_text(r["code"]), _text(r["zh"]), _text(r["en"]), _text("/".join(r["departments"])),
                           _text(r["consolidation_days"]), _text("retired" if r["retired"] else ""))
