@@ -53,13 +53,18 @@ class Register:
     def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
         """One unit of work in one transaction; nothing is written if it raises.
 
-        `commit=False` runs a write and rolls it back (dry runs).
+        `commit=False` runs a write and rolls it back (dry runs). A write records the history chain's new
+        head in `meta` just before it commits (riskreg.chain), whoever wrote the history.
         """
         options = {"riskreg_write": True} if write else backends.read_options(self.engine)
         try:
             with Session(self.engine.execution_options(**options)) as session:
                 yield session
                 if write and commit:
+                    from riskreg.chain import record_head
+
+                    session.flush()
+                    record_head(session.connection())
                     session.commit()
                 else:
                     session.rollback()
