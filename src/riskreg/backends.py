@@ -22,6 +22,7 @@ of a report sees one snapshot.
 
 import json
 import operator
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,8 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import DDL, Connection, Engine, Table, create_engine, event, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
@@ -56,6 +59,8 @@ POSTGRESQL_HISTORY_GUARDS = [
 ]
 HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
 
+_QUERY_PASSWORD = re.compile(r"([?&][^=&]*password=)[^&]*", re.IGNORECASE)
+
 # How JSON columns (history.changes) are stored: UTF-8 rather than \uXXXX escapes, which spend 6 bytes on
 # every Chinese character, and no padding. Hashes are over the parsed values (riskreg.chain), so they hold.
 stored_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -63,6 +68,20 @@ stored_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def shown_location(location: str) -> str:
+    """A register location fit to print: a URL's password, in it or as a query parameter, becomes ***."""
+    if not is_url(location):
+        return location
+    try:
+        url = make_url(location)
+    except (ArgumentError, ValueError):
+        url = None
+    if url is None or "@" in (url.host or ""):  # not read as a URL, or an unescaped @ split the password
+        return _QUERY_PASSWORD.sub(r"\1***", re.sub(r"://.*@", "://***@", location))
+    hidden = url.update_query_dict({key: "***" for key in url.query if "password" in key.lower()})
+    return hidden.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
@@ -82,8 +101,11 @@ def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
     return engine
 
 
-def postgresql_engine(url, *, busy_timeout: float) -> Engine:
-    engine = create_engine(url, connect_args={"connect_timeout": 10}, json_serializer=stored_json)
+def postgresql_engine(url, *, busy_timeout: float, password: str | None = None) -> Engine:
+    """`password` goes to the connection only, never into the URL that messages show. Without one, libpq
+    finds its own (the URL, PGPASSWORD, ~/.pgpass)."""
+    secret = {"password": password} if password is not None else {}
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **secret}, json_serializer=stored_json)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
