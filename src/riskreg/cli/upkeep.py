@@ -40,7 +40,8 @@ def check(
     if findings:
         typer.echo(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{register.location}: every check passed.")
+    held = f"; it still holds the {seen.events:,} history events {against} saw" if seen else ""
+    typer.echo(f"{register.location}: every check passed{held}.")
 
 
 @app.command(rich_help_panel=PANEL)
