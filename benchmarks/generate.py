@@ -258,6 +258,18 @@ def init_register(path: Path) -> None:
         register.engine.dispose()
 
 
+def record_chain_head(path: Path) -> None:
+    """riskreg records the history chain's head as each of its writes commits; rows written raw need one more."""
+    from riskreg.store import open_register
+
+    register = open_register(str(path))
+    try:
+        with register.session(write=True):
+            pass
+    finally:
+        register.engine.dispose()
+
+
 def write_rows(conn: sqlite3.Connection, row_blocks) -> tuple[int, int]:
     """Insert blocks of rows with raw executemany in the connection's open transaction."""
     entries = events = 0
@@ -286,6 +298,7 @@ def generate(path: Path, entries: int, *, seed: int = 2026, today: date = TODAY)
         conn.execute("COMMIT")
     finally:
         conn.close()
+    record_chain_head(partial)
     partial.rename(path)
     return {"entries": done[0], "events": done[1], "bytes": path.stat().st_size}
 

@@ -22,6 +22,7 @@ of a report sees one snapshot.
 
 import json
 import operator
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,24 +30,36 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import DDL, Connection, Engine, Table, create_engine, event, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
 
-SQLITE_HISTORY_GUARDS = [
-    DDL(f"CREATE TRIGGER IF NOT EXISTS history_no_{verb.lower()} BEFORE {verb} ON history "
-        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END").execute_if(dialect="sqlite")
+# The append-only guards on history, as SQLite stores them in sqlite_master (and `check` expects them).
+SQLITE_GUARD_SQL = {
+    f"history_no_{verb.lower()}": f"CREATE TRIGGER history_no_{verb.lower()} BEFORE {verb} ON history "
+                                  "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
     for verb in ("UPDATE", "DELETE")
+}
+SQLITE_HISTORY_GUARDS = [
+    DDL(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)).execute_if(dialect="sqlite")
+    for sql in SQLITE_GUARD_SQL.values()
 ]
+_PG_GUARD_BODY = " BEGIN RAISE EXCEPTION 'history is append-only'; END "
+# name -> pg_trigger.tgtype: ROW 1, BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE 32
+_PG_GUARD_TYPES = {"history_no_change": 1 | 2 | 8 | 16, "history_no_truncate": 2 | 32}
 POSTGRESQL_HISTORY_GUARDS = [
     DDL("CREATE OR REPLACE FUNCTION riskreg_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'history is append-only'; END $$").execute_if(dialect="postgresql"),
+        f"$${_PG_GUARD_BODY}$$").execute_if(dialect="postgresql"),
     DDL("CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history FOR EACH ROW "
         "EXECUTE FUNCTION riskreg_history_append_only()").execute_if(dialect="postgresql"),
     DDL("CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history FOR EACH STATEMENT "
         "EXECUTE FUNCTION riskreg_history_append_only()").execute_if(dialect="postgresql"),
 ]
 HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
+
+_QUERY_PASSWORD = re.compile(r"([?&][^=&]*password=)[^&]*", re.IGNORECASE)
 
 # How JSON columns (history.changes) are stored: UTF-8 rather than \uXXXX escapes, which spend 6 bytes on
 # every Chinese character, and no padding. Hashes are over the parsed values (riskreg.chain), so they hold.
@@ -55,6 +68,20 @@ stored_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def shown_location(location: str) -> str:
+    """A register location fit to print: a URL's password, in it or as a query parameter, becomes ***."""
+    if not is_url(location):
+        return location
+    try:
+        url = make_url(location)
+    except (ArgumentError, ValueError):
+        url = None
+    if url is None or "@" in (url.host or ""):  # not read as a URL, or an unescaped @ split the password
+        return _QUERY_PASSWORD.sub(r"\1***", re.sub(r"://.*@", "://***@", location))
+    hidden = url.update_query_dict({key: "***" for key in url.query if "password" in key.lower()})
+    return hidden.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
@@ -74,8 +101,11 @@ def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
     return engine
 
 
-def postgresql_engine(url, *, busy_timeout: float) -> Engine:
-    engine = create_engine(url, connect_args={"connect_timeout": 10}, json_serializer=stored_json)
+def postgresql_engine(url, *, busy_timeout: float, password: str | None = None) -> Engine:
+    """`password` goes to the connection only, never into the URL that messages show. Without one, libpq
+    finds its own (the URL, PGPASSWORD, ~/.pgpass)."""
+    secret = {"password": password} if password is not None else {}
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **secret}, json_serializer=stored_json)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
@@ -104,16 +134,42 @@ def integrity_findings(conn: Connection) -> Iterator[str]:
         for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
             yield f"{table} row {rowid} points at a missing {parent} row."
     elif conn.dialect.name == "postgresql":
-        # PostgreSQL enforces foreign keys itself; what can go wrong is a constraint left unvalidated
-        # or a guard trigger dropped.
+        # PostgreSQL enforces foreign keys itself; what can go wrong is a constraint left unvalidated.
         for (name,) in conn.execute(text(
                 "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
                 "WHERE n.nspname = current_schema() AND NOT c.convalidated")):
             yield f"PostgreSQL constraint {name} is not validated."
-        guards = conn.execute(text(
-            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'history'::regclass AND NOT tgisinternal")).scalar()
-        if guards < 2:
-            yield "the append-only guard triggers on history are missing."
+    yield from guard_findings(conn)
+
+
+def guard_findings(conn: Connection) -> Iterator[str]:
+    """Each append-only guard on history that is missing, disabled or no longer the one riskreg made."""
+    states = _sqlite_guard_states(conn) if conn.dialect.name == "sqlite" else _postgresql_guard_states(conn)
+    for name, state in states:
+        yield f"the append-only guard {name} on history {state}: history can be changed unseen."
+
+
+def _sqlite_guard_states(conn: Connection) -> Iterator[tuple[str, str]]:
+    found = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'")).all())
+    for name, sql in SQLITE_GUARD_SQL.items():
+        if name not in found:
+            yield name, "is missing"
+        elif " ".join(found[name].split()) != sql:
+            yield name, "was altered"
+
+
+def _postgresql_guard_states(conn: Connection) -> Iterator[tuple[str, str]]:
+    found = {row.tgname: row for row in conn.execute(text(
+        "SELECT t.tgname, t.tgenabled, t.tgtype, t.tgqual IS NULL AS unconditional, p.prosrc FROM pg_trigger t "
+        "JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgrelid = 'history'::regclass AND NOT t.tgisinternal"))}
+    for name, kind in _PG_GUARD_TYPES.items():
+        row = found.get(name)
+        if row is None:
+            yield name, "is missing"
+        elif row.tgenabled == "D":
+            yield name, "is disabled"
+        elif (row.tgtype, row.unconditional, row.prosrc) != (kind, True, _PG_GUARD_BODY):
+            yield name, "was altered"
 
 
 def insert_stored(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""Defaults a coordinator sets once: the register, the language, the stale and due-soon days.
+"""Defaults a coordinator sets once: the register, the language, the stale and due-soon days, a password file.
 
 They live in `config.toml` in the user config directory (platformdirs:
 `~/.config/riskreg/config.toml` on Linux, `$XDG_CONFIG_HOME` honoured). Each
@@ -28,6 +28,7 @@ class Config:
     lang: str | None = None  # zh or en; None: from the locale
     stale_days: int = 7
     due_soon_days: int = 7
+    password_file: str | None = None  # the PostgreSQL password, for a register URL that carries none
 
 
 KEYS = tuple(f.name for f in fields(Config))
@@ -36,6 +37,7 @@ _HELP = {
     "lang": "zh or en (after --lang and $RISKREG_LANG; default from the locale)",
     "stale_days": "an active entry with no event for this many days is stale",
     "due_soon_days": "an active entry due within this many days is due soon",
+    "password_file": "a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one",
 }
 
 
@@ -129,7 +131,24 @@ def _write(path: Path, values: dict[str, Any]) -> None:
     lines += [f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n" for key in KEYS
               if isinstance(values.get(key), (str, int, float))]  # a TOML table or array is no setting
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, lines)
+    write_atomically(path, lines, private=True)  # the db URL may carry a password
+
+
+def read_password_file(name: str) -> str:
+    """The first line of a password file; refused, like libpq refuses ~/.pgpass, if others may read it."""
+    path = Path(name).expanduser()
+    try:
+        with path.open("rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if mode & 0o077:
+                raise InvalidInput(f"The password file {path} can be read by others (mode {mode & 0o777:o}); "
+                                   f"make it private: chmod 600 {path}.")
+            first = handle.readline(4096).decode("utf-8", errors="replace").rstrip("\r\n")
+    except OSError as err:
+        raise InvalidInput(f"Cannot read the password file {path}: {err.strerror}.") from None
+    if not first:
+        raise InvalidInput(f"The password file {path} is empty; its first line is the password.")
+    return first
 
 
 def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str, Any]]:
@@ -156,6 +175,10 @@ def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str
                 from riskreg.store import default_location
 
                 value = str(default_location())
+            if isinstance(value, str):
+                from riskreg.backends import shown_location
+
+                value = shown_location(value)
         if key == "lang":
             if lang_option:
                 value, source = lang_option, "--lang / RISKREG_LANG"

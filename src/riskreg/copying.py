@@ -6,7 +6,7 @@ leaves an empty target. Both registers go through the same models, so the copy
 is exactly what each backend stores.
 """
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import SQLModel
 
 from riskreg.backends import after_explicit_ids
@@ -27,6 +27,9 @@ def copy_register(source: Register, target: Register) -> dict[str, int]:
                 writing.execute(select(func.count()).select_from(Level)).scalar():
             raise RiskregError(f"The register {target.location} is not empty; copy only into a new register.")
         settings = reading.execute(select(Meta).where(Meta.key != "schema_version")).scalars().all()
+        # The source's settings replace the new target's, the recorded chain head included, as it stands:
+        # a copy neither repairs nor hides what `check` would find in the source.
+        writing.execute(delete(Meta).where(Meta.key != "schema_version"))
         writing.execute(insert(Meta), [{"key": m.key, "value": m.value} for m in settings])
         for model in TABLES:
             table = model.__table__

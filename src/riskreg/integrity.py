@@ -4,15 +4,18 @@ Everything streams in id order, so a check of a large register holds one
 entry's history in memory at a time.
 """
 
-from itertools import groupby
+import json
+import re
 from datetime import date
+from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
 from riskreg.backends import integrity_findings
-from riskreg.chain import first_broken
-from riskreg.errors import InvalidInput
+from riskreg.chain import Head, Walk, recorded_head, walk
+from riskreg.errors import InvalidInput, RiskregError
 from riskreg.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.models import ACTIVE, Entry, History
 
@@ -21,16 +24,66 @@ REPLAYED = ("risk", "unit", "title", "detail", "level", "status", "department", 
             "contingency", "due", "original_due", "extensions", "measures", "escalated_to", "escalation_reason",
             "verified_by", "resolution", "closed_on", "watch_until", "reopen_count")
 _DEFAULTS = {"extensions": 0, "reopen_count": 0}
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def run_checks(session: Session) -> list[str]:
+def run_checks(session: Session, *, against: Head | None = None) -> list[str]:
+    """Every problem found, one sentence each; `against`: the chain head an earlier report saw."""
     findings = list(integrity_findings(session.connection()))
     findings += _closed_invariants(session)
     findings += _replay(session)
-    broken = first_broken(session.exec(select(History).order_by(History.id).execution_options(yield_per=1000)))
-    if broken is not None:
-        findings.append(f"history record {broken} does not match the hash chain: it or an earlier record was altered.")
+    findings += _chain(session, against)
     return findings
+
+
+def _chain(session: Session, against: Head | None) -> list[str]:
+    """The hash chain, the head `meta` recorded, and the head an earlier report saw, in one pass."""
+    chain = walk(session.exec(select(History).order_by(History.id).execution_options(yield_per=1000)),
+                 mark=against.events if against else 0)
+    findings = []
+    if chain.broken is not None:
+        findings.append(f"history record {chain.broken} does not match the hash chain: it or an earlier record was altered.")
+    recorded = recorded_head(session.connection())
+    if recorded is None:
+        findings.append("the register's record of its history chain head is missing or unreadable.")
+    elif recorded[0] != chain.head:
+        findings.append(f"the history holds {chain.head.events} events ending in {chain.head.hash[:12]}…, but the "
+                        f"register recorded {recorded[0].events} ending in {recorded[0].hash[:12]}…: history records "
+                        "were removed or added outside riskreg.")
+    if against is not None:
+        findings += _against(chain, against)
+    return findings
+
+
+def _against(chain: Walk, seen: Head) -> list[str]:
+    """Whether the register still holds the history a report saw: its event `seen.events` has hash `seen.hash`
+    and the chain up to it verifies."""
+    if chain.head.events < seen.events:
+        return [f"The register holds {chain.head.events} history events, fewer than the {seen.events} the report "
+                "saw: its last events were removed."]
+    replaced = seen.events > 0 and chain.hash_at_mark != seen.hash
+    if replaced or (chain.broken_at is not None and chain.broken_at <= seen.events):
+        return [f"History event {seen.events} is not the one the report saw: the history it covers was rewritten."]
+    return []
+
+
+def head_seen_by(path: Path) -> Head:
+    """The chain head a JSON report (`riskreg report --format json`) saw."""
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as err:
+        raise RiskregError(f"Cannot read the report {path}: {err.strerror}.") from None
+    except ValueError:  # not JSON, or not UTF-8
+        data = None
+    if not isinstance(data, dict):
+        raise RiskregError(f"{path} is not a JSON report of riskreg (riskreg report --format json).")
+    chain = data.get("chain")
+    events = chain.get("events") if isinstance(chain, dict) else None
+    head = chain.get("head") if isinstance(chain, dict) else None
+    if type(events) is not int or events < 0 or not isinstance(head, str) or not _HASH.fullmatch(head):
+        raise RiskregError(f"The report {path} has no history chain to check against (it was made by an older "
+                           "riskreg, or edited).")
+    return Head(events, head)
 
 
 def _closed_invariants(session: Session) -> list[str]:

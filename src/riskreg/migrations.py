@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
-from riskreg.chain import GENESIS, event_hash
+from riskreg.chain import GENESIS, event_hash, record_head
 from riskreg.backends import SQLITE_HISTORY_GUARDS
 from riskreg.models import SCHEMA_VERSION, partial_index_ddl
 
@@ -49,10 +49,16 @@ def m003_report_indexes(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def m004_chain_head(conn: Connection) -> None:
+    """Schema 4: `meta` records the history chain's head, so removing the last history records shows."""
+    record_head(conn)
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
     3: m003_report_indexes,
+    4: m004_chain_head,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from riskreg.backends import HISTORY_GUARDS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
@@ -24,7 +24,7 @@ MAX_CODE = 32  # catalogue codes; riskreg.catalogue checks the same length witho
 
 
 class Meta(SQLModel, table=True):
-    """Register-wide settings: schema version, catalogue title, campaign, watch days."""
+    """Register-wide settings: schema version, catalogue title, campaign, watch days, the history chain's head."""
 
     key: str = Field(primary_key=True, max_length=64)
     value: str

@@ -18,6 +18,7 @@ from sqlalchemy import String, func, type_coerce
 from sqlmodel import Session, select
 
 from riskreg.catalogue_sync import read_settings
+from riskreg.chain import current_head
 from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
 from riskreg.queries import Flags, count_where
 
@@ -117,6 +118,8 @@ def build_report(session: Session, flags: Flags, *, since: date | None = None, l
     for list_name in lists:
         report[list_name] = attention_list(session, flags, list_name, limit=list_limit)
     report["since"] = _since(session, since) if since else None
+    # The history this report saw, so a copy kept elsewhere proves later that the register still holds it.
+    report["chain"] = current_head(session.connection()).as_report()
     return report
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, Operati
 from sqlmodel import Session, SQLModel
 
 from riskreg import backends
+from riskreg.config import read_password_file
 from riskreg.errors import RegisterBusy, RegisterMissing, RiskregError
 from riskreg.models import SCHEMA_VERSION, Meta
 
@@ -53,13 +54,18 @@ class Register:
     def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
         """One unit of work in one transaction; nothing is written if it raises.
 
-        `commit=False` runs a write and rolls it back (dry runs).
+        `commit=False` runs a write and rolls it back (dry runs). A write records the history chain's new
+        head in `meta` just before it commits (riskreg.chain), whoever wrote the history.
         """
         options = {"riskreg_write": True} if write else backends.read_options(self.engine)
         try:
             with Session(self.engine.execution_options(**options)) as session:
                 yield session
                 if write and commit:
+                    from riskreg.chain import record_head
+
+                    session.flush()
+                    record_head(session.connection())
                     session.commit()
                 else:
                     session.rollback()
@@ -87,11 +93,14 @@ class Register:
         return Path(self.location)
 
 
-def open_register(db: str | None, *, create: bool = False) -> Register:
-    """Open an existing register (or, with create=True, a new or existing file)."""
+def open_register(db: str | None, *, create: bool = False, password_file: str | None = None) -> Register:
+    """Open an existing register (or, with create=True, a new or existing file).
+
+    `password_file` (the config key) holds the password of a PostgreSQL URL that carries none.
+    """
     location = resolve_location(db)
     if backends.is_url(location):
-        register = _server_register(location)
+        register = _server_register(location, password_file)
     else:
         register = _file_register(Path(location).expanduser(), create=create)
     if not create:
@@ -101,19 +110,24 @@ def open_register(db: str | None, *, create: bool = False) -> Register:
     return register
 
 
-def _server_register(location: str) -> Register:
+def _server_register(location: str, password_file: str | None) -> Register:
+    shown = backends.shown_location(location)  # every message shows this, never the password
     try:
         url = make_url(location)
-    except ArgumentError:
-        raise RiskregError(f"{location!r} is neither a file path nor a database URL.") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise RiskregError(f"{shown!r} is neither a file path nor a database URL.") from None
+    if "@" in (url.host or ""):
+        raise RiskregError(f"The database URL {shown} has an @ in its user name or password; write it as %40.")
     if url.get_backend_name() != "postgresql":
         raise RiskregError(f"riskreg keeps registers in SQLite files or PostgreSQL (postgresql+psycopg://…), "
                            f"not {url.get_backend_name()}.")
+    in_url = url.password is not None or "password" in url.query
+    password = read_password_file(password_file) if password_file and not in_url else None
     try:
-        engine = backends.postgresql_engine(url, busy_timeout=busy_timeout())
+        engine = backends.postgresql_engine(url, busy_timeout=busy_timeout(), password=password)
     except ImportError:
         raise RiskregError("PostgreSQL support needs psycopg: pip install 'riskreg[postgresql]'.") from None
-    return Register(url.render_as_string(hide_password=True), engine)
+    return Register(shown, engine)
 
 
 def _file_register(path: Path, *, create: bool) -> Register:

@@ -61,7 +61,8 @@ class State:
             from riskreg.store import open_register
 
             # Precedence: --db, then $RISKREG_DB, then the config file, then the user data folder.
-            self._register = open_register(self.db or os.environ.get("RISKREG_DB") or self.config.db, create=create)
+            self._register = open_register(self.db or os.environ.get("RISKREG_DB") or self.config.db, create=create,
+                                           password_file=self.config.password_file)
         return self._register
 
     def close(self) -> None:

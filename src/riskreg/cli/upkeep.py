@@ -14,24 +14,33 @@ app = typer.Typer()
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="The backup file.")]
 
 
-def _findings(register) -> list[str]:
+def _findings(register, against=None) -> list[str]:
     from riskreg.integrity import run_checks
 
     with register.session() as session:
-        return run_checks(session)
+        return run_checks(session, against=against)
 
 
 @app.command(rich_help_panel=PANEL)
-def check(ctx: typer.Context) -> None:
-    """Check the register: SQLite integrity, foreign keys, closed-entry rules, history replay and hash chain."""
+def check(
+    ctx: typer.Context,
+    against: Annotated[Path | None, typer.Option("--against", metavar="REPORT.json", exists=True, dir_okay=False, help="Also prove the register still holds the history this earlier JSON report saw (keep reports where the register's editors cannot change them).", show_default=False)] = None,
+) -> None:
+    """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head."""
+    seen = None
+    if against is not None:
+        from riskreg.integrity import head_seen_by
+
+        seen = head_seen_by(against)
     register = get_state(ctx).register()
-    findings = _findings(register)
+    findings = _findings(register, seen)
     for finding in findings:
         say(finding)
     if findings:
         say(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
         raise typer.Exit(1)
-    say(f"{register.location}: every check passed.")
+    held = f"; it still holds the {seen.events:,} history events {against} saw" if seen else ""
+    say(f"{register.location}: every check passed{held}.")
 
 
 @app.command(rich_help_panel=PANEL)

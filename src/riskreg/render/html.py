@@ -12,7 +12,7 @@ from typing import Any
 
 from riskreg import __version__
 from riskreg.render import labels
-from riskreg.render.labels import campaign_phrase, day_phrases
+from riskreg.render.labels import campaign_phrase, chain_line, day_phrases
 from riskreg.render.svg import bar_chart, line_chart
 
 COLOURS = {"red": "#cf222e", "orange": "#e16f24", "yellow": "#bf8700", "blue": "#0969da"}
@@ -180,6 +180,7 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
         _heading(t["by_department"]), _group_table(report["by_department"], t),
         _heading(t["by_category"]), _group_table(report["by_category"], t),
         f'<p style="font-size:12px;color:#8c959f;margin-top:28px;">{escape(t["footer"].format(version=__version__))}</p>',
+        f'<p style="font-size:12px;color:#8c959f;word-break:break-all;">{escape(chain_line(report["chain"], lang))}</p>',
         "</div></body></html>",
     ]
     return "\n".join(parts) + "\n"

@@ -32,6 +32,8 @@ _ZH = {
     "Since {date}: {added} added, {closed} closed, {reopened} reopened.":
         "自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
     "… and {n} more: {command}": "…… 另有 {n} 项：{command}", " (retired)": "（已停用）",
+    "History chain: {events} events, the last one's hash {head}.": "历史记录 {events} 条，末条哈希 {head}。",
+    "History chain: {events} event, its hash {head}.": "历史记录 {events} 条，末条哈希 {head}。",
     # `list` and `show`, in the spreadsheet's words
     "due / flags": "时限/标记", "flags": "标记", "escalated": "已提级", "Entry {id}": "事项 {id}", "History": "历史记录",
     "detail": "详情", "lead official": "牵头领导", "task force": "工作专班", "plan": "工作方案", "deadline": "完成时限",
@@ -61,6 +63,13 @@ def listed(items: list, list_name: str, count: int, lang: str) -> tuple[list, st
 def translator(lang: str) -> Callable[[str], str]:
     """Headings in the display language: Chinese for zh, the English key itself otherwise."""
     return (lambda text: _ZH.get(text, text)) if lang == "zh" else (lambda text: text)
+
+
+def chain_line(chain: dict[str, Any], lang: str) -> str:
+    """The report's footer: the history it saw, which `riskreg check --against` proves is still held."""
+    sentence = ("History chain: {events} event, its hash {head}." if chain["events"] == 1
+                else "History chain: {events} events, the last one's hash {head}.")
+    return translator(lang)(sentence).format(events=f"{chain['events']:,}", head=chain["head"])
 
 
 def campaign_phrase(campaign: dict[str, Any], as_of: str, lang: str) -> str:

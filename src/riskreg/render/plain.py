@@ -10,7 +10,8 @@ from typing import Any
 
 from riskreg.escaping import markdown_text
 from riskreg.masking import masked_json
-from riskreg.render.labels import LIST_BASE, STATUS_LABELS, campaign_phrase, list_titles, listed, translator
+from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
+                                   translator)
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
 _ITEMS_PER_CHUNK = 1000
@@ -20,7 +21,7 @@ def to_json(data: Any) -> str:
     return "".join(json_chunks(data))
 
 
-def json_chunks(data: Any, *, masked: bool = False) -> Iterator[str]:
+def json_chunks(data: Any, *, masked: bool = False, exact: tuple[str, ...] = ()) -> Iterator[str]:
     """JSON text in pieces: objects indented by two spaces, each item of a list on a line of its own.
 
     Like sqlite-utils' output, one record per line reads well and diffs well, and
@@ -29,14 +30,14 @@ def json_chunks(data: Any, *, masked: bool = False) -> Iterator[str]:
     tens of thousands of listed items. Lists may be iterators, so a listing is
     streamed rather than held; the report is never one large string. `masked`
     masks identity and mobile numbers as the text is encoded, so nothing is
-    encoded twice to find out whether it holds any.
+    encoded twice to find out whether it holds any. The keys of `data` named in `exact` are never masked.
     """
     encode = functools.partial(masked_json, encode=_one_line) if masked else _one_line
-    yield from _chunks(data, "", encode)
+    yield from _chunks(data, "", encode, exact)
     yield "\n"
 
 
-def _chunks(value: Any, indent: str, encode: Callable[[Any], str]) -> Iterator[str]:
+def _chunks(value: Any, indent: str, encode: Callable[[Any], str], exact: tuple[str, ...] = ()) -> Iterator[str]:
     inner = indent + "  "
     if isinstance(value, dict):
         if not value:
@@ -45,7 +46,7 @@ def _chunks(value: Any, indent: str, encode: Callable[[Any], str]) -> Iterator[s
         yield "{"
         for number, (key, item) in enumerate(value.items()):
             yield f'{"," if number else ""}\n{inner}{encode(key)}: '
-            yield from _chunks(item, inner, encode)
+            yield from _chunks(item, inner, _one_line if key in exact else encode)
         yield f"\n{indent}}}"
     elif isinstance(value, (list, tuple, Iterator)):
         items = iter(value)
@@ -149,4 +150,5 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
             lines += [more, ""]
     if report["since"]:
         lines += [t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"]), ""]
+    lines += ["---", "", chain_line(report["chain"], lang), ""]
     return "\n".join(lines)

@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
-from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, list_titles, listed,
-                                   translator)
+from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
+                                   listed, translator)
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -196,6 +196,8 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
             parts.append(Text(more, style="dim"))
     if report["since"]:
         parts.append(Text(t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"])))
+    if full:
+        parts.append(Text(chain_line(report["chain"], lang), style="dim"))
     return Group(*parts)
 
 
