@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +184,35 @@ def worker_results(process: subprocess.Popen) -> list:
     stdout, stderr = process.communicate(timeout=900)
     assert process.returncode == 0, stderr
     return json.loads(stdout)
+
+
+# Runs one riskreg command with riskreg.store.pause replaced: the first time the command reaches MOMENT it
+# touches FLAG and sleeps, so a test can widen a race window or kill the process at a known point.
+_HELD = r"""
+import sys, time
+from pathlib import Path
+import riskreg.store
+moment, flag, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
+def pause(at):
+    if at == moment and not flag.exists():
+        flag.touch()
+        time.sleep(seconds)
+riskreg.store.pause = pause
+from riskreg.cli import main
+sys.argv = ["riskreg", *sys.argv[4:]]
+main()
+"""
+
+
+def start_held(env: dict, argv: list[str], *, moment: str, flag: Path, seconds: float = 30) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _HELD, moment, str(flag), str(seconds), *map(str, argv)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(flag: Path, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Until `process` has reached its pause."""
+    deadline = time.monotonic() + timeout
+    while not flag.exists():
+        assert process.poll() is None, f"it ended before the pause: {process.communicate()}"
+        assert time.monotonic() < deadline, "it never reached the pause"
+        time.sleep(0.02)

@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -11,9 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import spawn_workers, worker_results
+from conftest import spawn_workers, start_held, wait_for, worker_results
+
+from riskreg.models import SCHEMA_VERSION
 
 pytestmark = pytest.mark.sqlite_only  # processes on one register file; PostgreSQL has test_postgresql.py
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 def _env(register: Path) -> dict:
     return {**os.environ, "RISKREG_DB": str(register), "RISKREG_BUSY_TIMEOUT": "30"}
@@ -151,3 +156,111 @@ def test_killed_catalogue_load_and_close_leave_register_before_or_after(cli, reg
     outcomes2 = _kill_at_many_points(
         cli, register, ["close", str(entry), "--verified-by", "李华", "--resolution", "done"], points=5)
     assert sum(outcomes.values()) + sum(outcomes2.values()) == 10
+
+
+def test_a_killed_restore_leaves_the_register_before_or_after(cli, register, tmp_path):
+    cli.add(title="in the backup")
+    saved = tmp_path / "saved.db"
+    cli("backup", saved)
+    cli.add(title="after the backup")
+    outcomes = _kill_at_many_points(cli, register, ["restore", str(saved)], points=6)
+    assert sum(outcomes.values()) == 6
+
+
+# --- restore and schema upgrades among other processes ----------------------------------------------
+
+def _titles(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [title for (title,) in conn.execute("SELECT title FROM entry ORDER BY id")]
+
+
+@pytest.fixture
+def saved(cli, register, tmp_path) -> Path:
+    """A backup holding one entry; the register holds one more."""
+    cli.add(title="in the backup")
+    path = tmp_path / "saved.db"
+    cli("backup", path)
+    cli.add(title="after the backup")
+    return path
+
+
+def test_restore_waits_for_a_writer_in_progress(cli, register, saved, tmp_path):
+    env = _env(register)
+    writer = start_held(env, ["add", "S03", "--title", "written during the restore", "--unit", "u"], moment="locked",
+                        flag=tmp_path / "writing", seconds=2)
+    wait_for(tmp_path / "writing", writer)
+    restorer = subprocess.Popen([sys.executable, "-m", "riskreg", "restore", str(saved)], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1)
+    assert restorer.poll() is None, "restore did not wait for the writer"
+    assert writer.wait(30) == 0 and restorer.wait(30) == 0, restorer.communicate()
+    (kept,) = tmp_path.glob("register.db.before-restore-*")
+    assert _titles(kept) == ["in the backup", "after the backup", "written during the restore"]
+    assert _titles(register) == ["in the backup"]
+    assert "every check passed" in cli("check").stdout
+
+
+def test_a_writer_that_waited_for_a_restore_writes_to_the_restored_register(cli, register, saved, tmp_path):
+    env = _env(register)
+    restorer = start_held(env, ["restore", saved], moment="kept", flag=tmp_path / "swapping", seconds=1.5)
+    wait_for(tmp_path / "swapping", restorer)
+    writer = subprocess.run([sys.executable, "-m", "riskreg", "add", "S03", "--title", "after the restore", "--unit",
+                             "u"], env=env, capture_output=True, text=True, timeout=60)
+    assert writer.returncode == 0 and restorer.wait(30) == 0, writer.stderr
+    assert _titles(register) == ["in the backup", "after the restore"]
+    (kept,) = tmp_path.glob("register.db.before-restore-*")
+    assert _titles(kept) == ["in the backup", "after the backup"]
+    assert "every check passed" in cli("check").stdout
+
+
+def test_a_restore_killed_between_keeping_and_swapping_leaves_the_register(cli, register, saved, tmp_path):
+    restorer = start_held(_env(register), ["restore", saved], moment="kept", flag=tmp_path / "swapping")
+    wait_for(tmp_path / "swapping", restorer)
+    restorer.kill()
+    restorer.wait()
+    assert _titles(register) == ["in the backup", "after the backup"]
+    assert "every check passed" in cli("check").stdout
+    cli("restore", saved)  # and the next restore works
+    assert _titles(register) == ["in the backup"]
+
+
+def test_concurrent_restores_keep_every_register_they_replace(cli, register, saved, tmp_path):
+    other = tmp_path / "other.db"
+    cli("restore", saved)
+    cli.add(title="other")
+    cli("backup", other)
+    cli("restore", saved)
+    for trial in range(3):
+        jobs = [[["restore", str(saved)]], [["restore", str(other)]], [["restore", str(saved)]]]
+        results = [r for process in spawn_workers(_env(register), jobs) for r in worker_results(process)]
+        assert [code for code, _, _ in results] == [0, 0, 0], results
+    kept = list(tmp_path.glob("register.db.before-restore-*"))
+    assert len(kept) == 2 + 9 and ["in the backup"] in [_titles(k) for k in kept]
+    assert _titles(register) in (["in the backup"], ["in the backup", "other"])
+    assert not list(tmp_path.glob(".register.db.*"))
+    assert "every check passed" in cli("check").stdout
+
+
+def test_eight_commands_at_once_on_an_old_register_upgrade_it_once(cli, isolated_env, tmp_path):
+    shutil.copy(FIXTURES / "register-schema-1.db", isolated_env)
+    jobs = [[["list", "--format", "json"]] if w % 2 else [["note", "1", f"worker {w}"]] for w in range(8)]
+    results = [r for process in spawn_workers(_env(isolated_env), jobs) for r in worker_results(process)]
+    assert [code for code, _, _ in results] == [0] * 8, [err for _, _, err in results]
+    assert [p.name for p in tmp_path.glob("register.db.schema-*")] == ["register.db.schema-1.bak"]
+    assert not list(tmp_path.glob(".register.db.*"))
+    assert len(cli.json("show", "1", "--format", "json")["history"]) == 4 + 4
+    assert "every check passed" in cli("check").stdout
+
+
+def test_an_upgrade_killed_midway_leaves_a_usable_register(cli, isolated_env, tmp_path):
+    shutil.copy(FIXTURES / "register-schema-1.db", isolated_env)
+    upgrader = start_held(_env(isolated_env), ["list"], moment="migrated", flag=tmp_path / "migrating")
+    wait_for(tmp_path / "migrating", upgrader)
+    upgrader.kill()
+    upgrader.wait()
+    assert [e["id"] for e in cli.json("list", "--format", "json")] == [1, 2, 3]
+    assert "every check passed" in cli("check").stdout
+    with sqlite3.connect(isolated_env) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    backups = sorted(tmp_path.glob("register.db.schema-1*.bak"))  # the killed upgrade's, kept aside, and the new one
+    assert len(backups) == 2 and all(_titles(b) == _titles(isolated_env) for b in backups)

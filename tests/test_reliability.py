@@ -3,6 +3,8 @@
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,4 +177,103 @@ def test_undo_refuses_to_remove_an_entry(cli, register, snapshot):
     cli.add()
     before = snapshot()
     assert "entries are never removed" in cli("undo", code=1).stderr
+    assert snapshot() == before
+
+
+# --- restore and upgrade at the edges ----------------------------------------------------------------
+
+def _titles(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [title for (title,) in conn.execute("SELECT title FROM entry ORDER BY id")]
+
+
+def _leave_a_hot_journal(db: Path) -> None:
+    """A writer killed mid-transaction: changed pages in the file, the originals in a hot -journal beside it."""
+    crash = ("import os, sqlite3, sys\n"
+             "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+             "conn.execute('PRAGMA cache_size = 2')\n"  # spill changed pages into the file before commit
+             "conn.execute('BEGIN IMMEDIATE')\n"
+             "conn.execute(\"UPDATE entry SET title = 'half-written'\")\n"
+             "conn.execute('CREATE TABLE filler AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+             "LIMIT 20000) SELECT i, randomblob(200) AS b FROM n')\n"
+             "os.kill(os.getpid(), 9)\n")
+    subprocess.run([sys.executable, "-c", crash, str(db)], check=False)
+    assert Path(f"{db}-journal").stat().st_size > 0
+
+
+def test_restore_first_rolls_back_a_crashed_writers_journal(cli, register, tmp_path):
+    cli.add(title="in the backup")
+    saved = tmp_path / "saved.db"
+    cli("backup", saved)
+    cli.add(title="after the backup")
+    _leave_a_hot_journal(register)
+    cli("restore", saved)
+    assert not Path(f"{register}-journal").exists()
+    assert [e["title"] for e in cli.json("list", "--format", "json")] == ["in the backup"]
+    assert "every check passed" in cli("check").stdout
+    kept = next(tmp_path.glob("register.db.before-restore-*"))
+    assert _titles(kept) == ["in the backup", "after the backup"]  # the crashed write rolled back, nothing else lost
+    assert "every check passed" in cli("--db", kept, "check").stdout
+
+
+def test_two_restores_in_one_second_keep_every_copy(cli, register, tmp_path):
+    cli.add(title="original")
+    saved = tmp_path / "saved.db"
+    cli("backup", saved)
+    for _ in range(2):
+        cli("restore", saved)
+    kept = sorted(tmp_path.glob("register.db.before-restore-*"))
+    assert len(kept) == 2 and all(_titles(k) == ["original"] for k in kept)
+    assert not list(tmp_path.glob(".register.db.*"))
+
+
+def test_restore_uses_the_register_the_config_file_names(cli, tmp_path, monkeypatch):
+    configured = tmp_path / "configured.db"
+    monkeypatch.delenv("RISKREG_DB")
+    cli("config", "set", "db", configured)
+    cli("init")
+    cli.add(title="configured")
+    saved = tmp_path / "saved.db"
+    cli("backup", saved)
+    cli.add(title="later")
+    cli("restore", saved)
+    assert _titles(configured) == ["configured"]
+    assert not (tmp_path / "xdg-data").exists()  # the default data folder was never touched
+
+
+def test_a_shell_that_restored_works_on_the_restored_register(cli, register, tmp_path):
+    cli.add(title="kept")
+    saved = tmp_path / "saved.db"
+    cli("backup", saved)
+    cli.add(title="dropped")
+    lines = f"list --format json\nrestore {saved}\nlist --format json\nadd S03 --title again --unit u\n"
+    before, after = cli("shell", stdin=lines).stdout.split("Restored from")
+    assert '"dropped"' in before and '"kept"' in after and '"dropped"' not in after
+    assert _titles(register) == ["kept", "again"]
+
+
+def test_restoring_an_old_schema_backup_leaves_no_stray_files(cli, register, tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "register-schema-1.db", old)
+    before = old.read_bytes()
+    cli("restore", old)
+    assert _version(register) == SCHEMA_VERSION and old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "xdg-data" and p != old) == sorted(
+        ["register.db", next(tmp_path.glob("register.db.before-restore-*")).name])
+
+
+def test_a_leftover_upgrade_backup_is_kept_aside_and_never_blocks(cli, isolated_env, tmp_path):
+    shutil.copy(FIXTURES / "register-schema-1.db", isolated_env)
+    leftover = tmp_path / "register.db.schema-1.bak"
+    leftover.write_bytes(b"left by an upgrade that was killed")
+    assert [e["id"] for e in cli.json("list", "--format", "json")] == [1, 2, 3]
+    assert _version(isolated_env) == SCHEMA_VERSION and _version(leftover) == 1
+    (aside,) = tmp_path.glob("register.db.schema-1-*.bak")
+    assert aside.read_bytes() == b"left by an upgrade that was killed"
+
+
+def test_a_schema_version_that_is_not_a_number_is_a_sentence(cli, register, snapshot):
+    _sql(register, "UPDATE meta SET value = 'abc' WHERE key = 'schema_version'")
+    before = snapshot()
+    assert "schema version 'abc'" in cli("list", code=1).stderr
     assert snapshot() == before

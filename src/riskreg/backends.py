@@ -22,6 +22,7 @@ of a report sees one snapshot.
 
 import json
 import operator
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -84,15 +85,49 @@ def shown_location(location: str) -> str:
     return hidden.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
+class FileConnection(sqlite3.Connection):
+    """A SQLite connection that remembers which file it opened.
+
+    `restore` swaps a new file in at the register's path while it holds the
+    old file's write lock; a writer that was waiting for that lock must then
+    write to the new file, not to the old one (now the kept copy).
+    """
+
+    path: Path
+    opened: tuple[int, int] | None
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def replaced(conn: Connection) -> bool:
+    """Whether another file is now at the path this SQLite connection opened."""
+    driver = conn.connection.driver_connection
+    return isinstance(driver, FileConnection) and file_identity(driver.path) != driver.opened
+
+
 def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
     uri = f"file:{quote(str(path))}?mode={'rwc' if create else 'rw'}"
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        while True:  # the same file at the path before and after opening: the one this connection holds
+            before = file_identity(path)
+            conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False,
+                                   factory=FileConnection)
+            conn.path, conn.opened = path, file_identity(path)
+            if conn.opened == before:
+                break
+            conn.close()
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
-    engine = create_engine("sqlite://", creator=connect, json_serializer=stored_json)
+    # hide_parameters: SQL parameters hold unmasked text and must never reach an error message
+    engine = create_engine("sqlite://", creator=connect, json_serializer=stored_json, hide_parameters=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # the driver is in autocommit mode; we start transactions ourselves
@@ -104,8 +139,14 @@ def sqlite_engine(path: Path, *, create: bool, busy_timeout: float) -> Engine:
 def postgresql_engine(url, *, busy_timeout: float, password: str | None = None) -> Engine:
     """`password` goes to the connection only, never into the URL that messages show. Without one, libpq
     finds its own (the URL, PGPASSWORD, ~/.pgpass)."""
+    import logging
+
+    # psycopg logs errors it swallows while it cleans up a dropped connection ("error ignored terminating
+    # <psycopg.Pipeline …>"); the error itself is raised and told as one sentence, so the log line is noise.
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     secret = {"password": password} if password is not None else {}
-    engine = create_engine(url, connect_args={"connect_timeout": 10, **secret}, json_serializer=stored_json)
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **secret}, json_serializer=stored_json,
+                           hide_parameters=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):

@@ -1,16 +1,23 @@
 """The one place that finds the register, builds the engine and opens transactions.
 
-Where: `--db`, else `RISKREG_DB`, else `register.db` in the user data directory.
-A location is a SQLite file path or a PostgreSQL URL (postgresql+psycopg://…);
-what differs between the two is in riskreg.backends.
+Where: `--db`, else `RISKREG_DB`, else the config file's `db`, else `register.db`
+in the user data directory. A location is a SQLite file path or a PostgreSQL URL
+(postgresql+psycopg://…); what differs between the two is in riskreg.backends.
+
+Every write, the schema upgrade and `restore` take the same write lock, so they
+queue behind each other: an upgrade happens once, and a restore swaps files only
+while no one writes.
 """
 
+import itertools
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,8 +40,13 @@ def default_location() -> Path:
     return user_data_path("riskreg", appauthor=False) / "register.db"
 
 
-def resolve_location(db: str | None) -> str:
-    return db or os.environ.get("RISKREG_DB") or str(default_location())
+def resolve_location(db: str | None, configured: str | None = None) -> str:
+    """The one precedence every command follows: --db, then $RISKREG_DB, then the config file, then the default."""
+    return db or os.environ.get("RISKREG_DB") or configured or str(default_location())
+
+
+def pause(moment: str) -> None:
+    """Does nothing: tests replace it in a worker process to hold `moment` open (a race window, a kill point)."""
 
 
 def busy_timeout() -> float:
@@ -57,9 +69,9 @@ class Register:
         `commit=False` runs a write and rolls it back (dry runs). A write records the history chain's new
         head in `meta` just before it commits (riskreg.chain), whoever wrote the history.
         """
-        options = {"riskreg_write": True} if write else backends.read_options(self.engine)
         try:
-            with Session(self.engine.execution_options(**options)) as session:
+            with self._writing() if write else Session(self.engine.execution_options(
+                    **backends.read_options(self.engine))) as session:
                 yield session
                 if write and commit:
                     from riskreg.chain import record_head
@@ -70,18 +82,43 @@ class Register:
                 else:
                     session.rollback()
         except OperationalError as err:
-            if backends.is_busy(err.orig):
-                raise RegisterBusy(
-                    f"The register {self.location} is busy (another riskreg is writing); try again in a moment."
-                ) from None
-            if self.server or "unable to open" in str(err.orig):
-                reason = str(err.orig).strip().splitlines()[0] if str(err.orig).strip() else "no answer"
-                raise RiskregError(f"Cannot use the register {self.location}: {reason}.") from None
-            raise
+            raise self._unusable(err.orig) from None
         except (DatabaseError, InterfaceError) as err:
             if self.server:
                 raise
             raise RiskregError(f"{self.location} is not a readable riskreg register: {err.orig}.") from None
+
+    def _writing(self) -> Session:
+        """A session that holds the write lock, on the file that is at the register's path now."""
+        while True:
+            session = Session(self.engine.execution_options(riskreg_write=True))
+            try:
+                connection = session.connection()  # begins the transaction: waits for the write lock
+                current = self.server or not backends.replaced(connection)
+            except BaseException:
+                session.close()
+                raise
+            if current:
+                pause("locked")
+                return session
+            # `restore` swapped a new file in while this one waited for the lock: write to the new one
+            session.close()
+            self.engine.dispose()
+
+    def _unusable(self, error: BaseException) -> RiskregError:
+        """One sentence for an operational failure: busy, full, read-only, gone."""
+        if backends.is_busy(error):
+            return RegisterBusy(f"The register {self.location} is busy (another riskreg is writing); "
+                                "try again in a moment.")
+        name = getattr(error, "sqlite_errorname", "")
+        if name.startswith("SQLITE_FULL"):
+            return RiskregError(f"The disk holding the register {self.location} is full; nothing was written.")
+        if name.startswith("SQLITE_READONLY") or (  # a write in a folder where its journal cannot be made
+                name.startswith("SQLITE_CANTOPEN") and not os.access(Path(self.location).parent, os.W_OK)):
+            return RiskregError(f"The register {self.location} is read-only (the file, its folder or its disk); "
+                                "nothing was written.")
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
+        return RiskregError(f"Cannot use the register {self.location}: {reason}.")
 
     @property
     def server(self) -> bool:
@@ -103,10 +140,8 @@ def open_register(db: str | None, *, create: bool = False, password_file: str | 
         register = _server_register(location, password_file)
     else:
         register = _file_register(Path(location).expanduser(), create=create)
-    if not create:
-        version = checked_version(register)
-        if version < SCHEMA_VERSION:
-            upgrade(register, version)
+    if not create and checked_version(register) < SCHEMA_VERSION:
+        upgrade(register)
     return register
 
 
@@ -121,6 +156,11 @@ def _server_register(location: str, password_file: str | None) -> Register:
     if url.get_backend_name() != "postgresql":
         raise RiskregError(f"riskreg keeps registers in SQLite files or PostgreSQL (postgresql+psycopg://…), "
                            f"not {url.get_backend_name()}.")
+    if url.drivername == "postgresql":  # no driver named: the one riskreg uses
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_driver_name() != "psycopg":
+        raise RiskregError(f"riskreg reaches PostgreSQL through the psycopg (version 3) driver, not "
+                           f"{url.get_driver_name()}: write the URL as postgresql+psycopg://….")
     in_url = url.password is not None or "password" in url.query
     password = read_password_file(password_file) if password_file and not in_url else None
     try:
@@ -133,6 +173,8 @@ def _server_register(location: str, password_file: str | None) -> Register:
 def _file_register(path: Path, *, create: bool) -> Register:
     if path.is_dir():
         raise RiskregError(f"{path} is a folder; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
+    if path.exists() and not path.is_file():  # a FIFO or a device would hang or garble SQLite
+        raise RiskregError(f"{path} is not a regular file; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
     if not create and not path.exists():
         raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
     if create:
@@ -148,7 +190,15 @@ def schema_version(register: Register) -> int | None:
         if not inspect(session.connection()).has_table("meta"):
             return None
         value = session.exec(select(Meta.value).where(Meta.key == "schema_version")).scalar_one_or_none()
-    return int(value) if value is not None else None
+    return _version_number(register, value) if value is not None else None
+
+
+def _version_number(register: Register, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise RiskregError(f"The register {register.location} records schema version {value!r}, which is not a "
+                           "number; it is damaged (restore a backup).") from None
 
 
 def checked_version(register: Register) -> int:
@@ -163,24 +213,46 @@ def checked_version(register: Register) -> int:
     return version
 
 
-def upgrade(register: Register, version: int) -> Path | None:
-    """Back a register file up beside itself, then apply every step to the newest schema in one transaction.
+def upgrade(register: Register, *, keep_backup: bool = True) -> Path | None:
+    """Under the write lock, back a register file up beside itself, then apply every step to the newest
+    schema in one transaction. Processes that wait for the lock find it done and leave it.
 
     (A PostgreSQL register relies on the transaction alone: take a pg_dump before upgrading riskreg.)
     """
     from riskreg.migrations import steps_from
 
-    saved = None if register.server else backup(register, Path(f"{register.location}.schema-{version}.bak"))
     with register.session(write=True) as session:
-        current = int(session.get(Meta, "schema_version").value)
-        if current != version:  # another process upgraded it meanwhile
-            return saved
+        version = _version_number(register, session.get(Meta, "schema_version").value)
+        if version >= SCHEMA_VERSION:  # another process upgraded it while this one waited
+            return None
+        saved = _backup_before_upgrade(register, version) if keep_backup and not register.server else None
         conn = session.connection()
         for target, step in steps_from(version):
             step(conn)
             session.get(Meta, "schema_version").value = str(target)
-        session.flush()
+            session.flush()
+            pause("migrated")
     return saved
+
+
+def _backup_before_upgrade(register: Register, version: int) -> Path:
+    saved = Path(f"{register.location}.schema-{version}.bak")
+    if saved.exists():  # left by an upgrade that was killed (or made before a restore of an older file)
+        made = datetime.fromtimestamp(saved.stat().st_mtime)
+        _link_to_free_name(saved, f"{saved.name.removesuffix('.bak')}-{made:%Y%m%d-%H%M%S}", ".bak")
+        saved.unlink()
+    return backup(register, saved)
+
+
+def _link_to_free_name(source: Path, stem: str, suffix: str = "") -> Path:
+    """Hard-link `source` beside itself as stem+suffix, else stem-2+suffix, …: never over an existing file."""
+    for n in itertools.count(1):
+        name = source.with_name(f"{stem}{'' if n == 1 else f'-{n}'}{suffix}")
+        try:
+            os.link(source, name)
+            return name
+        except FileExistsError:
+            continue
 
 
 def backup(register: Register, target: Path) -> Path:
@@ -189,22 +261,31 @@ def backup(register: Register, target: Path) -> Path:
     target = Path(target).expanduser()
     if target.exists():
         raise RiskregError(f"{target} already exists; choose another name or remove it first.")
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
-        source = sqlite3.connect(f"file:{quote(str(source_path))}?mode=ro", uri=True, timeout=busy_timeout())
-        try:
-            with closing(sqlite3.connect(partial)) as copy:
-                source.backup(copy)
-        finally:
-            source.close()
-        os.chmod(partial, 0o600)
+        partial = _private_file_beside(target, ".partial")
+    except OSError as err:
+        raise RiskregError(f"Cannot back up to {target}: {err.strerror}.") from None
+    try:
+        _copy_database(source_path, partial)
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as err:
         partial.unlink(missing_ok=True)
         raise RiskregError(f"Cannot back up to {target}: {getattr(err, 'strerror', None) or err}.") from None
     return target
+
+
+def _private_file_beside(path: Path, suffix: str) -> Path:
+    """A new empty file of a unique name in `path`'s folder, mode 0600 (hidden: a dot before the name)."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    return Path(name)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """Copy through SQLite's online backup API: consistent even while others write."""
+    with closing(sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=busy_timeout())) as origin:
+        with closing(sqlite3.connect(target)) as copy:
+            origin.backup(copy)
 
 
 def create_schema(register: Register) -> bool:
@@ -222,40 +303,99 @@ def create_schema(register: Register) -> bool:
     return True
 
 
-def restore(register_location: str, source: Path, verify: Callable[[Register], list[str]]) -> Path | None:
+def restore(location: str, source: Path, verify: Callable[[Register], list[str]]) -> Path | None:
     """Replace the register with a checked copy of `source`; the old register is kept beside it.
 
     The candidate is copied next to the register first and opened there (which
-    upgrades an older schema), so the source file is never modified and the
-    register is replaced by one rename only after `verify` found nothing.
+    upgrades an older schema), so the source file is never modified. Only then,
+    under the write lock, is the register swapped: see _swap_in.
     """
-    if backends.is_url(register_location):
+    if backends.is_url(location):
         raise RiskregError("restore works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
     source = Path(source).expanduser()
-    target = Path(register_location).expanduser()
+    target = Path(location).expanduser()
     if not source.is_file():
         raise RiskregError(f"There is no file {source} to restore from.")
     candidate = _file_register(source, create=False)
     try:
-        checked_version(candidate)
+        version = checked_version(candidate)
     finally:
         candidate.engine.dispose()
-    staged = target.with_name(f".{target.name}.restoring")
-    staged.unlink(missing_ok=True)
-    backup(candidate, staged)
     try:
-        opened = open_register(str(staged))
-        try:
-            findings = verify(opened)
-        finally:
-            opened.engine.dispose()
-        if findings:
-            raise RiskregError(f"{source} fails `riskreg check` ({findings[0]}); the register was not replaced.")
-        kept = None
-        if target.exists():
-            kept = target.with_name(f"{target.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
-            os.replace(target, kept)
-        os.replace(staged, target)
-        return kept
+        staged = _private_file_beside(target, ".restoring")
+    except OSError as err:
+        raise RiskregError(f"Cannot restore into {target.parent}: {err.strerror}.") from None
+    try:
+        _stage(source, staged, version, verify)
+        return _swap_in(staged, target)
+    except OSError as err:
+        raise RiskregError(f"Cannot restore {target}: {err.strerror}; the register was not replaced.") from None
     finally:
         staged.unlink(missing_ok=True)
+
+
+def _stage(source: Path, staged: Path, version: int, verify: Callable[[Register], list[str]]) -> None:
+    try:
+        _copy_database(source, staged)
+    except sqlite3.Error as err:
+        raise RiskregError(f"Cannot copy {source}: {err}; the register was not replaced.") from None
+    opened = _file_register(staged, create=False)
+    try:
+        if version < SCHEMA_VERSION:
+            upgrade(opened, keep_backup=False)  # the staged copy is private: nothing to back up
+        findings = verify(opened)
+    finally:
+        opened.engine.dispose()
+    if findings:
+        raise RiskregError(f"{source} fails `riskreg check` ({findings[0]}); the register was not replaced.")
+
+
+def _swap_in(staged: Path, target: Path) -> Path | None:
+    """Put `staged` at the register's path; the old register stays under a new name, which is returned.
+
+    Under the write lock, which waits for writers and rolls back a crashed
+    writer's hot journal first: the old file is hard-linked to its kept name,
+    then the staged file renamed over the path, so a complete register is there
+    at every instant. Writers that waited meanwhile notice the new file
+    (Register._writing) and write to it.
+    """
+    kept_stem = f"{target.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}"
+    if not target.exists():
+        try:
+            os.link(staged, target)  # never over a register made meanwhile
+            return None
+        except FileExistsError:
+            pass
+    if not _is_sqlite_file(target):  # e.g. overwritten by other data: no riskreg can be writing it
+        kept = _link_to_free_name(target, kept_stem)
+        os.replace(staged, target)
+        return kept
+    current = _file_register(target, create=False)
+    try:
+        with current.session(write=True):
+            kept = _link_to_free_name(target, kept_stem)
+            pause("kept")
+            os.replace(staged, target)
+    finally:
+        current.engine.dispose()
+    return kept
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def register_files(location: str) -> Callable[[Path], bool]:
+    """Whether a path is the register file, its journal, or a backup riskreg keeps beside it."""
+    register = Path(location).expanduser()
+    folder, name = Path(os.path.realpath(register.parent)), register.name
+    patterns = [name, f"{name}-journal", f"{name}-wal", f"{name}-shm", f"{name}.schema-*", f"{name}.before-restore-*"]
+
+    def belongs(path: Path) -> bool:
+        resolved = Path(os.path.realpath(path))
+        if resolved.parent == folder and any(fnmatch(resolved.name, pattern) for pattern in patterns):
+            return True
+        return register.exists() and resolved.exists() and os.path.samefile(resolved, register)  # a hard link
+
+    return belongs

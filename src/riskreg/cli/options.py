@@ -8,7 +8,25 @@ import typer
 
 EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number, as `add` printed it.", min=1)]
 Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mobile numbers in free text as stored (masked by default).")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False)]
+
+
+def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
+    """--output may name any file but the register, its journal and the backups riskreg keeps beside it."""
+    if output is not None:
+        from riskreg.backends import is_url
+        from riskreg.cli.state import get_state
+        from riskreg.errors import RiskregError
+        from riskreg.store import register_files
+
+        location = get_state(ctx).location()
+        if not is_url(location) and register_files(location)(output):
+            raise RiskregError(f"{output} is the register {location} or one of its journal and backup files; "
+                               "choose another output file.")
+    return output
+
+
+# readable=False: an output need not be readable (/dev/stdout, a FIFO); Typer would refuse it as "not readable"
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=_not_the_register)]
 
 
 class TableOrJson(str, Enum):

@@ -65,10 +65,16 @@ def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: 
 def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False,
                      private: bool = False) -> None:
     """Write beside the target, then rename: readers see the old file or the whole new one. `private`
-    (unmasked output, which may hold identity and mobile numbers) is readable by its owner only."""
+    (unmasked output, which may hold identity and mobile numbers) is readable by its owner only.
+
+    A symlink keeps pointing at the file it names; a device, descriptor or FIFO is written to in place."""
     import tempfile
 
-    target = Path(path).expanduser()
+    target = Path(path).expanduser().absolute()
+    if _written_in_place(target):
+        _write_in_place(target, chunks, binary=binary)
+        return
+    target = Path(os.path.realpath(target))
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
@@ -86,6 +92,21 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
         if isinstance(err, OSError):
             raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
         raise
+
+
+def _written_in_place(target: Path) -> bool:
+    """/dev/stdout, /proc/self/fd/3, a FIFO: renaming a file over such a name would replace the name, not feed
+    whatever reads it."""
+    return target.parts[1:2] in (("dev",), ("proc",)) or (target.exists() and not target.is_file())
+
+
+def _write_in_place(target: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool) -> None:
+    try:
+        with (target.open("wb") if binary else target.open("w", encoding="utf-8", newline="")) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as err:
+        raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
 
 
 def progress(items: Iterable[Any], description: str, total: int | None = None) -> Iterable[Any]:

@@ -55,14 +55,18 @@ class State:
         except (KeyError, OSError):  # no passwd entry, e.g. under `env -i` in a container
             return "unknown"
 
+    def location(self) -> str:
+        """Where the register is: --db, then $RISKREG_DB, then the config file, then the user data folder."""
+        from riskreg.store import resolve_location
+
+        return resolve_location(self.db, self.config.db)
+
     def register(self, *, create: bool = False) -> "Register":
         """The register, opened once per command (create=True: a new one may be made, for init)."""
         if self._register is None:
             from riskreg.store import open_register
 
-            # Precedence: --db, then $RISKREG_DB, then the config file, then the user data folder.
-            self._register = open_register(self.db or os.environ.get("RISKREG_DB") or self.config.db, create=create,
-                                           password_file=self.config.password_file)
+            self._register = open_register(self.location(), create=create, password_file=self.config.password_file)
         return self._register
 
     def close(self) -> None:

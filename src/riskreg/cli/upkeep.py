@@ -55,9 +55,11 @@ def backup(ctx: typer.Context, file: FileArg) -> None:
 @app.command(rich_help_panel=PANEL)
 def restore(ctx: typer.Context, file: FileArg) -> None:
     """Replace the register with a backup that passes `check`; the old register is kept beside it."""
-    from riskreg.store import resolve_location, restore as restore_register
+    from riskreg.store import restore as restore_register
 
-    kept = restore_register(resolve_location(get_state(ctx).db), file, _findings)
+    state = get_state(ctx)
+    state.close()  # a shell's open register is the old file: the next command opens the restored one
+    kept = restore_register(state.location(), file, _findings)
     say(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))
 
 
