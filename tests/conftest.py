@@ -43,6 +43,13 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def unavailable(reason: str) -> None:
+    """A test that cannot run here: skipped on a developer's machine, a failure in CI (.ci/run sets CI)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test", pytrace=False)
+    pytest.skip(reason)
+
+
 class PgRegister:
     """A register in a scratch schema: the same questions a test asks of a register file."""
 

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, start_held, wait_for
+from conftest import PG_URL, start_held, unavailable, wait_for
 
 MOBILE = "13912345678"
 sqlite_only = pytest.mark.sqlite_only
@@ -135,7 +135,7 @@ def immutable():
         if os.geteuid():
             path.chmod(0o555 if path.is_dir() else 0o444)
         elif subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
-            pytest.skip("chattr +i is not supported on this file system")
+            unavailable("chattr +i is not supported on this file system")
         made.append(path)
 
     yield make
@@ -166,7 +166,7 @@ def small_tmpfs(tmp_path):
     mount.mkdir()
     if os.geteuid() or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
                                       capture_output=True).returncode:
-        pytest.skip("mounting a tmpfs needs root with CAP_SYS_ADMIN")
+        unavailable("mounting a tmpfs needs root with CAP_SYS_ADMIN")
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
 
