@@ -5,7 +5,8 @@ command in every format; each command's record (command line, exit code,
 stdout, stderr, files written) must equal tests/golden/expected/NAME.txt.
 Only what differs from run to run is normalised (tests/golden/capture.py,
 `normalisers`). When a change of behaviour is intended, rewrite the expected
-files and review their diff:
+files and review their diff (the scenario runs twice, and nothing is written
+unless both runs agree):
 
     python tests/test_golden.py --regenerate
 
@@ -101,14 +102,29 @@ def regenerate(run: Run) -> None:
     LIBRARIES.write_text(library_versions(), encoding="utf-8")
 
 
+def unstable(first: Run, second: Run) -> list[str]:
+    """Diffs of the records two runs disagree on: output the normalisers do not yet cover."""
+    return ["".join(difflib.unified_diff(first.records[name].splitlines(keepends=True),
+                                         second.records[name].splitlines(keepends=True),
+                                         f"run-1/{name}", f"run-2/{name}"))
+            for name in first.records if first.records[name] != second.records[name]]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--regenerate", action="store_true", help="rewrite tests/golden/expected from this run")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="run the scenario twice and, if both runs agree, rewrite tests/golden/expected")
     args = parser.parse_args()
     run = run_scenario(STEPS, make_inputs)
     if args.regenerate:
+        differing = unstable(run, run_scenario(STEPS, make_inputs))
+        if differing:
+            sys.stdout.writelines(differing)
+            print(f"{len(differing)} records differ between two runs; nothing written. Normalise what varies "
+                  "(tests/golden/capture.py, normalisers) and regenerate again.")
+            return 1
         regenerate(run)
-        print(f"Wrote {len(run.records)} expected files to {EXPECTED}.")
+        print(f"Both runs agree; wrote {len(run.records)} expected files to {EXPECTED}.")
         return 0
     diffs = [diff for name, record in run.records.items() if (diff := difference(name, record))]
     sys.stdout.writelines(diffs)

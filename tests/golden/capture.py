@@ -93,8 +93,9 @@ def normalisers(work: Path) -> list[tuple[str, re.Pattern[str], str]]:
         ("wall_clock_table", re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\b"), "YYYY-MM-DD hh:mm:ss"),
         # Each history hash covers its `at`, so hashes, and the chain head shown with them, differ each run.
         ("history_hash", re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
-        # `restore` keeps the replaced register under a name stamped with the wall clock.
-        ("restore_kept_name", re.compile(r"before-restore-\d{8}-\d{6}"), "before-restore-YYYYmmdd-HHMMSS"),
+        # `restore` keeps the replaced register under a name made unique by the wall clock (whatever follows
+        # `before-restore-`, up to the end of the word or sentence).
+        ("restore_kept_name", re.compile(r"before-restore-\S*?(?=\.?(\s|$))"), "before-restore-<UNIQUE>"),
         # The scenario's temporary folder, where an absolute path is printed (the config file's location).
         ("work_folder", re.compile(re.escape(str(work))), "<WORK>"),
         # The version string changes with every release, not with behaviour.
