@@ -20,7 +20,7 @@ export, 103-105 from a workbook, 106-107 from a CSV):
 | 106-107 |  | open         | imported from a GB18030 CSV through a header mapping                   |
 
 After the reports, the ledger is backed up, copied, changed in `shell`, restored
-and checked. Names are unique; each names the expected file of its step.
+and checked; a register of the first schema is upgraded. Names are unique; each names the expected file of its step.
 """
 
 import contextlib
@@ -31,6 +31,7 @@ from pathlib import Path
 from golden.capture import step
 
 INPUTS = Path(__file__).parent / "inputs"
+OLD_REGISTER = Path(__file__).parent.parent / "fixtures" / "register-schema-1.db"  # made by riskreg's first schema
 
 WORKBOOK = "in/东村上报.xlsx"
 OLD_LEDGER = "in/旧台账.csv"
@@ -41,6 +42,7 @@ def make_inputs(work: Path) -> None:
     """The files the scenario imports and loads, in `work/in`; `work/out` for what it writes."""
     (work / "out").mkdir()
     shutil.copytree(INPUTS, work / "in")
+    shutil.copyfile(OLD_REGISTER, work / "in/old.db")
     _village_workbook(work / WORKBOOK)
     # As WPS saves a CSV: GB18030, with headers of the town's own, mapped by in/mapping.yaml.
     (work / OLD_LEDGER).write_bytes(
@@ -354,6 +356,9 @@ def _upkeep_steps() -> list:
         step("show-2-after-restore", "show", "2"),
         step("check-after-restore", "check"),
         step("restore-missing-file", "restore", "out/missing.db"),
+        step("upgrade-old-register", "--db", "in/old.db", "list", "--format", "csv",
+             files=("in/old.db.schema-1.bak",)),
+        step("check-upgraded-register", "--db", "in/old.db", "check"),
     ]
 
 
