@@ -1,0 +1,193 @@
+"""Small hostile files given to `import`: each is one sentence, in bounded time and memory, and writes nothing.
+
+Cases that once exhausted memory run in a child process with its address space capped, so a regression
+fails the test instead of the machine.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+MEMORY_CAP = 1_500_000_000
+HEADERS = ["风险编码", "村(社区)", "标题"]
+
+
+def _sheet(path: Path, rows: list[list]) -> Path:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def _ledger(path: Path) -> Path:
+    return _sheet(path, [HEADERS, ["S03", "东村", "拖欠工资"], ["S01", None, "宅基地纠纷"], ["P01", None, "燃气管道"]])
+
+
+def _merged(source: Path, target: Path, ref: str) -> Path:
+    """A copy with one merged range written straight into the XML (openpyxl would make a cell for each cell covered)."""
+    return _edited(source, target, SHEET, lambda xml: xml.replace(
+        b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()))
+
+
+def _edited(source: Path, target: Path, member: str, edit) -> Path:
+    """A copy of an .xlsx with one part's XML changed."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, edit(data) if item.filename == member else data)
+    return target
+
+
+def _bounded(*args: str) -> subprocess.CompletedProcess:
+    """riskreg in a child process that may use at most MEMORY_CAP bytes and 60 seconds."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    return subprocess.run([sys.executable, "-m", "riskreg", "--as-of", "2026-07-01", *map(str, args)],
+                          capture_output=True, text=True, timeout=60, preexec_fn=cap, env=os.environ.copy())
+
+
+def _one_sentence(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
+    assert done.stderr.startswith("Error: ") and done.stderr.count("\n") == 1, done.stderr[-2000:]
+    return done.stderr
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize("ref", ["A3:XFD1048576", "A3:Z100000"])
+def test_a_huge_merged_range_is_clipped_to_the_cells_in_use(register, tmp_path, snapshot, ref):
+    # A3:XFD1048576 took more than 6 GB and ended in MemoryError; A3:Z100000 took 69 s.
+    path = _merged(_ledger(tmp_path / "base.xlsx"), tmp_path / "merged.xlsx", ref)
+    before = snapshot()
+    started = time.perf_counter()
+    done = _bounded("import", path, "--dry-run")
+    assert time.perf_counter() - started < 20
+    # A3's value fills A3:C4, the part of the range in use; row 4 then has nothing of its own and is skipped.
+    assert done.returncode == 0 and "Would import 2 entries" in done.stdout, done.stderr
+    assert snapshot() == before
+
+
+def test_a_village_merged_down_the_whole_column_is_read_within_the_rows_in_use(cli, register, tmp_path):
+    path = _merged(_ledger(tmp_path / "base.xlsx"), tmp_path / "town.xlsx", "B2:B1048576")
+    assert "Imported 3 entries" in _bounded("import", path).stdout
+    assert [e["unit"] for e in cli.json("list", "--format", "json")] == ["东村"] * 3
+
+
+def test_rows_past_the_limit_are_refused_before_they_are_read(register, tmp_path, snapshot):
+    path = _ledger(tmp_path / "long.xlsx")
+    path = _edited(path, tmp_path / "longer.xlsx", SHEET, lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="100001"><c r="A100001" t="inlineStr"><is><t>S03</t></is></c></row></sheetData>'))
+    before = snapshot()
+    assert "has data in row 100,001; riskreg imports at most 100,000 rows" in _one_sentence(_bounded("import", path))
+    assert snapshot() == before
+
+
+def test_a_million_row_sheet_is_refused_quickly_in_little_memory(register, tmp_path):
+    # A dry run of 1,048,576 rows took 304 s and 6 GB.
+    path = tmp_path / "million.xlsx"
+    with zipfile.ZipFile(_ledger(tmp_path / "base.xlsx")) as base, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as big:
+        for item in base.infolist():
+            if item.filename != SHEET:
+                big.writestr(item, base.read(item))
+        head, _, tail = base.read(SHEET).partition(b"</sheetData>")
+        with big.open(SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(head)
+            for start in range(5, 1_048_577, 10_000):
+                sheet.write(b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>S03</t></is></c><c r="B%d" '
+                                     b't="inlineStr"><is><t>x</t></is></c></row>' % (n, n, n)
+                                     for n in range(start, min(start + 10_000, 1_048_577))))
+            sheet.write(b"</sheetData>" + tail)
+    started = time.perf_counter()
+    assert "has data in row 100,001" in _one_sentence(_bounded("import", path, "--dry-run"))
+    assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_file_over_the_size_limit_is_refused_unread(cli, register, tmp_path, suffix):
+    path = tmp_path / f"huge.{suffix}"
+    with path.open("wb") as handle:  # sparse: no disk is spent on it
+        handle.truncate(50_000_001)
+    assert "larger than 50 MB" in cli("import", path, code=1).stderr
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(cli, register, tmp_path):
+    path = _ledger(tmp_path / "bomb.xlsx")
+    data = bytearray(path.read_bytes())  # declare the sheet 4 GB unpacked in the central directory, as a bomb would
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        name_length = int.from_bytes(data[entry + 28:entry + 30], "little")
+        if data[entry + 46:entry + 46 + name_length] == SHEET.encode():
+            data[entry + 24:entry + 28] = (0xFFFF_FFFE).to_bytes(4, "little")
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
+    assert "unpacks to 4,295 MB; riskreg reads workbooks that unpack to at most 500 MB" in \
+        cli("import", path, code=1).stderr
+
+
+# Billion laughs: each entity is ten of the one before, i expands to a gigabyte.
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE z [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %c "%s">' % (name, b"&%c;" % (name - 1) * 10) for name in b"bcdefghi") + b"]>")
+XXE = b'<?xml version="1.0"?><!DOCTYPE z [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
+def _with_dtd(dtd: bytes, entity: bytes, before: bytes):
+    """XML with a DTD, and an entity used just before `before`."""
+    def edit(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        return dtd + body.replace(before, b"&" + entity + b";" + before, 1)
+    return edit
+
+
+HOSTILE_PARTS = {
+    "malformed-sheet": (SHEET, lambda xml: xml[:len(xml) // 2]),
+    "laughs-in-sheet": (SHEET, _with_dtd(LAUGHS, b"i", b"</t>")),
+    "laughs-in-workbook": ("xl/workbook.xml", _with_dtd(LAUGHS, b"i", b'" sheetId')),
+    "xxe-in-sheet": (SHEET, _with_dtd(XXE, b"x", b"</t>")),
+    "xxe-in-workbook": ("xl/workbook.xml", _with_dtd(XXE, b"x", b'" sheetId')),
+    "bad-number": (SHEET, lambda xml: xml.replace(b'<c r="A2" t="inlineStr"><is><t>S03</t></is></c>',
+                                                  b'<c r="A2"><v>S03</v></c>')),
+    "bad-shared-string": (SHEET, lambda xml: xml.replace(b'<c r="A2" t="inlineStr"><is><t>S03</t></is></c>',
+                                                         b'<c r="A2" t="s"><v>99</v></c>')),
+    "bad-row-number": (SHEET, lambda xml: xml.replace(b'<row r="2"', b'<row r="two"')),
+}
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["import", "dry-run"])
+@pytest.mark.parametrize("case", sorted(HOSTILE_PARTS))
+def test_damaged_or_hostile_xml_is_one_sentence(cli, register, tmp_path, snapshot, case, dry_run):
+    member, edit = HOSTILE_PARTS[case]
+    path = _edited(_ledger(tmp_path / "base.xlsx"), tmp_path / f"{case}.xlsx", member, edit)
+    before = snapshot()
+    stderr = cli("import", path, *dry_run, code=1).stderr
+    assert "is not a readable .xlsx workbook" in stderr and "passwd" not in stderr
+    assert snapshot() == before
+
+
+def test_a_workbook_of_charts_only_is_one_sentence(cli, register, tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    workbook.active.append([1])
+    chart = BarChart()
+    chart.add_data(Reference(workbook.active, min_col=1, min_row=1, max_row=1))
+    workbook.create_chartsheet().add_chart(chart)
+    workbook.save(tmp_path / "both.xlsx")
+    path = _edited(tmp_path / "both.xlsx", tmp_path / "charts.xlsx", "xl/workbook.xml",
+                   lambda xml: xml.replace(b'<sheet name="Sheet" sheetId="1" state="visible" r:id="rId1" />', b""))
+    assert "has no worksheet (only charts)" in cli("import", path, code=1).stderr
+
+
+def test_a_csv_cell_past_the_csv_modules_limit_is_one_sentence(cli, register, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("风险编码,村(社区),标题\nS03,东村,拖欠工资\nS03,东村," + "x" * 140_000 + "\n", encoding="utf-8")
+    assert "row 3 has a cell longer than 131,072 characters" in cli("import", path, code=1).stderr
