@@ -191,3 +191,61 @@ def test_a_csv_cell_past_the_csv_modules_limit_is_one_sentence(cli, register, tm
     path = tmp_path / "long.csv"
     path.write_text("风险编码,村(社区),标题\nS03,东村,拖欠工资\nS03,东村," + "x" * 140_000 + "\n", encoding="utf-8")
     assert "row 3 has a cell longer than 131,072 characters" in cli("import", path, code=1).stderr
+
+
+# A dry run whose rows are slowed down by replacing the CLI's progress wrapper (the hook) in its own process;
+# it touches the marker file when the first row is read.
+_SLOW_DRY_RUN = r"""
+import pathlib, sys, time
+import riskreg.cli.transfer
+
+marker = pathlib.Path(sys.argv[1])
+
+def slowly(items, description, total=None):
+    for item in items:
+        marker.touch()
+        time.sleep(0.03)
+        yield item
+
+riskreg.cli.transfer.progress = slowly
+from riskreg.cli import main
+sys.argv = ["riskreg", "--as-of", "2026-07-01", *sys.argv[2:]]
+main()
+"""
+
+
+def _many_lines(cli, tmp_path: Path, count: int) -> Path:
+    """An export of `count` entries (one entry's line under new ids), for import --new-ids."""
+    import json
+
+    cli.add("S03", "样本", "东村")
+    line = json.loads(cli("export", "--unmasked").stdout)
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({**line, "id": n}, ensure_ascii=False) + "\n" for n in range(1, count + 1)),
+                    encoding="utf-8")
+    return path
+
+
+def _many_rows(cli, tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "many.csv"
+    path.write_text("风险编码,村(社区),标题\n" + "".join(f"S03,东村,第{n}项\n" for n in range(count)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make", [_many_rows, _many_lines], ids=["csv", "jsonl"])
+def test_a_dry_run_lets_others_write_meanwhile(cli, register, tmp_path, monkeypatch, make):
+    # A dry run of 200k rows once held the write lock throughout, and a concurrent `add` failed as busy.
+    path = make(cli, tmp_path, 100)
+    marker = tmp_path / "reading"
+    dry_run = subprocess.Popen([sys.executable, "-c", _SLOW_DRY_RUN, str(marker), "import", str(path), "--dry-run",
+                                "--new-ids"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while not marker.exists() and dry_run.poll() is None:
+            time.sleep(0.05)
+        monkeypatch.setenv("RISKREG_BUSY_TIMEOUT", "0.5")
+        added = cli.add("S01", "同时登记", "西村")  # while the dry run reads its rows, slowed to 3 s in all
+        stdout, stderr = dry_run.communicate(timeout=60)
+    finally:
+        dry_run.kill()
+    assert dry_run.returncode == 0 and "Would import 100 entries" in stdout, stderr
+    assert added == cli.json("list", "--format", "json")[-1]["id"]

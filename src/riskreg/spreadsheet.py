@@ -33,7 +33,7 @@ from riskreg.errors import InvalidInput
 from riskreg.integrity import REPLAYED
 from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
 from riskreg.models import ACTIVE, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
-from riskreg.transfer import BATCH, ImportResult, bad_input, import_entries
+from riskreg.transfer import BATCH, ImportResult, OpenSession, bad_input, import_entries
 
 
 @dataclass(frozen=True)
@@ -584,6 +584,7 @@ class _Catalogue:
         for link in session.exec(select(RiskDepartment).order_by(RiskDepartment.position.desc())):
             self.lead[link.risk] = link.department
         self.consolidation_days = read_settings(session).consolidation_days
+        session.expunge_all()  # the risks and departments stay readable after the transaction (a dry run's) ends
 
 
 def _names(rows: Iterable[Any], attributes: tuple[str, ...]) -> dict[str, str]:
@@ -740,15 +741,20 @@ class Parsed:
     rows: list[int] = field(default_factory=list)  # the spreadsheet row of each entry
 
 
-def parse_rows(session: Session, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
+def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
                *, new_ids: bool = False) -> Parsed:
     """Check every row; raise one error naming every bad row, or return them all ready to import.
 
     `rows` defaults to the sheet's rows (pass them wrapped, e.g. in a progress bar). A row is one
     entry by its 编号; a row without one (or with --new-ids) by its risk, unit and title, so a
     pasted duplicate or a ledger imported twice is refused while a recurring hazard under its own
-    编号 is not."""
-    known = _Catalogue(session)
+    编号 is not.
+
+    The register is asked twice, through `use`: for the catalogue before the rows are read and for
+    the entries already there after. An import hands in its one writing transaction both times; a
+    dry run a fresh read transaction each time, so no lock is held while the rows are read."""
+    with use() as session:
+        known = _Catalogue(session)
     parsed, bad = Parsed(sheet.source), []
     seen_ids: dict[int, int] = {}
     seen_content: dict[tuple[str, str, str], int] = {}
@@ -777,7 +783,8 @@ def parse_rows(session: Session, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
                  "changes": changes, "text": f"imported from {Path(sheet.source).name}, row {number}"}
         parsed.entries.append((row, [event]))
         parsed.rows.append(number)
-    bad += _already_in_register(session, parsed, new_ids)
+    with use() as session:
+        bad += _already_in_register(session, parsed, new_ids)
     if bad:
         raise bad_input(bad, "row")
     return parsed
@@ -800,10 +807,11 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool) -> lis
     return [message for _, message in sorted(found)]
 
 
-def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False) -> ImportResult:
+def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False, write: bool = True) -> ImportResult:
     """Write the checked rows: 编号 kept as the entry number unless --new-ids; rows without one get the next numbers.
 
-    Afterwards `parsed` holds the numbers the entries were given (for the dry-run preview)."""
+    Afterwards `parsed` holds the numbers the entries were given (for the dry-run preview, which passes
+    write=False: every check and the numbering, nothing inserted)."""
     entries = parsed.entries
     if new_ids:
         entries = [({**row, "id": position}, events) for position, (row, events) in enumerate(entries, 1)]
@@ -816,7 +824,7 @@ def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False) ->
                 row = {**row, "id": highest}
             numbered.append((row, events))
         entries = numbered
-    result = import_entries(session, entries, new_ids=new_ids)
+    result = import_entries(session, entries, new_ids=new_ids, write=write)
     parsed.entries = [({**row, "id": result.renumbered.get(row["id"], row["id"])}, events) for row, events in entries]
     return result
 
