@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -32,6 +32,7 @@ from riskreg.queries import EntryFilter, Flags, list_entries
 BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)
 MAX_BAD_LINES_SHOWN = 20
+MAX_LINE_CHARS = 10_000_000  # one entry with its history; the longest real one is far shorter
 _SHORT_FIELDS = ("risk", "unit", "title", "level", "status", "department", "leader", "verified_by", "escalated_to")
 _DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on", "updated_on")
 _REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensions", "reopen_count",
@@ -142,6 +143,50 @@ def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]
     return row, events
 
 
+def lines_of(handle: TextIO) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole (a file of no newlines,
+    /dev/zero under a .jsonl name, would otherwise fill memory)."""
+    number = 0
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise InvalidInput(f"Line {number} of {handle.name} is longer than {MAX_LINE_CHARS:,} characters; "
+                               "riskreg writes no line that long, so this is not its export.")
+        yield line
+
+
+# Only these JSON escapes put into text what no register can store: NUL (PostgreSQL refuses it) and half of a
+# UTF-16 pair (not a character at all). A raw NUL is not valid JSON, and a raw surrogate is not valid UTF-8.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _decoded(line: str) -> Any:
+    data = json.loads(line)
+    if _UNSTORABLE_ESCAPE.search(line):
+        for text in _texts(data):
+            if "\x00" in text:
+                raise InvalidInput("a text holds a NUL character (\\u0000), which the register cannot store")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput("a text holds half of a UTF-16 pair (a lone \\ud800-\\udfff escape), which is "
+                                   "not a character") from None
+    return data
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in decoded JSON, keys included (iteratively: the JSON may nest as deep as json allows)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+
+
 def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Parse and validate line by line, yielding good entries; at the end raise one error listing every bad line.
 
@@ -154,12 +199,14 @@ def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, A
         if not line.strip():
             continue
         try:
-            row, events = _entry(json.loads(line), known)
+            row, events = _entry(_decoded(line), known)
             if row["id"] in seen:
                 raise InvalidInput(f"id {row['id']} appears twice in the file")
             seen.add(row["id"])
         except json.JSONDecodeError as err:
             bad.append(f"line {number}: not JSON ({err.msg.removesuffix(' at')} at column {err.colno})")
+        except RecursionError:
+            bad.append(f"line {number}: nested too deeply to be an entry")
         except (InvalidInput, TypeError, AttributeError) as err:
             bad.append(f"line {number}: {err}")
         else:

@@ -100,12 +100,12 @@ def import_(
         raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
     if mapping is not None:
         raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
-    from riskreg.transfer import Codes, check_jsonl, import_entries, read_jsonl
+    from riskreg.transfer import Codes, check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
     try:
         with file.open(encoding="utf-8") as handle:
-            lines = progress(handle, "Reading")
+            lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
                 result = check_jsonl(state.read, lines, new_ids=new_ids)
             else:
