@@ -17,7 +17,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -348,7 +348,15 @@ def open_sheet(path: Path, mapping: dict[str, str] | None = None) -> Sheet:
         raise InvalidInput(f"{path} is an old-format workbook; save it as .xlsx (Excel or WPS: Save As) and import that.")
     else:
         raise InvalidInput(f"{path} is not a .xlsx or .csv file.")
-    known = {**_HEADERS, **(mapping or {})}
+    try:
+        return _with_header(path, grid, total, {**_HEADERS, **(mapping or {})})
+    except BaseException:
+        grid.close()  # lets an .xlsx close its file now, not when the generator is collected
+        raise
+
+
+def _with_header(path: Path, grid: Generator[Row, None, None], total: int, known: dict[str, str]) -> Sheet:
+    """The header row, found among the first rows, and the data rows after it, still streaming."""
     scanned: list[Row] = []
     for item in grid:
         scanned.append(item)
@@ -395,7 +403,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _xlsx_rows(path: Path) -> tuple[Iterator[Row], int]:
+def _xlsx_rows(path: Path) -> tuple[Generator[Row, None, None], int]:
     """The first worksheet's rows, streamed: openpyxl's read-only mode holds one row at a time.
 
     Read-only mode cannot see merged cells, and the sheet XML lists them after the rows, so a first
@@ -407,32 +415,32 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[Row], int]:
 
     _refuse_oversized(path, path.stat().st_size if path.is_file() else 0)
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InvalidInput(f"{path} unpacks to {unpacked / 1e6:,.0f} MB; riskreg reads workbooks that unpack to "
-                               f"at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        handle = path.open("rb")  # ours to close: openpyxl leaves a file it opened open when it fails
     except OSError as err:
         raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
-    except (InvalidFileException, *_UNREADABLE) as err:
-        raise _unreadable(path, err) from None
     try:
-        if not workbook.worksheets:
-            raise InvalidInput(f"{path} has no worksheet (only charts); put the ledger on a worksheet and import that.")
-        sheet = workbook.worksheets[0]
-        # The sheet's own name for its XML part; openpyxl has no public way to reach the part.
-        with zipfile.ZipFile(path) as archive, archive.open(sheet._worksheet_path) as source:
-            used = _scan_sheet(source, path)
-    except _UNREADABLE as err:
-        workbook.close()
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InvalidInput(f"{path} unpacks to {unpacked / 1e6:,.0f} MB; riskreg reads workbooks that unpack "
+                                   f"to at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            if not workbook.worksheets:
+                raise InvalidInput(f"{path} has no worksheet (only charts); put the ledger on a worksheet and import "
+                                   "that.")
+            sheet = workbook.worksheets[0]
+            # The sheet's own name for its XML part; openpyxl has no public way to reach the part.
+            with archive.open(sheet._worksheet_path) as source:
+                used = _scan_sheet(source, path)
+    except (InvalidFileException, OSError, *_UNREADABLE) as err:
+        handle.close()
         raise _unreadable(path, err) from None
     except BaseException:
-        workbook.close()
+        handle.close()
         raise
     sheet.reset_dimensions()  # the sheet's <dimension> is what it claims, not what it holds
 
-    def rows() -> Iterator[Row]:
+    def rows() -> Generator[Row, None, None]:
         try:
             if used.rows:
                 cells = sheet.iter_rows(max_row=used.rows, max_col=used.columns, values_only=True)
@@ -441,6 +449,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[Row], int]:
             raise _unreadable(path, err) from None
         finally:
             workbook.close()
+            handle.close()
 
     return rows(), used.rows
 
@@ -518,7 +527,7 @@ def _with_merged_values(cells: Iterable[tuple[Any, ...]], merged: list[tuple[int
         yield number, values, inherited
 
 
-def _csv_rows(path: Path) -> tuple[Iterator[Row], int]:
+def _csv_rows(path: Path) -> tuple[Generator[Row, None, None], int]:
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_SHEET_BYTES + 1)  # one byte over tells a file too large, even /dev/zero
@@ -534,7 +543,7 @@ def _csv_rows(path: Path) -> tuple[Iterator[Row], int]:
             raise InvalidInput(f"{path} is neither UTF-8 nor GB18030 (GBK) text.") from None
     del raw
 
-    def records() -> Iterator[Row]:
+    def records() -> Generator[Row, None, None]:
         number = 0
         try:
             for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
