@@ -342,6 +342,23 @@ def test_raw_control_character_is_one_sentence_naming_the_line(cli, tmp_path, ch
     assert "# <<" in text.splitlines()[error_line(stderr, path) - 1]
 
 
+def test_an_endless_file_is_refused_at_the_size_limit(cli):
+    # /dev/zero never ends: reading it whole would exhaust memory before any limit was checked.
+    started = time.perf_counter()
+    stderr = cli("catalogue", "check", "/dev/zero", code=1).stderr
+    assert time.perf_counter() - started < 2 and "larger than 1,000,000 bytes" in stderr
+
+
+@pytest.mark.parametrize("nested", ["levels: " + "[" * 1500 + "]" * 1500,
+                                    "levels:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40))],
+                         ids=["flow", "block"])
+def test_deep_nesting_is_refused_with_its_line(cli, tmp_path, nested):
+    # 3 KB of brackets once ended in a RecursionError; a catalogue needs five levels at most.
+    path = write(tmp_path, "version: 1\n" + nested + "\n")
+    stderr = cli("catalogue", "check", path, code=1).stderr
+    assert "nested more than 20 levels deep" in stderr and error_line(stderr, path) >= 2
+
+
 def test_alias_bomb_is_refused_quickly(cli, tmp_path):
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for name, prev in zip("bcdefghij", "abcdefghi"):

@@ -25,6 +25,9 @@ FORMAT_VERSION = 1
 LEVEL_CODES = ("major", "significant", "general", "low")
 COLOURS = ("red", "orange", "yellow", "blue")
 MAX_FILE_BYTES = 1_000_000
+# A catalogue nests six deep (the catalogue, categories, a category, its risks, a risk, its departments);
+# PyYAML builds nodes recursively, so a few KB of brackets would otherwise end in a RecursionError.
+MAX_NESTING = 20
 # libyaml reads a catalogue ~15x faster than PyYAML's pure-Python reader; a file it rejects is read again by
 # the pure-Python reader, whose errors name the offending character and its line.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,7 +103,8 @@ def bundled_catalogue_path() -> Path:
 def load_catalogue(path: Path | str) -> Catalogue:
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # one byte over tells a file too large without reading /dev/zero
     except OSError as err:
         raise CatalogueError(f"Cannot read catalogue {path}: {err.strerror or err}.") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -137,8 +141,15 @@ class _Reader:
         return self.catalogue(root)
 
     def compose(self, text: str, loader: type) -> Node | None:
+        depth = 0
         for event in yaml.parse(text, Loader=loader):
             line = event.start_mark.line + 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise self.fail(line, f"nested more than {MAX_NESTING} levels deep; a catalogue needs six.")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise self.fail(line, "anchors and aliases (&, *) are not allowed in a catalogue.")
             tag = getattr(event, "tag", None)

@@ -17,12 +17,8 @@ from riskreg.backends import integrity_findings
 from riskreg.chain import Head, Walk, recorded_head, walk
 from riskreg.errors import InvalidInput, RiskregError
 from riskreg.ledger import ACTIONS, MAX_TITLE, clean_text
-from riskreg.models import ACTIVE, Entry, History
+from riskreg.models import ACTIVE, REPLAYED, Entry, History
 
-# Fields an entry's history fully determines: replaying the events must give the stored values.
-REPLAYED = ("risk", "unit", "title", "detail", "level", "status", "department", "leader", "task_force", "plan",
-            "contingency", "due", "original_due", "extensions", "measures", "escalated_to", "escalation_reason",
-            "verified_by", "resolution", "closed_on", "watch_until", "reopen_count")
 _DEFAULTS = {"extensions": 0, "reopen_count": 0}
 _HASH = re.compile(r"[0-9a-f]{64}")
 

@@ -18,7 +18,7 @@ from riskreg.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL
-from riskreg.models import MAX_CODE, Department, Entry, History, Level, Risk, RiskDepartment, Unit
+from riskreg.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -336,6 +336,10 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
         raise InvalidTransition(f"The last change added entry {target.entry_id}; entries are never removed from the "
                                 "ledger. Close it with a resolution that explains the mistake.")
     entry = get_entry(session, target.entry_id)
+    unknown = sorted(set(target.changes) - set(REPLAYED))  # an import once let any field name in
+    if unknown:
+        raise InvalidTransition(f"The last change ({target.action} of entry {entry.id}) names a field riskreg does not "
+                                f"know ({', '.join(map(repr, unknown))}); undo cannot revert it.")
     changes: dict[str, Any] = {}
     for field, change in target.changes.items():
         if _plain(getattr(entry, field)) != change["new"]:

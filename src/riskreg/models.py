@@ -79,6 +79,11 @@ class Unit(SQLModel, table=True):
     retired: bool = False
 
 
+# Fields an entry's history fully determines: replaying the events must give the stored values.
+REPLAYED = ("risk", "unit", "title", "detail", "level", "status", "department", "leader", "task_force", "plan",
+            "contingency", "due", "original_due", "extensions", "measures", "escalated_to", "escalation_reason",
+            "verified_by", "resolution", "closed_on", "watch_until", "reopen_count")
+
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to

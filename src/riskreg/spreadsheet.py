@@ -15,21 +15,24 @@ lossless copy use `export --format jsonl`.
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+import zlib
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from sqlmodel import Session, func, select
 
 from riskreg.catalogue_sync import read_settings
 from riskreg.dates import EARLIEST, LATEST
 from riskreg.errors import InvalidInput
-from riskreg.integrity import REPLAYED
 from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
-from riskreg.models import ACTIVE, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
-from riskreg.transfer import BATCH, ImportResult, bad_input, import_entries
+from riskreg.models import ACTIVE, REPLAYED, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
+from riskreg.transfer import BATCH, ImportResult, OpenSession, bad_input, import_entries
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,14 @@ REQUIRED = ("risk", "unit", "title")
 STATUS_NAMES = {"open": ("待化解", "open"), "mitigated": ("管控中", "mitigated"),
                 "closed": ("已销号", "closed"), "consolidated": ("已巩固", "consolidated")}
 HEADER_SCAN_ROWS = 20
+# Limits on what import reads, far past any town's ledger, so a small hostile file cannot exhaust time or memory.
+MAX_SHEET_BYTES = 50_000_000  # an .xlsx or .csv file
+MAX_SHEET_ROWS = 100_000  # rows in a sheet, up to the last one holding a value
+MAX_UNPACKED_BYTES = 500_000_000  # an .xlsx unpacked: a zip bomb packs gigabytes into kilobytes
+MAX_MERGED_CELLS = 1_000_000  # cells covered by merged ranges, counted within the cells in use
+# What a damaged or hostile .xlsx raises from zipfile, expat and openpyxl's reading of it.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ParseError, ExpatError, KeyError,
+               IndexError, ValueError, TypeError)
 _CLOSING = ("verified_by", "resolution", "closed_on")
 
 
@@ -294,6 +305,9 @@ def _summary_sheet(workbook: Any, by_department: dict[str, dict[str, int]], lang
 
 # --- import: reading the sheet ------------------------------------------------
 
+Row = tuple[int, list[Any], set[int]]  # row number, cell values, columns holding a merged value copied in
+
+
 @dataclass
 class Sheet:
     """A spreadsheet's data rows, with each column matched to a field."""
@@ -330,26 +344,33 @@ def read_mapping(path: Path) -> dict[str, str]:
 
 def open_sheet(path: Path, mapping: dict[str, str] | None = None) -> Sheet:
     suffix = path.suffix.lower()
-    inherited: set[tuple[int, int]] = set()  # (row, column index) holding a merged cell's copied value
     if suffix in (".xlsx", ".xlsm"):
-        grid, total = _xlsx_rows(path, inherited)
+        grid, total = _xlsx_rows(path)
     elif suffix == ".csv":
         grid, total = _csv_rows(path)
     elif suffix in (".xls", ".et"):
         raise InvalidInput(f"{path} is an old-format workbook; save it as .xlsx (Excel or WPS: Save As) and import that.")
     else:
         raise InvalidInput(f"{path} is not a .xlsx or .csv file.")
-    known = {**_HEADERS, **(mapping or {})}
-    scanned: list[tuple[int, list[Any]]] = []
-    for number, values in grid:
-        scanned.append((number, values))
+    try:
+        return _with_header(path, grid, total, {**_HEADERS, **(mapping or {})})
+    except BaseException:
+        grid.close()  # lets an .xlsx close its file now, not when the generator is collected
+        raise
+
+
+def _with_header(path: Path, grid: Generator[Row, None, None], total: int, known: dict[str, str]) -> Sheet:
+    """The header row, found among the first rows, and the data rows after it, still streaming."""
+    scanned: list[Row] = []
+    for item in grid:
+        scanned.append(item)
         if len(scanned) >= HEADER_SCAN_ROWS:
             break
     best = max(scanned, key=lambda item: sum(_header_field(v, known) is not None for v in item[1]), default=None)
     if best is None or sum(_header_field(v, known) is not None for v in best[1]) < 2:
         raise InvalidInput(f"{path} has no header row riskreg knows in its first {HEADER_SCAN_ROWS} rows; it needs "
                            "columns such as 风险编码, 村(社区) and 标题 (or Risk code, Unit, Title), or a --mapping file.")
-    header_row, headers = best
+    header_row, headers, _ = best
     fields: dict[int, str] = {}
     ignored = []
     for index, value in enumerate(headers):
@@ -368,10 +389,10 @@ def open_sheet(path: Path, mapping: dict[str, str] | None = None) -> Sheet:
     rest = (item for item in scanned if item[0] > header_row)
 
     def data_rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for number, values in _chain(rest, grid):
+        for number, values, inherited in _chain(rest, grid):
             row = {name: values[index] if index < len(values) else None for index, name in fields.items()}
             # Blank unless the row has text of its own: a village merged down over an empty row does not count.
-            if any(not _blank(v) and (number, index) not in inherited for index, v in
+            if any(not _blank(v) and index not in inherited for index, v in
                    ((index, values[index] if index < len(values) else None) for index in fields)):
                 yield number, row
 
@@ -386,42 +407,137 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _xlsx_rows(path: Path, inherited: set[tuple[int, int]]) -> tuple[Iterator[tuple[int, list[Any]]], int]:
-    import zipfile
+def _xlsx_rows(path: Path) -> tuple[Generator[Row, None, None], int]:
+    """The first worksheet's rows, streamed: openpyxl's read-only mode holds one row at a time.
 
+    Read-only mode cannot see merged cells, and the sheet XML lists them after the rows, so a first
+    cheap pass (_scan_sheet) finds the cells in use and the merged ranges; the second streams rows
+    within the cells in use, copying each merged value into the cells its range covers.
+    """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_oversized(path, path.stat().st_size if path.is_file() else 0)
     try:
-        # Not read-only: merged cells are only known to a fully loaded sheet.
-        workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as err:
-        raise InvalidInput(f"{path} is not a readable .xlsx workbook ({err.__class__.__name__}).") from None
+        handle = path.open("rb")  # ours to close: openpyxl leaves a file it opened open when it fails
     except OSError as err:
         raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
-    sheet = workbook.worksheets[0]
-    # A value merged across cells (a village spanning several rows) belongs to every cell it covers.
-    merged: dict[tuple[int, int], Any] = {}
-    for span in sheet.merged_cells.ranges:
-        value = sheet.cell(span.min_row, span.min_col).value
-        for r in range(span.min_row, span.max_row + 1):
-            for c in range(span.min_col, span.max_col + 1):
-                merged[(r, c)] = value
-                if (r, c) != (span.min_row, span.min_col):
-                    inherited.add((r, c - 1))
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [merged.get((number, c), v) for c, v in enumerate(values, 1)]
-
-    return rows(), sheet.max_row
-
-
-def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int]:
     try:
-        raw = path.read_bytes()
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InvalidInput(f"{path} unpacks to {unpacked / 1e6:,.0f} MB; riskreg reads workbooks that unpack "
+                                   f"to at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            if not workbook.worksheets:
+                raise InvalidInput(f"{path} has no worksheet (only charts); put the ledger on a worksheet and import "
+                                   "that.")
+            sheet = workbook.worksheets[0]
+            # The sheet's own name for its XML part; openpyxl has no public way to reach the part.
+            with archive.open(sheet._worksheet_path) as source:
+                used = _scan_sheet(source, path)
+    except (InvalidFileException, OSError, *_UNREADABLE) as err:
+        handle.close()
+        raise _unreadable(path, err) from None
+    except BaseException:
+        handle.close()
+        raise
+    sheet.reset_dimensions()  # the sheet's <dimension> is what it claims, not what it holds
+
+    def rows() -> Generator[Row, None, None]:
+        try:
+            if used.rows:
+                cells = sheet.iter_rows(max_row=used.rows, max_col=used.columns, values_only=True)
+                yield from _with_merged_values(cells, used.merged)
+        except _UNREADABLE as err:
+            raise _unreadable(path, err) from None
+        finally:
+            workbook.close()
+            handle.close()
+
+    return rows(), used.rows
+
+
+@dataclass
+class _UsedCells:
+    rows: int = 0  # the last row and column holding a value
+    columns: int = 0
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_col, min_row, max_col, max_row)
+
+
+def _scan_sheet(source: Any, path: Path) -> _UsedCells:
+    """One pass over the sheet XML with expat, keeping no cell: the last row and column that hold a value and
+    the merged ranges clipped to them. Refuses a DTD (no spreadsheet needs one; it is how entity bombs and
+    external entities get in), rows past MAX_SHEET_ROWS and merged ranges covering more than MAX_MERGED_CELLS."""
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
+    used, refs = _UsedCells(), []
+    row = column = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, column
+        tag = name.rpartition(" ")[2]
+        if tag == "row":
+            row, column = int(attributes["r"]) if "r" in attributes else row + 1, 0
+        elif tag == "c":
+            column = coordinate_to_tuple(attributes["r"])[1] if "r" in attributes else column + 1
+        elif tag in ("v", "is"):  # a value, or an inline string
+            if row > MAX_SHEET_ROWS:
+                raise InvalidInput(f"{path} has data in row {row:,}; riskreg imports at most {MAX_SHEET_ROWS:,} rows "
+                                   "from a sheet (split it, or import the entries as JSON Lines).")
+            used.rows, used.columns = max(used.rows, row), max(used.columns, column)
+        elif tag == "mergeCell":
+            refs.append(attributes["ref"])
+
+    def no_dtd(*_: Any) -> None:
+        raise InvalidInput(f"{path} is not a readable .xlsx workbook (its sheet declares a DTD, which no "
+                           "spreadsheet program writes).")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.ParseFile(source)
+    covered = 0
+    for ref in refs:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        max_col, max_row = min(max_col, used.columns), min(max_row, used.rows)
+        if min_col <= max_col and min_row <= max_row:
+            used.merged.append((min_col, min_row, max_col, max_row))
+            covered += (max_col - min_col + 1) * (max_row - min_row + 1)
+    if covered > MAX_MERGED_CELLS:
+        raise InvalidInput(f"{path} merges {covered:,} of the cells in use; riskreg reads at most "
+                           f"{MAX_MERGED_CELLS:,} merged cells in a sheet.")
+    return used
+
+
+def _with_merged_values(cells: Iterable[tuple[Any, ...]], merged: list[tuple[int, int, int, int]]) -> Iterator[Row]:
+    """A value merged across cells (a village spanning several rows) belongs to every cell it covers.
+
+    Ranges are applied row by row as the rows stream past, never laid out cell by cell in memory."""
+    starting: dict[int, list[tuple[int, int, int, int]]] = {}
+    for span in merged:
+        starting.setdefault(span[1], []).append(span)
+    active: list[tuple[tuple[int, int, int, int], Any]] = []  # ranges covering this row, with their values
+    for number, row in enumerate(cells, 1):
+        values = list(row)
+        active = [(span, value) for span, value in active if span[3] >= number]
+        active += [(span, values[span[0] - 1]) for span in starting.pop(number, ())]
+        inherited: set[int] = set()
+        for (min_col, min_row, max_col, _), value in active:
+            values[min_col - 1:max_col] = [value] * (max_col - min_col + 1)
+            inherited.update(range(min_col - 1 if number > min_row else min_col, max_col))
+        yield number, values, inherited
+
+
+def _csv_rows(path: Path) -> tuple[Generator[Row, None, None], int]:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SHEET_BYTES + 1)  # one byte over tells a file too large, even /dev/zero
     except OSError as err:
         raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
+    _refuse_oversized(path, len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -429,8 +545,36 @@ def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise InvalidInput(f"{path} is neither UTF-8 nor GB18030 (GBK) text.") from None
-    records = [[_from_csv(value) for value in record] for record in csv.reader(io.StringIO(text, newline=""))]
-    return iter(enumerate(records, 1)), len(records)
+    del raw
+
+    def records() -> Generator[Row, None, None]:
+        number = 0
+        try:
+            for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+                if number > MAX_SHEET_ROWS:
+                    raise InvalidInput(f"{path} has more than {MAX_SHEET_ROWS:,} rows; riskreg imports at most "
+                                       f"{MAX_SHEET_ROWS:,} rows from a sheet (split it, or import the entries as "
+                                       "JSON Lines).")
+                yield number, [_from_csv(value) for value in record], set()
+        except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                raise InvalidInput(f"{path}: row {number + 1} has a cell longer than {csv.field_size_limit():,} "
+                                   f"characters; a field holds at most {MAX_TEXT:,}.") from None
+            raise InvalidInput(f"{path} is not readable CSV (row {number + 1}: {err}).") from None
+
+    total = sum(1 for _ in records())  # a first pass, keeping nothing: the count, and any refusal before the lock
+    return records(), total
+
+
+def _refuse_oversized(path: Path, size: int) -> None:
+    if size > MAX_SHEET_BYTES:
+        raise InvalidInput(f"{path} is larger than {MAX_SHEET_BYTES / 1e6:,.0f} MB; riskreg imports sheets of at most "
+                           f"{MAX_SHEET_BYTES / 1e6:,.0f} MB and {MAX_SHEET_ROWS:,} rows.")
+
+
+def _unreadable(path: Path, err: BaseException) -> InvalidInput:
+    detail = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
+    return InvalidInput(f"{path} is not a readable .xlsx workbook ({detail[:200]}).")
 
 
 # --- import: validating rows ----------------------------------------------------
@@ -453,6 +597,7 @@ class _Catalogue:
         for link in session.exec(select(RiskDepartment).order_by(RiskDepartment.position.desc())):
             self.lead[link.risk] = link.department
         self.consolidation_days = read_settings(session).consolidation_days
+        session.expunge_all()  # the risks and departments stay readable after the transaction (a dry run's) ends
 
 
 def _names(rows: Iterable[Any], attributes: tuple[str, ...]) -> dict[str, str]:
@@ -609,15 +754,20 @@ class Parsed:
     rows: list[int] = field(default_factory=list)  # the spreadsheet row of each entry
 
 
-def parse_rows(session: Session, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
+def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
                *, new_ids: bool = False) -> Parsed:
     """Check every row; raise one error naming every bad row, or return them all ready to import.
 
     `rows` defaults to the sheet's rows (pass them wrapped, e.g. in a progress bar). A row is one
     entry by its 编号; a row without one (or with --new-ids) by its risk, unit and title, so a
     pasted duplicate or a ledger imported twice is refused while a recurring hazard under its own
-    编号 is not."""
-    known = _Catalogue(session)
+    编号 is not.
+
+    The register is asked twice, through `use`: for the catalogue before the rows are read and for
+    the entries already there after. An import hands in its one writing transaction both times; a
+    dry run a fresh read transaction each time, so no lock is held while the rows are read."""
+    with use() as session:
+        known = _Catalogue(session)
     parsed, bad = Parsed(sheet.source), []
     seen_ids: dict[int, int] = {}
     seen_content: dict[tuple[str, str, str], int] = {}
@@ -646,7 +796,8 @@ def parse_rows(session: Session, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
                  "changes": changes, "text": f"imported from {Path(sheet.source).name}, row {number}"}
         parsed.entries.append((row, [event]))
         parsed.rows.append(number)
-    bad += _already_in_register(session, parsed, new_ids)
+    with use() as session:
+        bad += _already_in_register(session, parsed, new_ids)
     if bad:
         raise bad_input(bad, "row")
     return parsed
@@ -669,10 +820,11 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool) -> lis
     return [message for _, message in sorted(found)]
 
 
-def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False) -> ImportResult:
+def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False, write: bool = True) -> ImportResult:
     """Write the checked rows: 编号 kept as the entry number unless --new-ids; rows without one get the next numbers.
 
-    Afterwards `parsed` holds the numbers the entries were given (for the dry-run preview)."""
+    Afterwards `parsed` holds the numbers the entries were given (for the dry-run preview, which passes
+    write=False: every check and the numbering, nothing inserted)."""
     entries = parsed.entries
     if new_ids:
         entries = [({**row, "id": position}, events) for position, (row, events) in enumerate(entries, 1)]
@@ -685,7 +837,7 @@ def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False) ->
                 row = {**row, "id": highest}
             numbered.append((row, events))
         entries = numbered
-    result = import_entries(session, entries, new_ids=new_ids)
+    result = import_entries(session, entries, new_ids=new_ids, write=write)
     parsed.entries = [({**row, "id": result.renumbered.get(row["id"], row["id"])}, events) for row, events in entries]
     return result
 

@@ -11,11 +11,12 @@ imported register passes `riskreg check`.
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -23,14 +24,15 @@ from sqlmodel import Session, select
 from riskreg.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
-from riskreg.integrity import REPLAYED, replay_mismatches, validate_history_event
+from riskreg.integrity import replay_mismatches, validate_history_event
 from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
-from riskreg.models import STATUSES, Department, Entry, History, Level, Risk
+from riskreg.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
 from riskreg.queries import EntryFilter, Flags, list_entries
 
 BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)
 MAX_BAD_LINES_SHOWN = 20
+MAX_LINE_CHARS = 10_000_000  # one entry with its history; the longest real one is far shorter
 _SHORT_FIELDS = ("risk", "unit", "title", "level", "status", "department", "leader", "verified_by", "escalated_to")
 _DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on", "updated_on")
 _REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensions", "reopen_count",
@@ -60,7 +62,11 @@ class ImportResult:
     renumbered: dict[int, int] = field(default_factory=dict)
 
 
-class _Catalogue:
+# Opens a transaction on the register: the caller's own one again, or a new read transaction (dry runs).
+OpenSession = Callable[[], AbstractContextManager[Session]]
+
+
+class Codes:
     """The codes an imported line may use, loaded once instead of once per line."""
 
     def __init__(self, session: Session) -> None:
@@ -86,7 +92,7 @@ def _is_iso_day(text: str) -> bool:
         return False
 
 
-def _entry(data: Any, known: _Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not isinstance(data, dict):
         raise InvalidInput("not a JSON object")
     if not isinstance(data.get("id"), int) or isinstance(data.get("id"), bool) or not 0 < data["id"] <= MAX_ID:
@@ -142,25 +148,70 @@ def _validate_event(number: int, event: dict[str, Any]) -> None:
         raise InvalidInput(f"history event {number}: {str(err).rstrip('.')}") from None
 
 
-def read_jsonl(session: Session, lines: Iterable[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def lines_of(handle: TextIO) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole (a file of no newlines,
+    /dev/zero under a .jsonl name, would otherwise fill memory)."""
+    number = 0
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise InvalidInput(f"Line {number} of {handle.name} is longer than {MAX_LINE_CHARS:,} characters; "
+                               "riskreg writes no line that long, so this is not its export.")
+        yield line
+
+
+# Only these JSON escapes put into text what no register can store: NUL (PostgreSQL refuses it) and half of a
+# UTF-16 pair (not a character at all). A raw NUL is not valid JSON, and a raw surrogate is not valid UTF-8.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _decoded(line: str) -> Any:
+    data = json.loads(line)
+    if _UNSTORABLE_ESCAPE.search(line):
+        for text in _texts(data):
+            if "\x00" in text:
+                raise InvalidInput("a text holds a NUL character (\\u0000), which the register cannot store")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput("a text holds half of a UTF-16 pair (a lone \\ud800-\\udfff escape), which is "
+                                   "not a character") from None
+    return data
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in decoded JSON, keys included (iteratively: the JSON may nest as deep as json allows)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+
+
+def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Parse and validate line by line, yielding good entries; at the end raise one error listing every bad line.
 
     A generator, so a large file is never held in memory: import_entries writes what
     it yields a batch at a time, and the error raised at the end rolls the whole
     import back with the caller's transaction.
     """
-    known = _Catalogue(session)
     bad, seen = [], set()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            row, events = _entry(json.loads(line), known)
+            row, events = _entry(_decoded(line), known)
             if row["id"] in seen:
                 raise InvalidInput(f"id {row['id']} appears twice in the file")
             seen.add(row["id"])
         except json.JSONDecodeError as err:
             bad.append(f"line {number}: not JSON ({err.msg.removesuffix(' at')} at column {err.colno})")
+        except RecursionError:
+            bad.append(f"line {number}: nested too deeply to be an entry")
         except (InvalidInput, TypeError, AttributeError) as err:
             bad.append(f"line {number}: {err}")
         else:
@@ -181,24 +232,23 @@ def bad_input(bad: list[str], noun: str) -> InvalidInput:
 
 
 def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
-                   *, new_ids: bool = False) -> ImportResult:
+                   *, new_ids: bool = False, write: bool = True) -> ImportResult:
     """Insert entries and their history (extending the hash chain) with executemany, a batch at a time.
 
     Everything happens in the caller's transaction: an error raised while `parsed`
     is read (read_jsonl reports bad lines at the end) or a clash found in any batch
     leaves nothing written. Clashing ids are reported after the whole input was
-    read, so bad lines are named first.
+    read, so bad lines are named first. write=False makes every check and the
+    numbering and inserts nothing (a dry run).
     """
     result = ImportResult()
-    next_id = (session.exec(select(func.max(Entry.id))).one() or 0) + 1
+    next_id = _next_id(session)
     previous = session.exec(select(History.hash).order_by(History.id.desc()).limit(1)).first() or GENESIS
     clashes: list[int] = []
     entries = iter(parsed)
     while batch := list(islice(entries, IMPORT_BATCH)):
         if not new_ids:
-            ids = [row["id"] for row, _ in batch]
-            for start in range(0, len(ids), BATCH):
-                clashes += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
+            clashes += _existing_ids(session, [row["id"] for row, _ in batch])
         if clashes:
             continue
         entry_rows, event_rows = [], []
@@ -213,14 +263,55 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
                 previous = event_hash(previous, **stored)
                 event_rows.append({**stored, "on": _stored(stored["on"]), "changes": stored_json(stored["changes"]),
                                    "hash": previous})
-        connection = session.connection()
-        insert_stored(connection, Entry.__table__, entry_rows)
-        insert_stored(connection, History.__table__, event_rows)
+        if write:
+            connection = session.connection()
+            insert_stored(connection, Entry.__table__, entry_rows)
+            insert_stored(connection, History.__table__, event_rows)
         result.entries += len(entry_rows)
         result.events += len(event_rows)
     if clashes:
-        listed = ", ".join(str(i) for i in sorted(clashes)[:10])
-        raise InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
-                           "use --new-ids to import them under new numbers.")
-    after_explicit_ids(session.connection(), "entry")
+        raise _clash_error(clashes)
+    if write:
+        after_explicit_ids(session.connection(), "entry")
     return result
+
+
+def check_jsonl(use: OpenSession, lines: Iterable[str], *, new_ids: bool = False) -> ImportResult:
+    """What importing the lines would do, without writing or holding the register while they are read.
+
+    For a dry run: the catalogue is read in one short read transaction and the ids in another, and
+    the lines are checked in between with no transaction open (under SQLite's rollback journal an
+    open read transaction stops every writer's commit). Only the ids are kept, so memory stays small.
+    """
+    with use() as session:
+        known = Codes(session)
+    result, ids = ImportResult(), []
+    for row, events in read_jsonl(known, lines):
+        ids.append(row["id"])
+        result.entries += 1
+        result.events += len(events)
+    with use() as session:
+        if new_ids:
+            first = _next_id(session)
+            result.renumbered = {old: first + position for position, old in enumerate(ids)}
+        elif clashes := _existing_ids(session, ids):
+            raise _clash_error(clashes)
+    return result
+
+
+def _next_id(session: Session) -> int:
+    return (session.exec(select(func.max(Entry.id))).one() or 0) + 1
+
+
+def _existing_ids(session: Session, ids: list[int]) -> list[int]:
+    """Those of `ids` that entries in the register already have."""
+    found: list[int] = []
+    for start in range(0, len(ids), BATCH):
+        found += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
+    return found
+
+
+def _clash_error(clashes: list[int]) -> InvalidInput:
+    listed = ", ".join(str(i) for i in sorted(clashes)[:10])
+    return InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
+                        "use --new-ids to import them under new numbers.")

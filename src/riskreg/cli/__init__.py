@@ -6,6 +6,7 @@ Set RISKREG_DEBUG=1 to let them raise with a traceback instead.
 """
 
 import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -24,9 +25,7 @@ class _Group(GroupedHelp):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            from riskreg.cli.output import say
-
-            say(f"Error: {err}", err=True)
+            _say(err)
             raise typer.Exit(err.exit_code) from None
         except typer.BadParameter as err:
             err.message = plain_words(err.message)
@@ -34,6 +33,40 @@ class _Group(GroupedHelp):
         finally:
             if isinstance(ctx.obj, State):  # release the connection: one process may run many commands
                 ctx.obj.close()
+
+
+def _say(err: RiskregError) -> None:
+    from riskreg.cli.output import say
+
+    say(f"Error: {err}", err=True)
+
+
+def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
+    """The first argument or RISKREG_ variable that is not UTF-8, named.
+
+    Bytes that are not UTF-8 (GBK typed in a UTF-8 terminal) reach Python as lone surrogates, which
+    no database, file or terminal takes; refusing them here spares every command that check."""
+    def shown(text: str) -> str:
+        return "'" + text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") + "'"
+
+    def bad(text: str) -> bool:
+        return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+    for position, token in enumerate(argv):
+        if bad(token):
+            option, equals, value = token.partition("=")
+            if token.startswith("--") and equals and not bad(option):
+                name, token = option, value
+            elif position and argv[position - 1].startswith("-") and not token.startswith("-"):
+                name = argv[position - 1]
+            else:
+                name = "the argument"
+            return RiskregError(f"{name} {shown(token)} is not UTF-8 text; set a UTF-8 locale (e.g. "
+                                "LANG=zh_CN.UTF-8) in the terminal, or retype it.")
+    for name, value in sorted(environ.items()):
+        if name.startswith("RISKREG_") and bad(value):
+            return RiskregError(f"{name} {shown(value)} is not UTF-8 text; set it again in a UTF-8 terminal.")
+    return None
 
 
 app = typer.Typer(
@@ -78,4 +111,8 @@ def _global(
 
 
 def main() -> None:
+    refused = _not_utf8(sys.argv[1:], dict(os.environ))
+    if refused is not None:
+        _say(refused)
+        raise SystemExit(refused.exit_code)
     app(prog_name="riskreg")

@@ -63,5 +63,7 @@ UnitFilter = Annotated[str | None, typer.Option("--unit", help="Village, communi
 LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")]
 UnaccountableFilter = Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")]
-Limit = Annotated[int, typer.Option("--limit", min=0, help="At most this many entries (0: all).")]
+# As many entries as a register can hold (ids are 32-bit); a larger --limit overflowed SQLite with a traceback.
+MAX_LIMIT = 2**31 - 1
+Limit = Annotated[int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="At most this many entries (0: all).")]
 DueSoonFilter = Annotated[bool, typer.Option("--due-soon", help="Only active entries due from today to the end of the due-soon window (7 days unless the config says otherwise).")]

@@ -1,5 +1,6 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -99,12 +100,17 @@ def import_(
         raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
     if mapping is not None:
         raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
-    from riskreg.transfer import import_entries, read_jsonl
+    from riskreg.transfer import Codes, check_jsonl, import_entries, lines_of, read_jsonl
 
+    state = get_state(ctx)
     try:
         with file.open(encoding="utf-8") as handle:
-            with get_state(ctx).write(commit=not dry_run) as (session, _):
-                result = import_entries(session, read_jsonl(session, progress(handle, "Reading")), new_ids=new_ids)
+            lines = progress(lines_of(handle), "Reading")
+            if dry_run:  # checked with no transaction open, so others can write meanwhile
+                result = check_jsonl(state.read, lines, new_ids=new_ids)
+            else:
+                with state.write() as (session, _):
+                    result = import_entries(session, read_jsonl(Codes(session), lines), new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:
@@ -120,10 +126,14 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
 
     state = get_state(ctx)
     sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
-    with state.write(commit=not dry_run) as (session, stamp):
-        parsed = parse_rows(session, sheet, stamp, progress(sheet.rows, "Checking rows", total=sheet.total), new_ids=new_ids)
-        result = import_parsed(session, parsed, new_ids=new_ids)
-        if dry_run:
+    rows = progress(sheet.rows, "Checking rows", total=sheet.total)
+    if not dry_run:
+        with state.write() as (session, stamp):
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, rows, new_ids=new_ids)
+            result = import_parsed(session, parsed, new_ids=new_ids)
+    else:  # rows checked between short read transactions, so others can write meanwhile
+        parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids)
+        with state.read() as session:
             from riskreg.catalogue_sync import level_styles
             from rich.text import Text
 
@@ -131,6 +141,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
             from riskreg.escaping import visible
             from riskreg.render.tables import entries_table
 
+            result = import_parsed(session, parsed, new_ids=new_ids, write=False)
             preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
             table = entries_table(preview, mask_unless(level_styles(session, state.lang), unmasked), state.lang)
             title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
