@@ -164,7 +164,7 @@ def _exported_line(cli, tmp_path) -> dict:
 
 @pytest.mark.parametrize("event, refusal", [
     ({"actor": ESCAPE}, "history event 2: The actor contains control characters"),
-    ({"text": "已走访\x00"}, "history event 2: The text contains control characters"),
+    ({"text": "已走访\x07"}, "history event 2: The text contains control characters"),
     ({"action": "frobnicate"}, "history event 2: unknown action 'frobnicate'"),
     ({"changes": {"password": {"old": None, "new": "x"}}}, "history event 2: changes unknown field(s) 'password'"),
     ({"changes": {"leader": {"old": f"王{ESCAPE}", "new": None}}}, "history event 2: The leader value contains"),
