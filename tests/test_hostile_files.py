@@ -338,3 +338,21 @@ def test_a_deeply_nested_jsonl_line_is_a_bad_line(cli, register, tmp_path):
     path = tmp_path / "deep.jsonl"
     path.write_text("[" * 100_000 + "\n", encoding="utf-8")
     assert "line 1: nested too deeply to be an entry" in cli("import", path, code=1).stderr
+
+
+@pytest.mark.parametrize("content, refusal", [
+    (None, "is larger than 100,000 bytes"),  # /dev/zero: read until the limit, never whole
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nests a value (line 1)"),  # RecursionError in the composer before
+    ("a: &x title\nb: *x\n", "uses YAML anchors or aliases"),
+    ("隐患名称:\n  - title\n", "nests a value (line 2)"),
+])
+def test_a_hostile_mapping_file_is_one_sentence(register, tmp_path, snapshot, content, refusal):
+    mapping = tmp_path / "mapping.yaml"
+    if content is None:
+        mapping.symlink_to("/dev/zero")
+    else:
+        mapping.write_text(content, encoding="utf-8")
+    sheet = _ledger(tmp_path / "ledger.xlsx")
+    before = snapshot()
+    assert refusal in _one_sentence(_bounded("import", sheet, "--mapping", mapping, "--dry-run"))
+    assert snapshot() == before

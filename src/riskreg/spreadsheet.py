@@ -320,12 +320,22 @@ class Sheet:
     total: int  # rows after the header, blank ones included (for progress)
 
 
+MAX_MAPPING_BYTES = 100_000  # a mapping is a few dozen header lines
+
+
 def read_mapping(path: Path) -> dict[str, str]:
     """A YAML file of `spreadsheet header: riskreg field or standard header`, e.g. `隐患名称: title`."""
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_MAPPING_BYTES + 1)  # one byte over tells a file too large without reading /dev/zero
+        if len(raw) > MAX_MAPPING_BYTES:
+            raise InvalidInput(f"The mapping file {path} is larger than {MAX_MAPPING_BYTES:,} bytes; a mapping is "
+                               "one line per header.")
+        text = raw.decode("utf-8-sig")
+        _refuse_nesting_and_aliases(path, yaml.parse(text))
+        data = yaml.safe_load(text)
     except OSError as err:
         raise InvalidInput(f"Cannot read the mapping file {path}: {err.strerror}.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
@@ -340,6 +350,24 @@ def read_mapping(path: Path) -> dict[str, str]:
             raise InvalidInput(f"The mapping file {path} maps {source!r} to {target!r}, which is not one of {importable}.")
         mapping[normalise(str(source))] = wanted
     return mapping
+
+
+def _refuse_nesting_and_aliases(path: Path, events: Iterable[Any]) -> None:
+    """A mapping is one flat level of text: checked on parse events, before composing, so nesting too deep for
+    the composer's recursion and an alias bomb are refused before they cost anything."""
+    import yaml
+
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InvalidInput(f"The mapping file {path} uses YAML anchors or aliases; write each header out.")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > 1:
+                raise InvalidInput(f"The mapping file {path} nests a value (line {event.start_mark.line + 1}); "
+                                   "it maps each header to one field, e.g. `隐患名称: title`.")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def open_sheet(path: Path, mapping: dict[str, str] | None = None) -> Sheet:
