@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from riskreg.backends import stored_json
-from riskreg.chain import GENESIS, event_hash
+from riskreg.store.backends import stored_json
+from riskreg.store.chain import GENESIS, event_hash
 
 TODAY = date(2026, 7, 1)  # the benchmarks' --as-of: reports on a generated register are reproducible
 YEARS = 4
@@ -245,9 +245,9 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 def init_register(path: Path) -> None:
     """An empty register with the bundled catalogue, made by riskreg itself (`riskreg init`)."""
-    from riskreg.catalogue import bundled_catalogue_path, load_catalogue
-    from riskreg.catalogue_sync import apply_catalogue
-    from riskreg.store import create_schema, open_register
+    from riskreg.domain.catalogue import bundled_catalogue_path, load_catalogue
+    from riskreg.domain.catalogue_sync import apply_catalogue
+    from riskreg.store.register import create_schema, open_register
 
     register = open_register(str(path), create=True)
     try:
@@ -260,7 +260,7 @@ def init_register(path: Path) -> None:
 
 def record_chain_head(path: Path) -> None:
     """riskreg records the history chain's head as each of its writes commits; rows written raw need one more."""
-    from riskreg.store import open_register
+    from riskreg.store.register import open_register
 
     register = open_register(str(path))
     try:

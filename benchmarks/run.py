@@ -40,9 +40,9 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PY = sys.executable
 CATALOGUE = HERE.parent / "data" / "catalogue.yaml"
 # Everything riskreg's commands import lazily, loaded before the clock starts in --work runs.
-HEAVY = ("sqlmodel", "sqlalchemy", "rich.console", "rich.table", "riskreg.store", "riskreg.reporting", "riskreg.queries",
-         "riskreg.ledger", "riskreg.transfer", "riskreg.masking", "riskreg.render.plain", "riskreg.render.tables",
-         "riskreg.catalogue_sync", "riskreg.cli")
+HEAVY = ("sqlmodel", "sqlalchemy", "rich.console", "rich.table", "riskreg.store.register", "riskreg.domain.reporting", "riskreg.domain.queries",
+         "riskreg.domain.ledger", "riskreg.exchange.jsonl", "riskreg.masking", "riskreg.render.plain", "riskreg.render.tables",
+         "riskreg.domain.catalogue_sync", "riskreg.cli")
 
 
 # ---------------------------------------------------------------- measuring
@@ -142,7 +142,7 @@ def riskreg_statements(db: Path, action) -> list[tuple[str, tuple]]:
     """The SQL riskreg sends for `action(session)`, captured once, to replay through stdlib sqlite3."""
     from sqlalchemy import event
 
-    from riskreg.store import open_register
+    from riskreg.store.register import open_register
 
     register = open_register(str(db))
     captured: list[tuple[str, tuple]] = []
@@ -202,7 +202,7 @@ def register(folder: Path, entries: int, label: str) -> Path:
     if not path.exists():
         print(f"generating {path} ({entries:,} entries) …", file=sys.stderr)
         generate.generate(path, entries)
-    from riskreg.models import SCHEMA_VERSION
+    from riskreg.store.models import SCHEMA_VERSION
 
     with contextlib.closing(sqlite3.connect(path)) as conn:
         version = int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
@@ -269,8 +269,8 @@ def target_small(table: Table, folder: Path, repeat: int) -> None:
 
 
 def target_reports(table: Table, db: Path, label: str, repeat: int) -> None:
-    from riskreg.queries import Flags
-    from riskreg.reporting import build_report
+    from riskreg.domain.queries import Flags
+    from riskreg.domain.reporting import build_report
 
     own = riskreg_statements(db, lambda session: build_report(session, Flags(generate.TODAY)))
     runs = side_by_side(repeat, naive=lambda: naive_queries(db, full_scan=False),
@@ -452,7 +452,7 @@ LIST_FILTERS = (["--status", "active"], ["--status", "open"], ["--status", "clos
 
 
 def target_list(table: Table, db: Path, label: str, repeat: int) -> None:
-    from riskreg.queries import EntryFilter, Flags, list_entries
+    from riskreg.domain.queries import EntryFilter, Flags, list_entries
 
     keys = {"--status": "status", "--dept": "department", "--risk": "risk", "--category": "category",
             "--unit": "unit", "--level": "level"}

@@ -193,18 +193,18 @@ def worker_results(process: subprocess.Popen) -> list:
     return json.loads(stdout)
 
 
-# Runs one riskreg command with riskreg.store.pause replaced: the first time the command reaches MOMENT it
+# Runs one riskreg command with riskreg.store.hooks.pause replaced: the first time the command reaches MOMENT it
 # touches FLAG and sleeps, so a test can widen a race window or kill the process at a known point.
 _HELD = r"""
 import sys, time
 from pathlib import Path
-import riskreg.store
+import riskreg.store.hooks
 moment, flag, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
 def pause(at):
     if at == moment and not flag.exists():
         flag.touch()
         time.sleep(seconds)
-riskreg.store.pause = pause
+riskreg.store.hooks.pause = pause
 from riskreg.cli import main
 sys.argv = ["riskreg", *sys.argv[4:]]
 main()

@@ -96,7 +96,7 @@ def test_the_report_masks_numbers_typed_into_titles(cli, generated):
 
 
 def test_import_of_a_generated_export_streams_in_batches_and_passes_check(cli, generated, tmp_path, monkeypatch):
-    from riskreg import transfer
+    from riskreg.exchange import jsonl as transfer
 
     monkeypatch.setattr(transfer, "IMPORT_BATCH", 50)  # several batches from a small file
     exported = tmp_path / "all.jsonl"
@@ -112,7 +112,7 @@ def test_import_of_a_generated_export_streams_in_batches_and_passes_check(cli, g
 
 
 def test_a_bad_line_after_many_good_batches_writes_nothing(cli, generated, tmp_path, monkeypatch):
-    from riskreg import transfer
+    from riskreg.exchange import jsonl as transfer
 
     monkeypatch.setattr(transfer, "IMPORT_BATCH", 50)
     exported = tmp_path / "all.jsonl"

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from sqlmodel import SQLModel
 
-import riskreg.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from riskreg.catalogue import bundled_catalogue_path
+import riskreg.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from riskreg.domain.catalogue import bundled_catalogue_path
 from riskreg.cli import app
 
 BUNDLED_PATH = bundled_catalogue_path()
@@ -297,8 +297,8 @@ CHECK_ERRORS = [  # (catalogue text, phrase of the sentence); the reported line 
     pytest.param(edited(("departments: [EMERG, MARKET, POLICE]", "departments: *care  # <<")),
                  "anchors and aliases (&, *) are not allowed", id="alias"),
     pytest.param(edited(("title:\n  zh: 重大活动风险隐患及责任清单",
-                         "title:\n  zh: !!python/object:riskreg.catalogue.Catalogue {}  # <<")),
-                 "explicit tags such as 'tag:yaml.org,2002:python/object:riskreg.catalogue.Catalogue'",
+                         "title:\n  zh: !!python/object:riskreg.domain.catalogue.Catalogue {}  # <<")),
+                 "explicit tags such as 'tag:yaml.org,2002:python/object:riskreg.domain.catalogue.Catalogue'",
                  id="python-object-tag"),
     pytest.param(edited((LAND, '  - {code: LAND, zh: !!python/object/apply:os.system ["echo pwned"], en: x}  # <<')),
                  "explicit tags such as 'tag:yaml.org,2002:python/object/apply:os.system'", id="python-apply-tag"),

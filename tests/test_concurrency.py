@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import spawn_workers, start_held, wait_for, worker_results
 
-from riskreg.models import SCHEMA_VERSION
+from riskreg.store.models import SCHEMA_VERSION
 
 pytestmark = pytest.mark.sqlite_only  # processes on one register file; PostgreSQL has test_postgresql.py
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -146,7 +146,7 @@ def test_killed_import_leaves_register_before_or_after(cli, register, big_export
 
 
 def test_killed_catalogue_load_and_close_leave_register_before_or_after(cli, register, tmp_path):
-    from riskreg.catalogue import bundled_catalogue_path
+    from riskreg.domain.catalogue import bundled_catalogue_path
 
     entry = cli.add()
     text = bundled_catalogue_path().read_text(encoding="utf-8")

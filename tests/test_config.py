@@ -1,6 +1,6 @@
 """The config file: where it is, what it holds, and that options and the environment still win over it."""
 
-from riskreg.config import config_path
+from riskreg.cli.settings import config_path
 
 
 def _show(cli) -> dict:

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, start_held, unavailable, wait_for
+from conftest import start_held, unavailable, wait_for
 
 MOBILE = "13912345678"
 sqlite_only = pytest.mark.sqlite_only

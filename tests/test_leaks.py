@@ -121,9 +121,9 @@ def _append_event(register, **fields) -> int:
 
     from sqlmodel import select
 
-    from riskreg.chain import GENESIS, event_hash
-    from riskreg.models import History
-    from riskreg.store import open_register
+    from riskreg.store.chain import GENESIS, event_hash
+    from riskreg.store.models import History
+    from riskreg.store.register import open_register
 
     opened = open_register(str(register))
     try:

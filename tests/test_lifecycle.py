@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskreg.catalogue import bundled_catalogue_path
+from riskreg.domain.catalogue import bundled_catalogue_path
 from riskreg.cli import app
 
 STATUSES = ("open", "mitigated", "closed", "consolidated")

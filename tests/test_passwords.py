@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from riskreg.config import config_path
-from riskreg.store import open_register
+from riskreg.cli.settings import config_path
+from riskreg.store.register import open_register
 
 SECRET = "s3cret-Pa55"
 UNREACHABLE = "postgresql+psycopg://riskreg{auth}@127.0.0.1:1/riskreg{query}"

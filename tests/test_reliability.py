@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from riskreg.models import SCHEMA_VERSION
+from riskreg.store.models import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.sqlite_only  # register files, their bytes and SQLite triggers

@@ -230,7 +230,7 @@ def test_report_on_an_empty_register(cli, register):
 
 def _campaign_register(cli, tmp_path: Path) -> None:
     """A register whose catalogue names the campaign (the bundled one has it commented out)."""
-    from riskreg.catalogue import bundled_catalogue_path
+    from riskreg.domain.catalogue import bundled_catalogue_path
 
     text = bundled_catalogue_path().read_text(encoding="utf-8")
     text = re.sub(r"^# campaign:\n#   zh: (.*)\n#   en: (.*)\n#   start: (.*)\n#   end: (.*)$",

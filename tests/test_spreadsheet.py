@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from riskreg.spreadsheet import COLUMNS, sheet_date
+from riskreg.exchange.spreadsheet import COLUMNS, sheet_date
 
 LEDGER_HEADERS = ["编号", "风险编码", "类别", "村(社区)", "标题", "详情", "风险等级", "状态", "责任部门", "牵头领导",
                   "工作专班", "工作方案", "完成时限", "应急预案"]
@@ -78,7 +78,7 @@ def test_xlsx_is_laid_out_for_people(cli, ledger, tmp_path):
     workbook = load_workbook(out)
     sheet, summary = workbook.worksheets
     assert [c.value for c in sheet[1]][:14] == LEDGER_HEADERS and sheet["A1"].font.b
-    assert sheet.freeze_panes == "E2" and sheet.auto_filter.ref == f"A1:V5"
+    assert sheet.freeze_panes == "E2" and sheet.auto_filter.ref == "A1:V5"
     level = sheet["G2"]
     assert level.value == "较大风险" and level.fill.fgColor.rgb == "FFFF9900"
     assert sheet["G3"].value == "重大风险" and sheet["G3"].fill.fgColor.rgb == "FFC00000"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from riskreg.backends import SQLITE_HISTORY_GUARDS
+from riskreg.store.backends import SQLITE_HISTORY_GUARDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,6 +1,6 @@
 """User text made safe for what shows it: a terminal, or a Markdown renderer.
 
-Stored text is checked on the way in (riskreg.ledger.clean_text refuses
+Stored text is checked on the way in (riskreg.domain.ledger.clean_text refuses
 control characters), but a message quotes file names and headers as given,
 and a register may hold what an older riskreg let in; so whatever reaches a
 terminal or a Markdown file is escaped on the way out as well.

@@ -97,7 +97,7 @@ def _global(
     lang: Annotated[str | None, typer.Option("--lang", envvar="RISKREG_LANG", help="Language of catalogue names, headers and report headings: zh or en. Default: $RISKREG_LANG, else the config file, else the locale (zh unless it is English).", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    from riskreg.config import Config, load_config, resolve_lang
+    from riskreg.cli.settings import Config, load_config, resolve_lang
 
     if lang is not None and lang not in ("zh", "en"):
         raise typer.BadParameter("use zh or en", param_hint="--lang")

@@ -24,7 +24,7 @@ def show(
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
 ) -> None:
     """Every setting, its effective value and where it came from (option, environment, config file, default)."""
-    from riskreg.config import config_path, describe
+    from riskreg.cli.settings import config_path, describe
 
     state = get_state(ctx)
     rows = describe(db_option=state.db, lang_option=state.lang_option)
@@ -50,7 +50,7 @@ def show(
 @config_app.command()
 def path() -> None:
     """Print where the config file is (it need not exist)."""
-    from riskreg.config import config_path
+    from riskreg.cli.settings import config_path
 
     typer.echo(str(config_path()))
 
@@ -58,7 +58,7 @@ def path() -> None:
 @config_app.command("set")
 def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="The new value, e.g. en, 14, or a register path.")]) -> None:
     """Set one default in the config file (created if missing)."""
-    from riskreg.config import set_value
+    from riskreg.cli.settings import set_value
 
     say(f"Set {key} in {set_value(key, value)}.")
 
@@ -66,7 +66,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="T
 @config_app.command()
 def unset(key: Key) -> None:
     """Remove one setting from the config file, so its default applies again."""
-    from riskreg.config import unset_value
+    from riskreg.cli.settings import unset_value
 
     path, removed = unset_value(key)
     say(f"Removed {key} from {path}." if removed else f"{key} is not set in {path}; its default applies.")

@@ -26,7 +26,7 @@ def add(
     dept: Annotated[str | None, typer.Option("--dept", metavar="CODE", help="Responsible department (default: the risk's lead department).", show_default=False)] = None,
 ) -> None:
     """Put a new item on the ledger (status open). Prints its id alone, for `id=$(riskreg add …)`."""
-    from riskreg.ledger import add_entry
+    from riskreg.domain.ledger import add_entry
 
     with get_state(ctx).write() as (session, stamp):
         entry_id = add_entry(session, stamp, risk=risk, title=title, unit=unit, level=level, detail=detail,
@@ -46,7 +46,7 @@ def assign(
     contingency: Annotated[str | None, typer.Option("--contingency", help="Emergency response plan (应急处置预案) if it flares up.", show_default=False)] = None,
 ) -> None:
     """Record the four ones: lead official, department, task force, plan, deadline (and an emergency plan)."""
-    from riskreg.ledger import assign as assign_entry
+    from riskreg.domain.ledger import assign as assign_entry
 
     with get_state(ctx).write() as (session, stamp):
         changes = assign_entry(session, stamp, entry_id, leader=leader, department=dept, task_force=task_force,
@@ -61,7 +61,7 @@ def note(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What happened.")],
 ) -> None:
     """Add a line to an entry's progress log."""
-    from riskreg.ledger import add_note
+    from riskreg.domain.ledger import add_note
 
     with get_state(ctx).write() as (session, stamp):
         add_note(session, stamp, entry_id, text)
@@ -75,7 +75,7 @@ def mitigate(
     measures: Annotated[str, typer.Option("--measures", help="The interim control measures in place.")],
 ) -> None:
     """Record interim control measures: the entry stays on the ledger as mitigated."""
-    from riskreg.ledger import mitigate as mitigate_entry
+    from riskreg.domain.ledger import mitigate as mitigate_entry
 
     with get_state(ctx).write() as (session, stamp):
         mitigate_entry(session, stamp, entry_id, measures=measures)
@@ -91,7 +91,7 @@ def close(
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Day it was verified (default: today).", show_default=False)] = None,
 ) -> None:
     """Check an entry off after its resolution was verified; it is then watched for relapse."""
-    from riskreg.ledger import close as close_entry
+    from riskreg.domain.ledger import close as close_entry
 
     with get_state(ctx).write() as (session, stamp):
         watch_until = close_entry(session, stamp, entry_id, verified_by=verified_by, resolution=resolution, on=on)
@@ -101,7 +101,7 @@ def close(
 @app.command(rich_help_panel=PANEL)
 def consolidate(ctx: typer.Context, entry_id: EntryId) -> None:
     """Mark a closed entry consolidated once its watch period has passed without relapse."""
-    from riskreg.ledger import consolidate as consolidate_entry
+    from riskreg.domain.ledger import consolidate as consolidate_entry
 
     with get_state(ctx).write() as (session, stamp):
         consolidate_entry(session, stamp, entry_id)
@@ -115,7 +115,7 @@ def reopen(
     reason: Annotated[str, typer.Option("--reason", help="What recurred.")],
 ) -> None:
     """Put a closed or consolidated entry back on the ledger after a relapse."""
-    from riskreg.ledger import reopen as reopen_entry
+    from riskreg.domain.ledger import reopen as reopen_entry
 
     with get_state(ctx).write() as (session, stamp):
         reopen_entry(session, stamp, entry_id, reason=reason)
@@ -131,7 +131,7 @@ def escalate(
 ) -> None:
     """Flag a matter that needs coordination across departments or jurisdictions."""
     from riskreg.cli.output import say
-    from riskreg.ledger import escalate as escalate_entry
+    from riskreg.domain.ledger import escalate as escalate_entry
 
     with get_state(ctx).write() as (session, stamp):
         escalate_entry(session, stamp, entry_id, to=to, reason=reason)

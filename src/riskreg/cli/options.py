@@ -13,10 +13,10 @@ Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mo
 def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
     """--output may name any file but the register, its journal and the backups riskreg keeps beside it."""
     if output is not None:
-        from riskreg.backends import is_url
+        from riskreg.store.backends import is_url
         from riskreg.cli.state import get_state
         from riskreg.errors import RiskregError
-        from riskreg.store import register_files
+        from riskreg.store.location import register_files
 
         location = get_state(ctx).location()
         if not is_url(location) and register_files(location)(output):

@@ -17,8 +17,8 @@ app = typer.Typer()
 
 def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, **trim) -> dict:
     """The report's data, unmasked: each format masks it (JSON while encoding, so nothing is encoded twice)."""
-    from riskreg.ledger import user_date
-    from riskreg.reporting import build_report
+    from riskreg.domain.ledger import user_date
+    from riskreg.domain.reporting import build_report
 
     state = get_state(ctx)
     flags = state.flags()
@@ -27,7 +27,7 @@ def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, *
         since_day = user_date(session, today, since, "--since date") if since else None
         data = build_report(session, flags, since=since_day, lang=state.lang, **trim)
         if with_trend:  # in the same read transaction, so the chart and the counts agree
-            from riskreg.trends import trend
+            from riskreg.domain.trends import trend
 
             data["trend"] = trend(session, today)
         return data
@@ -95,8 +95,8 @@ def trend(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json or csv.")] = ListFormat.table,
 ) -> None:
     """Active, overdue and closed entries at the end of each day, replayed from the history."""
-    from riskreg.ledger import user_date
-    from riskreg.trends import SERIES, trend as daily
+    from riskreg.domain.ledger import user_date
+    from riskreg.domain.trends import SERIES, trend as daily
 
     state = get_state(ctx)
     today = state.today()

@@ -24,9 +24,9 @@ def init(
     catalogue: Annotated[Path | None, typer.Option("--catalogue", metavar="FILE", help="Catalogue to load instead of the bundled one.", dir_okay=False)] = None,
 ) -> None:
     """Create the register and load the catalogue. Safe to run again: an existing register is left as it is."""
-    from riskreg.catalogue import bundled_catalogue_path, load_catalogue
-    from riskreg.catalogue_sync import apply_catalogue
-    from riskreg.store import create_schema
+    from riskreg.domain.catalogue import bundled_catalogue_path, load_catalogue
+    from riskreg.domain.catalogue_sync import apply_catalogue
+    from riskreg.store.register import create_schema
 
     parsed = load_catalogue(catalogue or bundled_catalogue_path())  # a bad file fails before any file is made
     register = get_state(ctx).register(create=True)
@@ -43,7 +43,7 @@ def init(
 @catalogue_app.command("check")
 def check(file: CatalogueFile) -> None:
     """Validate a catalogue file without touching the register."""
-    from riskreg.catalogue import load_catalogue
+    from riskreg.domain.catalogue import load_catalogue
 
     parsed = load_catalogue(file)
     say(f"{file}: valid — {len(parsed.categories)} categories, {len(parsed.risks)} risks, "
@@ -57,8 +57,8 @@ def load(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change and write nothing.")] = False,
 ) -> None:
     """Apply a new catalogue version: add, change and retire (never delete) risks and departments."""
-    from riskreg.catalogue import load_catalogue
-    from riskreg.catalogue_sync import apply_catalogue
+    from riskreg.domain.catalogue import load_catalogue
+    from riskreg.domain.catalogue_sync import apply_catalogue
 
     parsed = load_catalogue(file)
     with get_state(ctx).write(commit=not dry_run) as (session, _):
@@ -82,7 +82,7 @@ def show(
     unmasked: Unmasked = False,
 ) -> None:
     """Show the register's catalogue: levels, departments, categories, risks and units."""
-    from riskreg.catalogue_sync import describe_catalogue
+    from riskreg.domain.catalogue_sync import describe_catalogue
 
     with get_state(ctx).read() as session:
         data = mask_unless(describe_catalogue(session), unmasked)

@@ -12,11 +12,11 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from riskreg.config import Config
+    from riskreg.cli.settings import Config
 
-    from riskreg.ledger import Stamp
-    from riskreg.queries import Flags
-    from riskreg.store import Register
+    from riskreg.domain.ledger import Stamp
+    from riskreg.domain.queries import Flags
+    from riskreg.store.register import Register
 
 
 @dataclass
@@ -41,7 +41,7 @@ class State:
 
     def flags(self) -> "Flags":
         """Today's flags, with the stale and due-soon windows from the config file."""
-        from riskreg.queries import Flags
+        from riskreg.domain.queries import Flags
 
         return Flags(self.today(), due_soon_days=self.config.due_soon_days, stale_days=self.config.stale_days)
 
@@ -57,14 +57,14 @@ class State:
 
     def location(self) -> str:
         """Where the register is: --db, then $RISKREG_DB, then the config file, then the user data folder."""
-        from riskreg.store import resolve_location
+        from riskreg.store.location import resolve_location
 
         return resolve_location(self.db, self.config.db)
 
     def register(self, *, create: bool = False) -> "Register":
         """The register, opened once per command (create=True: a new one may be made, for init)."""
         if self._register is None:
-            from riskreg.store import open_register
+            from riskreg.store.register import open_register
 
             self._register = open_register(self.location(), create=create, password_file=self.config.password_file)
         return self._register
@@ -75,7 +75,7 @@ class State:
             self._register = None
 
     def stamp(self) -> "Stamp":
-        from riskreg.ledger import Stamp
+        from riskreg.domain.ledger import Stamp
 
         return Stamp(actor=self.who(), today=self.today())
 
@@ -92,7 +92,7 @@ class State:
 
 
 def _default_config() -> "Config":
-    from riskreg.config import Config
+    from riskreg.cli.settings import Config
 
     return Config()
 

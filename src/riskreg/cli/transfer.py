@@ -39,7 +39,7 @@ def export(
     unmasked: Unmasked = False,
 ) -> None:
     """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
-    from riskreg.queries import EntryFilter
+    from riskreg.domain.queries import EntryFilter
 
     state = get_state(ctx)
     flags = state.flags()
@@ -54,7 +54,7 @@ def export(
             import json
 
             from riskreg.masking import masked_json
-            from riskreg.transfer import export_entries
+            from riskreg.exchange.jsonl import export_entries
 
             encode = functools.partial(json.dumps, ensure_ascii=False)
             entries = export_entries(session, flags, wanted, limit=limit or None)
@@ -62,8 +62,8 @@ def export(
                      for entry in progress(entries, "Exporting"))
             write_chunks(lines, target, private=unmasked)
             return
-        from riskreg.queries import list_entries
-        from riskreg.spreadsheet import Names, csv_chunks, write_xlsx
+        from riskreg.domain.queries import list_entries
+        from riskreg.exchange.spreadsheet import Names, csv_chunks, write_xlsx
 
         names = Names(**mask_unless(vars(Names.load(session, state.lang)), unmasked))  # department names in both sheets
         rows = (mask_unless(row, unmasked)
@@ -100,7 +100,7 @@ def import_(
         raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
     if mapping is not None:
         raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
-    from riskreg.transfer import Codes, check_jsonl, import_entries, lines_of, read_jsonl
+    from riskreg.exchange.jsonl import Codes, check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
     try:
@@ -122,7 +122,7 @@ def import_(
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool,
                   unmasked: bool) -> None:
-    from riskreg.spreadsheet import import_parsed, open_sheet, parse_rows, preview_rows, read_mapping
+    from riskreg.exchange.spreadsheet import import_parsed, open_sheet, parse_rows, preview_rows, read_mapping
 
     state = get_state(ctx)
     sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
@@ -134,7 +134,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
     else:  # rows checked between short read transactions, so others can write meanwhile
         parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids)
         with state.read() as session:
-            from riskreg.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import level_styles
             from rich.text import Text
 
             from riskreg.cli.output import print_renderable

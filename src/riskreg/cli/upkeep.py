@@ -15,7 +15,7 @@ FileArg = Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="T
 
 
 def _findings(register, against=None) -> list[str]:
-    from riskreg.integrity import run_checks
+    from riskreg.domain.integrity import run_checks
 
     with register.session() as session:
         return run_checks(session, against=against)
@@ -29,7 +29,7 @@ def check(
     """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head."""
     seen = None
     if against is not None:
-        from riskreg.integrity import head_seen_by
+        from riskreg.domain.integrity import head_seen_by
 
         seen = head_seen_by(against)
     register = get_state(ctx).register()
@@ -46,7 +46,7 @@ def check(
 @app.command(rich_help_panel=PANEL)
 def backup(ctx: typer.Context, file: FileArg) -> None:
     """Copy the register to FILE (mode 0600), consistently even while others write."""
-    from riskreg.store import backup as backup_register
+    from riskreg.store.files import backup as backup_register
 
     target = backup_register(get_state(ctx).register(), file)
     say(f"Backed up to {target}.")
@@ -55,7 +55,7 @@ def backup(ctx: typer.Context, file: FileArg) -> None:
 @app.command(rich_help_panel=PANEL)
 def restore(ctx: typer.Context, file: FileArg) -> None:
     """Replace the register with a backup that passes `check`; the old register is kept beside it."""
-    from riskreg.store import restore as restore_register
+    from riskreg.store.restore import restore as restore_register
 
     state = get_state(ctx)
     state.close()  # a shell's open register is the old file: the next command opens the restored one
@@ -66,7 +66,7 @@ def restore(ctx: typer.Context, file: FileArg) -> None:
 @app.command(rich_help_panel=PANEL)
 def undo(ctx: typer.Context) -> None:
     """Revert the latest change (recorded as an undo, never erased); run again to go further back."""
-    from riskreg.ledger import undo as undo_change
+    from riskreg.domain.ledger import undo as undo_change
 
     with get_state(ctx).write() as (session, stamp):
         entry_id, action = undo_change(session, stamp)
@@ -79,8 +79,8 @@ def copy(
     to: Annotated[str, typer.Option("--to", metavar="LOCATION", help="A new register: a file path or postgresql+psycopg://… URL.")],
 ) -> None:
     """Copy the whole register (catalogue, entries, history) to a new SQLite file or PostgreSQL database."""
-    from riskreg.copying import copy_register
-    from riskreg.store import open_register
+    from riskreg.store.copying import copy_register
+    from riskreg.store.register import open_register
 
     source = get_state(ctx).register()
     target = open_register(to, create=True)

@@ -30,7 +30,7 @@ def list_(
     unmasked: Unmasked = False,
 ) -> None:
     """List ledger entries, oldest first, with their flags (overdue, due soon, unaccountable, stale, escalated)."""
-    from riskreg.queries import ENTRY_FIELDS, EntryFilter, list_entries
+    from riskreg.domain.queries import ENTRY_FIELDS, EntryFilter, list_entries
 
     state = get_state(ctx)
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
@@ -49,7 +49,7 @@ def list_(
 
             write_chunks(to_csv(rows, ENTRY_FIELDS))
         else:
-            from riskreg.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import level_styles
             from riskreg.render.tables import entries_table
 
             print_renderable(entries_table(list(rows), mask_unless(level_styles(session, state.lang), unmasked), state.lang))
@@ -63,7 +63,7 @@ def show(
     unmasked: Unmasked = False,
 ) -> None:
     """Show one entry with its full history."""
-    from riskreg.queries import show_entry
+    from riskreg.domain.queries import show_entry
 
     state = get_state(ctx)
     flags = state.flags()
@@ -74,7 +74,7 @@ def show(
 
             write_chunks([to_json(entry)])
         else:
-            from riskreg.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import level_styles
             from riskreg.render.tables import entry_view
 
             print_renderable(entry_view(entry, mask_unless(level_styles(session, state.lang), unmasked), state.lang))

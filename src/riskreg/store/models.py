@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, event
 from sqlmodel import Field, SQLModel
 
-from riskreg.backends import HISTORY_GUARDS
+from riskreg.store.backends import HISTORY_GUARDS
 
 SCHEMA_VERSION = 4
 ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
-MAX_CODE = 32  # catalogue codes; riskreg.catalogue checks the same length without importing the models
+MAX_CODE = 32  # catalogue codes; riskreg.domain.catalogue checks the same length without importing the models
 
 
 class Meta(SQLModel, table=True):
@@ -132,14 +132,14 @@ class History(SQLModel, table=True):
     action: str
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     text: str | None = None
-    hash: str = Field(max_length=64)  # see riskreg.chain
+    hash: str = Field(max_length=64)  # see riskreg.store.chain
 
 
 def partial_index_ddl(dialect: str) -> list[str]:
     """The two partial indexes of entries still needing attention (active, or closed under watch), holding
     every column their flags, counts and lists read.
 
-    Their WHERE must appear literally in a query for SQLite to use them (riskreg.queries.Flags renders it
+    Their WHERE must appear literally in a query for SQLite to use them (riskreg.domain.queries.Flags renders it
     so). PostgreSQL limits an index row to about 2.7 kB, so there the active index leaves out the free-text
     columns (a plan may hold 10,000 characters) and reads them from the table. Plain DDL rather than
     Index(..., postgresql_where=...), because a dialect keyword makes SQLAlchemy import that dialect on

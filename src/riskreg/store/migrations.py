@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
-from riskreg.chain import GENESIS, event_hash, record_head
-from riskreg.backends import SQLITE_HISTORY_GUARDS
-from riskreg.models import SCHEMA_VERSION, partial_index_ddl
+from riskreg.store.chain import GENESIS, event_hash, record_head
+from riskreg.store.backends import SQLITE_HISTORY_GUARDS
+from riskreg.store.models import SCHEMA_VERSION, partial_index_ddl
 
 
 def m002_history_chain(conn: Connection) -> None:

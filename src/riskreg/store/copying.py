@@ -9,10 +9,10 @@ is exactly what each backend stores.
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import SQLModel
 
-from riskreg.backends import after_explicit_ids
+from riskreg.store.backends import after_explicit_ids
 from riskreg.errors import RiskregError
-from riskreg.models import Category, Department, Entry, History, Level, Meta, Risk, RiskDepartment, Unit
-from riskreg.store import Register, create_schema
+from riskreg.store.models import Category, Department, Entry, History, Level, Meta, Risk, RiskDepartment, Unit
+from riskreg.store.register import Register, create_schema
 
 BATCH = 5_000
 TABLES: tuple[type[SQLModel], ...] = (Level, Department, Category, Risk, RiskDepartment, Unit, Entry, History)

@@ -27,9 +27,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import String, case, cast, func, literal, or_, text, true
 from sqlmodel import Session, select
 
-from riskreg.catalogue_sync import read_settings
+from riskreg.domain.catalogue_sync import read_settings
 from riskreg.errors import InvalidInput
-from riskreg.models import ACTIVE, ACTIVE_SQL, Entry, History
+from riskreg.store.models import ACTIVE, ACTIVE_SQL, Entry, History
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from riskreg.catalogue_sync import read_settings
-from riskreg.chain import GENESIS, event_hash
+from riskreg.domain.catalogue_sync import read_settings
+from riskreg.store.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL
-from riskreg.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
+from riskreg.store.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL

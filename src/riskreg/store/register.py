@@ -1,60 +1,30 @@
-"""The one place that finds the register, builds the engine and opens transactions.
+"""Opening the register: the engine, transactions, the schema version and its upgrade.
 
-Where: `--db`, else `RISKREG_DB`, else the config file's `db`, else `register.db`
-in the user data directory. A location is a SQLite file path or a PostgreSQL URL
-(postgresql+psycopg://…); what differs between the two is in riskreg.backends.
+Where the register is comes from riskreg.store.location; what differs between
+SQLite and PostgreSQL is in riskreg.store.backends.
 
 Every write, the schema upgrade and `restore` take the same write lock, so they
 queue behind each other: an upgrade happens once, and a restore swaps files only
 while no one writes.
 """
 
-import itertools
 import os
-import sqlite3
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from fnmatch import fnmatch
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError
 from sqlmodel import Session, SQLModel
 
-from riskreg import backends
-from riskreg.config import read_password_file
 from riskreg.errors import RegisterBusy, RegisterMissing, RiskregError
-from riskreg.models import SCHEMA_VERSION, Meta
-
-DEFAULT_BUSY_TIMEOUT = 5.0
-
-
-def default_location() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("riskreg", appauthor=False) / "register.db"
-
-
-def resolve_location(db: str | None, configured: str | None = None) -> str:
-    """The one precedence every command follows: --db, then $RISKREG_DB, then the config file, then the default."""
-    return db or os.environ.get("RISKREG_DB") or configured or str(default_location())
-
-
-def pause(moment: str) -> None:
-    """Does nothing: tests replace it in a worker process to hold `moment` open (a race window, a kill point)."""
-
-
-def busy_timeout() -> float:
-    raw = os.environ.get("RISKREG_BUSY_TIMEOUT", "")
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_BUSY_TIMEOUT
-    except ValueError:
-        raise RiskregError(f"RISKREG_BUSY_TIMEOUT must be a number of seconds, not {raw!r}.") from None
+from riskreg.store import backends, hooks
+from riskreg.store.files import backup, link_to_free_name
+from riskreg.store.location import read_password_file, resolve_location
+from riskreg.store.models import SCHEMA_VERSION, Meta
 
 
 @dataclass
@@ -67,14 +37,14 @@ class Register:
         """One unit of work in one transaction; nothing is written if it raises.
 
         `commit=False` runs a write and rolls it back (dry runs). A write records the history chain's new
-        head in `meta` just before it commits (riskreg.chain), whoever wrote the history.
+        head in `meta` just before it commits (riskreg.store.chain), whoever wrote the history.
         """
         try:
             with self._writing() if write else Session(self.engine.execution_options(
                     **backends.read_options(self.engine))) as session:
                 yield session
                 if write and commit:
-                    from riskreg.chain import record_head
+                    from riskreg.store.chain import record_head
 
                     session.flush()
                     record_head(session.connection())
@@ -99,7 +69,7 @@ class Register:
                 session.close()
                 raise
             if current:
-                pause("locked")
+                hooks.pause("locked")
                 return session
             # `restore` swapped a new file in while this one waited for the lock: write to the new one
             session.close()
@@ -139,7 +109,7 @@ def open_register(db: str | None, *, create: bool = False, password_file: str | 
     if backends.is_url(location):
         register = _server_register(location, password_file)
     else:
-        register = _file_register(Path(location).expanduser(), create=create)
+        register = file_register(Path(location).expanduser(), create=create)
     if not create and checked_version(register) < SCHEMA_VERSION:
         upgrade(register)
     return register
@@ -164,13 +134,13 @@ def _server_register(location: str, password_file: str | None) -> Register:
     in_url = url.password is not None or "password" in url.query
     password = read_password_file(password_file) if password_file and not in_url else None
     try:
-        engine = backends.postgresql_engine(url, busy_timeout=busy_timeout(), password=password)
+        engine = backends.postgresql_engine(url, busy_timeout=backends.busy_timeout(), password=password)
     except ImportError:
         raise RiskregError("PostgreSQL support needs psycopg: pip install 'riskreg[postgresql]'.") from None
     return Register(shown, engine)
 
 
-def _file_register(path: Path, *, create: bool) -> Register:
+def file_register(path: Path, *, create: bool) -> Register:
     if path.is_dir():
         raise RiskregError(f"{path} is a folder; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
     if path.exists() and not path.is_file():  # a FIFO or a device would hang or garble SQLite
@@ -182,7 +152,7 @@ def _file_register(path: Path, *, create: bool) -> Register:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
-    return Register(str(path), backends.sqlite_engine(path, create=create, busy_timeout=busy_timeout()))
+    return Register(str(path), backends.sqlite_engine(path, create=create, busy_timeout=backends.busy_timeout()))
 
 
 def schema_version(register: Register) -> int | None:
@@ -213,81 +183,6 @@ def checked_version(register: Register) -> int:
     return version
 
 
-def upgrade(register: Register, *, keep_backup: bool = True) -> Path | None:
-    """Under the write lock, back a register file up beside itself, then apply every step to the newest
-    schema in one transaction. Processes that wait for the lock find it done and leave it.
-
-    (A PostgreSQL register relies on the transaction alone: take a pg_dump before upgrading riskreg.)
-    """
-    from riskreg.migrations import steps_from
-
-    with register.session(write=True) as session:
-        version = _version_number(register, session.get(Meta, "schema_version").value)
-        if version >= SCHEMA_VERSION:  # another process upgraded it while this one waited
-            return None
-        saved = _backup_before_upgrade(register, version) if keep_backup and not register.server else None
-        conn = session.connection()
-        for target, step in steps_from(version):
-            step(conn)
-            session.get(Meta, "schema_version").value = str(target)
-            session.flush()
-            pause("migrated")
-    return saved
-
-
-def _backup_before_upgrade(register: Register, version: int) -> Path:
-    saved = Path(f"{register.location}.schema-{version}.bak")
-    if saved.exists():  # left by an upgrade that was killed (or made before a restore of an older file)
-        made = datetime.fromtimestamp(saved.stat().st_mtime)
-        _link_to_free_name(saved, f"{saved.name.removesuffix('.bak')}-{made:%Y%m%d-%H%M%S}", ".bak")
-        saved.unlink()
-    return backup(register, saved)
-
-
-def _link_to_free_name(source: Path, stem: str, suffix: str = "") -> Path:
-    """Hard-link `source` beside itself as stem+suffix, else stem-2+suffix, …: never over an existing file."""
-    for n in itertools.count(1):
-        name = source.with_name(f"{stem}{'' if n == 1 else f'-{n}'}{suffix}")
-        try:
-            os.link(source, name)
-            return name
-        except FileExistsError:
-            continue
-
-
-def backup(register: Register, target: Path) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while others write), mode 0600."""
-    source_path = register.require_file("backup")
-    target = Path(target).expanduser()
-    if target.exists():
-        raise RiskregError(f"{target} already exists; choose another name or remove it first.")
-    try:
-        partial = _private_file_beside(target, ".partial")
-    except OSError as err:
-        raise RiskregError(f"Cannot back up to {target}: {err.strerror}.") from None
-    try:
-        _copy_database(source_path, partial)
-        os.replace(partial, target)
-    except (OSError, sqlite3.Error) as err:
-        partial.unlink(missing_ok=True)
-        raise RiskregError(f"Cannot back up to {target}: {getattr(err, 'strerror', None) or err}.") from None
-    return target
-
-
-def _private_file_beside(path: Path, suffix: str) -> Path:
-    """A new empty file of a unique name in `path`'s folder, mode 0600 (hidden: a dot before the name)."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    return Path(name)
-
-
-def _copy_database(source: Path, target: Path) -> None:
-    """Copy through SQLite's online backup API: consistent even while others write."""
-    with closing(sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=busy_timeout())) as origin:
-        with closing(sqlite3.connect(target)) as copy:
-            origin.backup(copy)
-
-
 def create_schema(register: Register) -> bool:
     """Create the tables of a new register; False if it already is one."""
     if schema_version(register) is not None:
@@ -303,99 +198,32 @@ def create_schema(register: Register) -> bool:
     return True
 
 
-def restore(location: str, source: Path, verify: Callable[[Register], list[str]]) -> Path | None:
-    """Replace the register with a checked copy of `source`; the old register is kept beside it.
+def upgrade(register: Register, *, keep_backup: bool = True) -> Path | None:
+    """Under the write lock, back a register file up beside itself, then apply every step to the newest
+    schema in one transaction. Processes that wait for the lock find it done and leave it.
 
-    The candidate is copied next to the register first and opened there (which
-    upgrades an older schema), so the source file is never modified. Only then,
-    under the write lock, is the register swapped: see _swap_in.
+    (A PostgreSQL register relies on the transaction alone: take a pg_dump before upgrading riskreg.)
     """
-    if backends.is_url(location):
-        raise RiskregError("restore works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
-    source = Path(source).expanduser()
-    target = Path(location).expanduser()
-    if not source.is_file():
-        raise RiskregError(f"There is no file {source} to restore from.")
-    candidate = _file_register(source, create=False)
-    try:
-        version = checked_version(candidate)
-    finally:
-        candidate.engine.dispose()
-    try:
-        staged = _private_file_beside(target, ".restoring")
-    except OSError as err:
-        raise RiskregError(f"Cannot restore into {target.parent}: {err.strerror}.") from None
-    try:
-        _stage(source, staged, version, verify)
-        return _swap_in(staged, target)
-    except OSError as err:
-        raise RiskregError(f"Cannot restore {target}: {err.strerror}; the register was not replaced.") from None
-    finally:
-        staged.unlink(missing_ok=True)
+    from riskreg.store.migrations import steps_from
 
-
-def _stage(source: Path, staged: Path, version: int, verify: Callable[[Register], list[str]]) -> None:
-    try:
-        _copy_database(source, staged)
-    except sqlite3.Error as err:
-        raise RiskregError(f"Cannot copy {source}: {err}; the register was not replaced.") from None
-    opened = _file_register(staged, create=False)
-    try:
-        if version < SCHEMA_VERSION:
-            upgrade(opened, keep_backup=False)  # the staged copy is private: nothing to back up
-        findings = verify(opened)
-    finally:
-        opened.engine.dispose()
-    if findings:
-        raise RiskregError(f"{source} fails `riskreg check` ({findings[0]}); the register was not replaced.")
-
-
-def _swap_in(staged: Path, target: Path) -> Path | None:
-    """Put `staged` at the register's path; the old register stays under a new name, which is returned.
-
-    Under the write lock, which waits for writers and rolls back a crashed
-    writer's hot journal first: the old file is hard-linked to its kept name,
-    then the staged file renamed over the path, so a complete register is there
-    at every instant. Writers that waited meanwhile notice the new file
-    (Register._writing) and write to it.
-    """
-    kept_stem = f"{target.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}"
-    if not target.exists():
-        try:
-            os.link(staged, target)  # never over a register made meanwhile
+    with register.session(write=True) as session:
+        version = _version_number(register, session.get(Meta, "schema_version").value)
+        if version >= SCHEMA_VERSION:  # another process upgraded it while this one waited
             return None
-        except FileExistsError:
-            pass
-    if not _is_sqlite_file(target):  # e.g. overwritten by other data: no riskreg can be writing it
-        kept = _link_to_free_name(target, kept_stem)
-        os.replace(staged, target)
-        return kept
-    current = _file_register(target, create=False)
-    try:
-        with current.session(write=True):
-            kept = _link_to_free_name(target, kept_stem)
-            pause("kept")
-            os.replace(staged, target)
-    finally:
-        current.engine.dispose()
-    return kept
+        saved = _backup_before_upgrade(register, version) if keep_backup and not register.server else None
+        conn = session.connection()
+        for target, step in steps_from(version):
+            step(conn)
+            session.get(Meta, "schema_version").value = str(target)
+            session.flush()
+            hooks.pause("migrated")
+    return saved
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(16) == b"SQLite format 3\x00"
-
-
-def register_files(location: str) -> Callable[[Path], bool]:
-    """Whether a path is the register file, its journal, or a backup riskreg keeps beside it."""
-    register = Path(location).expanduser()
-    folder, name = Path(os.path.realpath(register.parent)), register.name
-    patterns = [name, f"{name}-journal", f"{name}-wal", f"{name}-shm", f"{name}.schema-*", f"{name}.before-restore-*"]
-
-    def belongs(path: Path) -> bool:
-        resolved = Path(os.path.realpath(path))
-        if resolved.parent == folder and any(fnmatch(resolved.name, pattern) for pattern in patterns):
-            return True
-        return register.exists() and resolved.exists() and os.path.samefile(resolved, register)  # a hard link
-
-    return belongs
+def _backup_before_upgrade(register: Register, version: int) -> Path:
+    saved = Path(f"{register.location}.schema-{version}.bak")
+    if saved.exists():  # left by an upgrade that was killed (or made before a restore of an older file)
+        made = datetime.fromtimestamp(saved.stat().st_mtime)
+        link_to_free_name(saved, f"{saved.name.removesuffix('.bak')}-{made:%Y%m%d-%H%M%S}", ".bak")
+        saved.unlink()
+    return backup(register, saved)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from riskreg.models import History, Meta
+from riskreg.store.models import History, Meta
 
 GENESIS = "0" * 64
 # The meta rows of the head; chain_head_id lets the next writer count its new rows through the primary key.

@@ -134,23 +134,6 @@ def _write(path: Path, values: dict[str, Any]) -> None:
     write_atomically(path, lines, private=True)  # the db URL may carry a password
 
 
-def read_password_file(name: str) -> str:
-    """The first line of a password file; refused, like libpq refuses ~/.pgpass, if others may read it."""
-    path = Path(name).expanduser()
-    try:
-        with path.open("rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if mode & 0o077:
-                raise InvalidInput(f"The password file {path} can be read by others (mode {mode & 0o777:o}); "
-                                   f"make it private: chmod 600 {path}.")
-            first = handle.readline(4096).decode("utf-8", errors="replace").rstrip("\r\n")
-    except OSError as err:
-        raise InvalidInput(f"Cannot read the password file {path}: {err.strerror}.") from None
-    if not first:
-        raise InvalidInput(f"The password file {path} is empty; its first line is the password.")
-    return first
-
-
 def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str, Any]]:
     """Every setting with its effective value and where it came from, for `config show`.
 
@@ -172,11 +155,11 @@ def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str
             elif os.environ.get("RISKREG_DB"):
                 value, source = os.environ["RISKREG_DB"], "RISKREG_DB"
             elif source == "default":
-                from riskreg.store import default_location
+                from riskreg.store.location import default_location
 
                 value = str(default_location())
             if isinstance(value, str):
-                from riskreg.backends import shown_location
+                from riskreg.store.backends import shown_location
 
                 value = shown_location(value)
         if key == "lang":

@@ -34,6 +34,8 @@ from sqlalchemy import DDL, Connection, Engine, Table, create_engine, event, ins
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from riskreg.errors import RiskregError
+
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
 
@@ -63,8 +65,20 @@ HISTORY_GUARDS = SQLITE_HISTORY_GUARDS + POSTGRESQL_HISTORY_GUARDS
 _QUERY_PASSWORD = re.compile(r"([?&][^=&]*password=)[^&]*", re.IGNORECASE)
 
 # How JSON columns (history.changes) are stored: UTF-8 rather than \uXXXX escapes, which spend 6 bytes on
-# every Chinese character, and no padding. Hashes are over the parsed values (riskreg.chain), so they hold.
+# every Chinese character, and no padding. Hashes are over the parsed values (riskreg.store.chain), so they hold.
 stored_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+def busy_timeout() -> float:
+    """Seconds a command waits for another's write lock: $RISKREG_BUSY_TIMEOUT, else 5."""
+    raw = os.environ.get("RISKREG_BUSY_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        raise RiskregError(f"RISKREG_BUSY_TIMEOUT must be a number of seconds, not {raw!r}.") from None
 
 
 def is_url(location: str) -> bool:

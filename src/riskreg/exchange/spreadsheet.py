@@ -4,7 +4,7 @@ Columns are matched by header, in Chinese or English (or riskreg's field
 names, so `list --format csv` reads back too), with a mapping file for odd
 headers. Every row is validated before anything is written, and every bad row
 is reported by its row number. Valid rows become entries through the same bulk
-path as a JSON Lines import (riskreg.transfer.import_entries), each with one
+path as a JSON Lines import (riskreg.exchange.jsonl.import_entries), each with one
 `add` history event carrying every field, so the hash chain and
 `riskreg check` hold.
 
@@ -27,12 +27,12 @@ from xml.parsers.expat import ExpatError
 
 from sqlmodel import Session, func, select
 
-from riskreg.catalogue_sync import read_settings
+from riskreg.domain.catalogue_sync import read_settings
 from riskreg.dates import EARLIEST, LATEST
 from riskreg.errors import InvalidInput
-from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
-from riskreg.models import ACTIVE, REPLAYED, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
-from riskreg.transfer import BATCH, ImportResult, OpenSession, bad_input, import_entries
+from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
+from riskreg.store.models import ACTIVE, REPLAYED, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
+from riskreg.exchange.jsonl import BATCH, ImportResult, OpenSession, bad_input, import_entries
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class Names:
 
     @classmethod
     def load(cls, session: Session, lang: str) -> "Names":
-        from riskreg.catalogue_sync import level_styles
+        from riskreg.domain.catalogue_sync import level_styles
 
         pick = (lambda row: row.en if lang == "en" else row.zh)
         return cls(levels=level_styles(session, lang),

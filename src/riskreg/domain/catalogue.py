@@ -97,7 +97,7 @@ def bundled_catalogue_path() -> Path:
     packaged = Path(str(files("riskreg"))) / "data" / "catalogue.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "catalogue.yaml"
+    return Path(__file__).resolve().parents[3] / "data" / "catalogue.yaml"
 
 
 def load_catalogue(path: Path | str) -> Catalogue:

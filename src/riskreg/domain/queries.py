@@ -14,8 +14,8 @@ from sqlalchemy import and_, case, func, literal, not_
 from sqlmodel import Session, select
 
 from riskreg.errors import InvalidInput, NotFound
-from riskreg.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
-from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
+from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
+from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7

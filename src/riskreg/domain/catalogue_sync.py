@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, SQLModel, select
 
-from riskreg.models import Category, Department, Entry, Level, Meta, Risk, RiskDepartment, Unit
+from riskreg.store.models import Category, Department, Entry, Level, Meta, Risk, RiskDepartment, Unit
 
 if TYPE_CHECKING:  # the parser brings PyYAML, which reading the register never needs
-    from riskreg import catalogue as cat
+    from riskreg.domain import catalogue as cat
 
 
 @dataclass

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from riskreg.backends import integrity_findings
-from riskreg.chain import Head, Walk, recorded_head, walk
+from riskreg.store.backends import integrity_findings
+from riskreg.store.chain import Head, Walk, recorded_head, walk
 from riskreg.errors import InvalidInput, RiskregError
-from riskreg.ledger import ACTIONS, MAX_TITLE, clean_text
-from riskreg.models import ACTIVE, REPLAYED, Entry, History
+from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
+from riskreg.store.models import ACTIVE, REPLAYED, Entry, History
 
 _DEFAULTS = {"extensions": 0, "reopen_count": 0}
 _HASH = re.compile(r"[0-9a-f]{64}")

@@ -21,13 +21,13 @@ from typing import Any, TextIO
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from riskreg.backends import after_explicit_ids, insert_stored, stored_json
-from riskreg.chain import GENESIS, event_hash
+from riskreg.store.backends import after_explicit_ids, insert_stored, stored_json
+from riskreg.store.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
-from riskreg.integrity import replay_mismatches, validate_history_event
-from riskreg.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
-from riskreg.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
-from riskreg.queries import EntryFilter, Flags, list_entries
+from riskreg.domain.integrity import replay_mismatches, validate_history_event
+from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
+from riskreg.store.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
+from riskreg.domain.queries import EntryFilter, Flags, list_entries
 
 BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import String, func, type_coerce
 from sqlmodel import Session, select
 
-from riskreg.catalogue_sync import read_settings
-from riskreg.chain import current_head
-from riskreg.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
-from riskreg.queries import Flags, count_where
+from riskreg.domain.catalogue_sync import read_settings
+from riskreg.store.chain import current_head
+from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
+from riskreg.domain.queries import Flags, count_where
 
 REPORT_SCHEMA = "riskreg.report/1"
 LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")

@@ -1,0 +1,4 @@
+"""The store: where the register is, the engine, backend differences, models, migrations and copy.
+
+Imports nothing above it (docs/ARCHITECTURE.md).
+"""

@@ -1,0 +1,68 @@
+"""Register files on disk: consistent copies, private files, and names that never overwrite.
+
+SQLite only; a PostgreSQL register is copied with pg_dump or `riskreg copy`.
+"""
+
+import itertools
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from riskreg.errors import RiskregError
+from riskreg.store import backends
+
+if TYPE_CHECKING:
+    from riskreg.store.register import Register
+
+
+def backup(register: "Register", target: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while others write), mode 0600."""
+    source_path = register.require_file("backup")
+    target = Path(target).expanduser()
+    if target.exists():
+        raise RiskregError(f"{target} already exists; choose another name or remove it first.")
+    try:
+        partial = private_file_beside(target, ".partial")
+    except OSError as err:
+        raise RiskregError(f"Cannot back up to {target}: {err.strerror}.") from None
+    try:
+        copy_database(source_path, partial)
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as err:
+        partial.unlink(missing_ok=True)
+        raise RiskregError(f"Cannot back up to {target}: {getattr(err, 'strerror', None) or err}.") from None
+    return target
+
+
+def link_to_free_name(source: Path, stem: str, suffix: str = "") -> Path:
+    """Hard-link `source` beside itself as stem+suffix, else stem-2+suffix, …: never over an existing file."""
+    for n in itertools.count(1):
+        name = source.with_name(f"{stem}{'' if n == 1 else f'-{n}'}{suffix}")
+        try:
+            os.link(source, name)
+            return name
+        except FileExistsError:
+            continue
+
+
+def private_file_beside(path: Path, suffix: str) -> Path:
+    """A new empty file of a unique name in `path`'s folder, mode 0600 (hidden: a dot before the name)."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    return Path(name)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy through SQLite's online backup API: consistent even while others write."""
+    with closing(sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=backends.busy_timeout())) as origin:
+        with closing(sqlite3.connect(target)) as copy:
+            origin.backup(copy)
+
+
+def is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
