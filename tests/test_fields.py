@@ -30,3 +30,7 @@ def test_every_word_is_given_in_both_languages_with_the_same_placeholders():
     for key, (zh, en) in WORDS.items():
         assert zh and en, key
         assert _placeholders(zh) == _placeholders(en), key
+
+
+def test_every_spreadsheet_column_has_a_heading():
+    assert [name for name, field in FIELDS.items() if field.sheet and field.header not in WORDS] == []

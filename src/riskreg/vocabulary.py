@@ -2,8 +2,9 @@
 
 The key names the use, not the renderer: `status.*` and `flag.*` are the same words wherever a status or a
 flag is shown; `field.*` labels an entry's fields (`show`); `column.*` heads the terminal's and Markdown's
-tables; `heading.*` titles a section; `tile.*` is a count on the HTML report's tiles; `mail.*` is the HTML
-report's own wording; `phrase.*` holds the short sentences around the numbers; `action.*` names a history
+tables; `header.*` heads a spreadsheet's column; `heading.*` titles a section; `count.*` labels a count of entries
+(the HTML report's tiles, charts and tables, the spreadsheet's summary); `sheet.*` is the spreadsheet's own
+wording and `mail.*` the HTML report's; `phrase.*` holds the short sentences around the numbers; `action.*` names a history
 event. Where one idea is worded differently in two places (the list of entries missing one of the four ones
 is "Not accountable (missing one of the four ones)" in the terminal and "Missing one of the four ones" in the
 HTML report), each place has its own key, so changing one never changes the other by surprise.
@@ -36,6 +37,21 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "field.watch_until": ("观察期至", "watch until"), "field.reopen_count": ("重新打开次数", "reopened"),
     "field.created_on": ("登记日期", "added on"), "field.updated_on": ("最近变动", "last change"),
     "field.flags": ("标记", "flags"),
+    # An entry's fields as a spreadsheet heads its columns (export writes these; import also reads them)
+    "header.id": ("编号", "ID"), "header.risk": ("风险编码", "Risk code"), "header.category": ("类别", "Category"),
+    "header.unit": ("村(社区)", "Unit"), "header.title": ("标题", "Title"), "header.detail": ("详情", "Details"),
+    "header.level": ("风险等级", "Level"), "header.status": ("状态", "Status"),
+    "header.department": ("责任部门", "Department"), "header.leader": ("牵头领导", "Lead official"),
+    "header.task_force": ("工作专班", "Task force"), "header.plan": ("工作方案", "Plan"),
+    "header.due": ("完成时限", "Deadline"), "header.contingency": ("应急预案", "Emergency plan"),
+    "header.measures": ("管控措施", "Interim measures"), "header.escalated_to": ("提级至", "Escalated to"),
+    "header.escalation_reason": ("提级原因", "Escalation reason"), "header.verified_by": ("核验人", "Verified by"),
+    "header.resolution": ("化解情况", "Resolution"), "header.closed_on": ("销号日期", "Closed on"),
+    "header.watch_until": ("观察期至", "Watch until"), "header.created_on": ("登记日期", "Added on"),
+    # The spreadsheet's own wording
+    "sheet.ledger": ("风险台账", "Ledger"), "sheet.by_department": ("按部门汇总", "By department"),
+    "sheet.total": ("合计", "Total"),
+    "sheet.counted": ("截至 {date}，统计本次导出的条目", "As of {date}, counting the exported entries"),
     # Table columns (terminal and Markdown) that are not a field's label
     "column.owner": ("责任", "owner"), "column.due": ("完成时限", "due"), "column.due_flags": ("时限/标记", "due / flags"),
     "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
@@ -56,10 +72,11 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "heading.unaccountable": ("四个一不全的事项", "Not accountable (missing one of the four ones)"),
     "heading.stale": ("{stale_days}无进展", "Stale (no change for {stale_days})"),
     "heading.awaiting_consolidation": ("观察期满，待巩固", "Watch over, awaiting consolidation"),
-    # The HTML report's tiles, and its own wording
-    "tile.active": ("在办", "Active"), "tile.overdue": ("逾期", "Overdue"),
-    "tile.unaccountable": ("四个一不全", "Not accountable"), "tile.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
-    "tile.stale": ("{stale_days}无进展", "No change for {stale_days}"), "tile.closed": ("已销号", "Closed"),
+    # Counts of entries: the HTML report's tiles, charts and tables, the spreadsheet's summary
+    "count.active": ("在办", "Active"), "count.overdue": ("逾期", "Overdue"),
+    "count.unaccountable": ("四个一不全", "Not accountable"), "count.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
+    "count.stale": ("{stale_days}无进展", "No change for {stale_days}"), "count.closed": ("已销号", "Closed"),
+    # The HTML report's own wording
     "mail.heading.trend": ("近况：在办、逾期、已销号（按日）", "Daily: active, overdue and closed"),
     "mail.heading.by_level": ("按风险等级（在办）", "Active by level"),
     "mail.heading.unaccountable": ("四个一不全的事项", "Missing one of the four ones"),

@@ -43,7 +43,7 @@ def _tiles(report: dict[str, Any], t: Words) -> str:
         cells.append(f'<td width="33%" style="width:33%;padding:4px;vertical-align:top;">'
                      f'<div style="border:1px solid #d0d7de;border-radius:6px;padding:10px 8px;text-align:center;">'
                      f'<div data-count="{key}" style="font-size:26px;font-weight:bold;line-height:1.1;color:{colour};">{value}</div>'
-                     f'<div style="font-size:13px;color:#57606a;margin-top:4px;">{escape(t(f"tile.{key}"))}</div></div></td>')
+                     f'<div style="font-size:13px;color:#57606a;margin-top:4px;">{escape(t(f"count.{key}"))}</div></div></td>')
     rows = "".join("<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3))
     return f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0;">{rows}</table>'
 
@@ -90,8 +90,8 @@ _TD = "padding:6px 4px;border-bottom:1px solid #eaeef2;font-size:14px;"
 
 def _group_table(rows: list[dict[str, Any]], t: Words) -> str:
     head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t("mail.column.name"), t("tile.active"), t("tile.overdue"),
-                                          t("mail.column.unaccountable"), t("tile.closed"))))
+                   for i, h in enumerate((t("mail.column.name"), t("count.active"), t("count.overdue"),
+                                          t("mail.column.unaccountable"), t("count.closed"))))
     body = []
     for row in rows:
         if not any(row[key] for key in ("open", "overdue", "unaccountable", "closed")):
@@ -108,7 +108,7 @@ def _group_table(rows: list[dict[str, Any]], t: Words) -> str:
 def _trend(trend: dict[str, Any], t: Words) -> str:
     days = trend["days"]
     labels = [d["day"][5:] for d in days]
-    series = [(t("tile.active" if key == "open" else f"tile.{key}"), SERIES_COLOURS[key], [d[key] for d in days])
+    series = [(t("count.active" if key == "open" else f"count.{key}"), SERIES_COLOURS[key], [d[key] for d in days])
               for key in ("open", "overdue", "closed")]
     chart = line_chart(labels, series, title=f'{t("mail.heading.trend")} {trend["from"]} – {trend["to"]}')
     # The numbers for clients that drop SVG: the first day, every week back from today, and today.
@@ -117,7 +117,7 @@ def _trend(trend: dict[str, Any], t: Words) -> str:
                     + "".join(f'<td align="right" style="{_TD}text-align:right;">{d[k]}</td>' for k in ("open", "overdue", "closed"))
                     + "</tr>" for d in (days[i] for i in shown))
     head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t("mail.column.day"), t("tile.active"), t("tile.overdue"), t("tile.closed"))))
+                   for i, h in enumerate((t("mail.column.day"), t("count.active"), t("count.overdue"), t("count.closed"))))
     return (f'<div style="margin:8px 0;">{chart}</div>'
             f'<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin-top:6px;">'
             f'<tr>{head}</tr>{cells}</table>')
@@ -128,7 +128,7 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
     word = words(lang)
 
     def t(key: str) -> str:
-        return word(key).format(**days) if key in ("tile.due_soon", "tile.stale") else word(key)
+        return word(key).format(**days) if key in ("count.due_soon", "count.stale") else word(key)
 
     levels = {lv["code"]: lv for lv in report["levels"]}
     departments = {row["code"]: row["name"] for row in report["by_department"]}

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
+from riskreg.fields import FIELDS
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
                                    listed, total_key)
 from riskreg.vocabulary import code_word, words
@@ -103,10 +104,14 @@ def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "e
     return table
 
 
-# The fields `show` lists, in its order (the spreadsheet's, with the deadline's history beside the deadline)
-_SHOWN = ("risk", "category", "unit", "title", "detail", "level", "status", "department", "leader", "task_force", "plan",
-          "due", "original_due", "extensions", "contingency", "measures", "escalated_to", "escalation_reason",
-          "verified_by", "resolution", "closed_on", "watch_until", "reopen_count", "created_on", "updated_on")
+# The fields `show` lists: these first (the spreadsheet's order, with the deadline's history beside the
+# deadline), then any other field but the id and the flags, in the field table's order.
+_SHOWN_FIRST = ("risk", "category", "unit", "title", "detail", "level", "status", "department", "leader", "task_force",
+                "plan", "due", "original_due", "extensions", "contingency", "measures", "escalated_to",
+                "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until", "reopen_count",
+                "created_on", "updated_on")
+_SHOWN = (*_SHOWN_FIRST, *(name for name, field in FIELDS.items()
+                           if field.kind not in ("id", "flag") and name not in _SHOWN_FIRST))
 
 
 def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
@@ -117,10 +122,10 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> Rende
     fields.add_column()
     for key in _SHOWN:
         value = entry[key]
-        if value is None or (key in ("extensions", "reopen_count") and not value):
+        if value is None or (FIELDS[key].kind == "count" and not value):
             continue
         shown = _level(value, levels) if key == "level" else _text(code_word("status", value, lang) if key == "status" else value)
-        fields.add_row(t(f"field.{key}"), shown)
+        fields.add_row(t(FIELDS[key].label), shown)
     fields.add_row(t("field.flags"), _flags(entry, t))
     history = _table(t("heading.history"), "column.on", "column.at", "column.actor", "column.action", "column.details",
                      t=t)
