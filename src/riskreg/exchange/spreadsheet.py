@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -30,7 +30,7 @@ from sqlmodel import Session, func, select
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.dates import EARLIEST, LATEST
 from riskreg.errors import InvalidInput
-from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms
+from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms, watch_until
 from riskreg.store.models import ACTIVE, REPLAYED, Category, Department, Entry, Level, Risk, RiskDepartment, Unit
 from riskreg.exchange.jsonl import BATCH, ImportResult, OpenSession, bad_input, import_entries
 
@@ -766,8 +766,7 @@ def _row(raw: dict[str, Any], known: _Catalogue, today: date) -> dict[str, Any]:
             raise InvalidInput(f"a {row['status']} entry needs {', '.join(lacking)}")
         if not created <= row["closed_on"] <= today:
             raise InvalidInput(f"销号日期 (closed_on) {row['closed_on']} is not between 登记日期 {created} and today")
-        days = risk.consolidation_days if risk.consolidation_days is not None else known.consolidation_days
-        row["watch_until"] = row["watch_until"] or row["closed_on"] + timedelta(days=days)
+        row["watch_until"] = row["watch_until"] or watch_until(row["closed_on"], risk, known.consolidation_days)
         if row["watch_until"] < row["closed_on"]:
             raise InvalidInput(f"观察期至 (watch_until) {row['watch_until']} is before 销号日期 {row['closed_on']}")
     return row
