@@ -130,21 +130,52 @@ def _lookup(value: str | None, names: dict[str, str], what: str, hint: str) -> s
 
 
 def _row(raw: dict[str, Any], known: _Catalogue, today: date) -> dict[str, Any]:
-    """An entry's fields from one row, checked as `add`, `assign`, `mitigate`, `escalate` and `close` check them."""
+    """An entry's fields from one row, checked as `add`, `assign`, `mitigate`, `escalate` and `close` check them.
+
+    The steps run in this order, so a row with several faults is refused for the same one every time."""
+    values = _typed(raw)
+    risk = _identity(values, known)
+    row = {name: values.get(name) for name in REPLAYED}
+    row.update(risk=risk.code, extensions=0, reopen_count=0, id=values.get("id"), **_catalogue_codes(values, known))
+    _four_ones(row, values, risk, known)
+    _registered(row, values, today)
+    _escalation(row)
+    if row["status"] in ACTIVE:
+        _still_active(row)
+    else:
+        _closing(row, risk, known, today)
+    return row
+
+
+def _typed(raw: dict[str, Any]) -> dict[str, Any]:
+    """Each cell as its column's type; an error names the column."""
     values: dict[str, Any] = {}
     for name, value in raw.items():
         column = BY_FIELD[name]
         try:
-            if column.kind == "int":
-                values[name] = _whole(value, column)
-            elif column.kind == "date":
-                values[name] = None if blank(value) else sheet_date(value)
-            else:
-                values[name] = _text(value, column)
+            values[name] = _cell(value, column)
         except InvalidInput as err:
             message = str(err)
             raise InvalidInput(message if message.startswith(column.zh) else f"{column.zh} ({name}): {message}") from None
-    missing = [f"{BY_FIELD[f].zh} ({f})" for f in REQUIRED if not values.get(f)]
+    return values
+
+
+def _cell(value: Any, column: Column) -> Any:
+    if column.kind == "int":
+        return _whole(value, column)
+    if column.kind == "date":
+        return None if blank(value) else sheet_date(value)
+    return _text(value, column)
+
+
+def _labels(fields: Iterable[str]) -> list[str]:
+    """Fields as a message names them: 标题 (title)."""
+    return [f"{BY_FIELD[f].zh} ({f})" for f in fields]
+
+
+def _identity(values: dict[str, Any], known: _Catalogue) -> Risk:
+    """The row's risk, unit and title are there, and the risk and unit are the catalogue's; returns the risk."""
+    missing = _labels(f for f in REQUIRED if not values.get(f))
     if missing:
         raise InvalidInput(f"{', '.join(missing)} missing")
     risk = known.risks[_lookup(values["risk"], known.risk_names, "risk", "`riskreg catalogue show` lists them")]
@@ -152,11 +183,19 @@ def _row(raw: dict[str, Any], known: _Catalogue, today: date) -> dict[str, Any]:
         raise InvalidInput(f"risk {risk.code} is retired from the catalogue")
     if known.units and values["unit"] not in known.units:
         raise InvalidInput(f"unit {values['unit']!r} is not in the catalogue's list of units")
-    row = {name: values.get(name) for name in REPLAYED}
-    row.update(risk=risk.code, extensions=0, reopen_count=0, id=values.get("id"))
-    row["level"] = _lookup(values.get("level"), known.levels, "level", known.level_hint) if values.get("level") else "general"
-    row["status"] = _lookup(values.get("status"), known.statuses, "status",
-                            "/".join(f"{zh}|{en}" for zh, en in STATUS_NAMES.values())) if values.get("status") else "open"
+    return risk
+
+
+def _catalogue_codes(values: dict[str, Any], known: _Catalogue) -> dict[str, str]:
+    """The level and status codes for the names written (一般 and 待化解 when blank)."""
+    level = _lookup(values.get("level"), known.levels, "level", known.level_hint) if values.get("level") else "general"
+    status = _lookup(values.get("status"), known.statuses, "status",
+                     "/".join(f"{zh}|{en}" for zh, en in STATUS_NAMES.values())) if values.get("status") else "open"
+    return {"level": level, "status": status}
+
+
+def _four_ones(row: dict[str, Any], values: dict[str, Any], risk: Risk, known: _Catalogue) -> None:
+    """The responsible department, named or else the risk's lead one; a deadline given is also the first deadline."""
     if values.get("department"):
         department = known.departments[_lookup(values["department"], known.department_names, "department",
                                                "`riskreg catalogue show` lists them")]
@@ -167,30 +206,43 @@ def _row(raw: dict[str, Any], known: _Catalogue, today: date) -> dict[str, Any]:
         row["department"] = known.lead[risk.code]
     else:
         raise InvalidInput(f"risk {risk.code} names no department; fill in 责任部门")
+    if row["due"] is not None:
+        row["original_due"] = row["due"]
+
+
+def _registered(row: dict[str, Any], values: dict[str, Any], today: date) -> None:
+    """The day the entry was added (today when blank), never in the future."""
     created = values.get("created_on") or today
     if created > today:
         raise InvalidInput(f"登记日期 (created_on) {created} is after today ({today})")
     row["created_on"] = row["updated_on"] = created
-    if row["due"] is not None:
-        row["original_due"] = row["due"]
+
+
+def _escalation(row: dict[str, Any]) -> None:
     if bool(row["escalated_to"]) != bool(row["escalation_reason"]):
         raise InvalidInput("提级至 (escalated_to) and 提级原因 (escalation_reason) go together")
-    if row["status"] in ACTIVE:
-        given = [f"{BY_FIELD[f].zh} ({f})" for f in (*_CLOSING, "watch_until") if row[f] is not None]
-        if given:
-            raise InvalidInput(f"the entry is {row['status']} but has {', '.join(given)}; those belong to closed entries")
-        if row["status"] == "mitigated" and not row["measures"]:
-            raise InvalidInput("a mitigated entry needs 管控措施 (measures)")
-    else:
-        lacking = [f"{BY_FIELD[f].zh} ({f})" for f in _CLOSING if row[f] is None]
-        if lacking:
-            raise InvalidInput(f"a {row['status']} entry needs {', '.join(lacking)}")
-        if not created <= row["closed_on"] <= today:
-            raise InvalidInput(f"销号日期 (closed_on) {row['closed_on']} is not between 登记日期 {created} and today")
-        row["watch_until"] = row["watch_until"] or watch_until(row["closed_on"], risk, known.consolidation_days)
-        if row["watch_until"] < row["closed_on"]:
-            raise InvalidInput(f"观察期至 (watch_until) {row['watch_until']} is before 销号日期 {row['closed_on']}")
-    return row
+
+
+def _still_active(row: dict[str, Any]) -> None:
+    """An open or mitigated entry has no closing fields, and a mitigated one has its measures."""
+    given = _labels(f for f in (*_CLOSING, "watch_until") if row[f] is not None)
+    if given:
+        raise InvalidInput(f"the entry is {row['status']} but has {', '.join(given)}; those belong to closed entries")
+    if row["status"] == "mitigated" and not row["measures"]:
+        raise InvalidInput("a mitigated entry needs 管控措施 (measures)")
+
+
+def _closing(row: dict[str, Any], risk: Risk, known: _Catalogue, today: date) -> None:
+    """A closed or consolidated entry's verifier, resolution and closing day; its watch date, computed when blank."""
+    lacking = _labels(f for f in _CLOSING if row[f] is None)
+    if lacking:
+        raise InvalidInput(f"a {row['status']} entry needs {', '.join(lacking)}")
+    created = row["created_on"]
+    if not created <= row["closed_on"] <= today:
+        raise InvalidInput(f"销号日期 (closed_on) {row['closed_on']} is not between 登记日期 {created} and today")
+    row["watch_until"] = row["watch_until"] or watch_until(row["closed_on"], risk, known.consolidation_days)
+    if row["watch_until"] < row["closed_on"]:
+        raise InvalidInput(f"观察期至 (watch_until) {row['watch_until']} is before 销号日期 {row['closed_on']}")
 
 
 @dataclass
