@@ -118,16 +118,25 @@ def open_sheet(path: Path, mapping: dict[str, str] | None = None) -> Sheet:
 
 def _with_header(path: Path, grid: Generator[Row, None, None], total: int, known: dict[str, str]) -> Sheet:
     """The header row, found among the first rows, and the data rows after it, still streaming."""
-    scanned: list[Row] = []
-    for item in grid:
-        scanned.append(item)
-        if len(scanned) >= HEADER_SCAN_ROWS:
-            break
+    scanned = list(itertools.islice(grid, HEADER_SCAN_ROWS))
+    header_row, headers, _ = _header_row(path, scanned, known)
+    fields, ignored = _columns(path, header_row, headers, known)
+    rest = (item for item in scanned if item[0] > header_row)
+    return Sheet(str(path), header_row, fields, ignored, _data_rows(itertools.chain(rest, grid), fields),
+                 max(0, total - header_row))
+
+
+def _header_row(path: Path, scanned: list[Row], known: dict[str, str]) -> Row:
+    """The row naming the most known fields, and at least two."""
     best = max(scanned, key=lambda item: sum(_header_field(v, known) is not None for v in item[1]), default=None)
     if best is None or sum(_header_field(v, known) is not None for v in best[1]) < 2:
         raise InvalidInput(f"{path} has no header row riskreg knows in its first {HEADER_SCAN_ROWS} rows; it needs "
                            "columns such as 风险编码, 村(社区) and 标题 (or Risk code, Unit, Title), or a --mapping file.")
-    header_row, headers, _ = best
+    return best
+
+
+def _columns(path: Path, header_row: int, headers: list[Any], known: dict[str, str]) -> tuple[dict[int, str], list[str]]:
+    """The field each column gives, and the headers riskreg does not know; every required field once."""
     fields: dict[int, str] = {}
     ignored = []
     for index, value in enumerate(headers):
@@ -143,17 +152,16 @@ def _with_header(path: Path, grid: Generator[Row, None, None], total: int, known
     if missing:
         raise InvalidInput(f"{path}: the header row (row {header_row}) lacks {', '.join(missing)}; "
                            "name the column that holds it in a --mapping file.")
-    rest = (item for item in scanned if item[0] > header_row)
+    return fields, ignored
 
-    def data_rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for number, values, inherited in itertools.chain(rest, grid):
-            row = {name: values[index] if index < len(values) else None for index, name in fields.items()}
-            # Blank unless the row has text of its own: a village merged down over an empty row does not count.
-            if any(not blank(v) and index not in inherited for index, v in
-                   ((index, values[index] if index < len(values) else None) for index in fields)):
-                yield number, row
 
-    return Sheet(str(path), header_row, fields, ignored, data_rows(), max(0, total - header_row))
+def _data_rows(rows: Iterable[Row], fields: dict[int, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, values, inherited in rows:
+        row = {name: values[index] if index < len(values) else None for index, name in fields.items()}
+        # Blank unless the row has text of its own: a village merged down over an empty row does not count.
+        if any(not blank(v) and index not in inherited for index, v in
+               ((index, values[index] if index < len(values) else None) for index in fields)):
+            yield number, row
 
 
 def _header_field(value: Any, known: dict[str, str]) -> str | None:

@@ -268,39 +268,55 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     dry run a fresh read transaction each time, so no lock is held while the rows are read."""
     with use() as session:
         known = _Catalogue(session)
-    parsed, bad = Parsed(sheet.source), []
-    seen_ids: dict[int, int] = {}
-    seen_content: dict[tuple[str, str, str], int] = {}
+    parsed, bad, seen = Parsed(sheet.source), [], _Seen(new_ids)
     for number, raw in (rows if rows is not None else sheet.rows):
         try:
             row = _row(raw, known, stamp.today)
         except InvalidInput as err:
             bad.append(f"row {number}: {str(err).rstrip('.')}")
             continue
-        key = (row["risk"], row["unit"], row["title"])
-        numbered = row["id"] is not None and not new_ids
-        if numbered and row["id"] in seen_ids:
-            bad.append(f"row {number}: 编号 {row['id']} is also on row {seen_ids[row['id']]}")
+        repeat = seen.repeat(row, number)
+        if repeat:
+            bad.append(repeat)
             continue
-        if not numbered and key in seen_content:
-            bad.append(f"row {number}: repeats row {seen_content[key]} (same risk, unit and title)")
-            continue
-        if numbered:
-            seen_ids[row["id"]] = number
-        else:
-            seen_content[key] = number
-        changes = {name: {"old": None, "new": value.isoformat() if isinstance(value, date) else value}
-                   for name, value in row.items() if name in REPLAYED and value is not None
-                   and name not in ("extensions", "reopen_count")}
-        event = {"at": stamp.wall_clock(), "on": row["created_on"], "actor": stamp.actor, "action": "add",
-                 "changes": changes, "text": f"imported from {Path(sheet.source).name}, row {number}"}
-        parsed.entries.append((row, [event]))
+        parsed.entries.append((row, [_added(row, number, stamp, sheet.source)]))
         parsed.rows.append(number)
     with use() as session:
         bad += _already_in_register(session, parsed, new_ids)
     if bad:
         raise bad_input(bad, "row")
     return parsed
+
+
+class _Seen:
+    """The rows read so far: by 编号, or by risk, unit and title for a row without one (or with --new-ids)."""
+
+    def __init__(self, new_ids: bool) -> None:
+        self.new_ids = new_ids
+        self.ids: dict[int, int] = {}
+        self.content: dict[tuple[str, str, str], int] = {}
+
+    def repeat(self, row: dict[str, Any], number: int) -> str | None:
+        """Why the row repeats an earlier one; else None, and the row is remembered."""
+        if row["id"] is not None and not self.new_ids:
+            if row["id"] in self.ids:
+                return f"row {number}: 编号 {row['id']} is also on row {self.ids[row['id']]}"
+            self.ids[row["id"]] = number
+            return None
+        key = (row["risk"], row["unit"], row["title"])
+        if key in self.content:
+            return f"row {number}: repeats row {self.content[key]} (same risk, unit and title)"
+        self.content[key] = number
+        return None
+
+
+def _added(row: dict[str, Any], number: int, stamp: Stamp, source: str) -> dict[str, Any]:
+    """The entry's one history event: added, with every field it carries."""
+    changes = {name: {"old": None, "new": value.isoformat() if isinstance(value, date) else value}
+               for name, value in row.items() if name in REPLAYED and value is not None
+               and name not in ("extensions", "reopen_count")}
+    return {"at": stamp.wall_clock(), "on": row["created_on"], "actor": stamp.actor, "action": "add",
+            "changes": changes, "text": f"imported from {Path(source).name}, row {number}"}
 
 
 def _already_in_register(session: Session, parsed: Parsed, new_ids: bool) -> list[str]:
