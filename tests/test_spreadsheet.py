@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from riskreg.exchange.spreadsheet import COLUMNS, sheet_date
+from riskreg.exchange.sheet_columns import COLUMNS
+from riskreg.exchange.sheet_rows import sheet_date
 
 LEDGER_HEADERS = ["编号", "风险编码", "类别", "村(社区)", "标题", "详情", "风险等级", "状态", "责任部门", "牵头领导",
                   "工作专班", "工作方案", "完成时限", "应急预案"]
