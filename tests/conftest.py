@@ -1,8 +1,10 @@
 """Every test gets its own register and environment; none can touch a real register.
 
 With RISKREG_TEST_PG_URL set (an SQLAlchemy URL of a scratch PostgreSQL
-database), every test runs twice: on a SQLite file and in a schema of its own
-on PostgreSQL. Tests about SQLite files themselves are marked `sqlite_only`.
+database), every test that may touch a register runs twice: on a SQLite file and
+in a schema of its own on PostgreSQL. Tests about SQLite files themselves are
+marked `sqlite_only`; tests that touch no register at all (pure functions,
+parsing, help text) are marked `pure` and run once, on no backend.
 """
 
 import json
@@ -24,6 +26,22 @@ from riskreg.cli import app
 AS_OF = "2026-07-01"
 PG_URL = os.environ.get("RISKREG_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+# Fixtures that open a register: a `pure` test asking for one would silently lose its PostgreSQL run.
+REGISTER_FIXTURES = {"register", "snapshot", "pg_admin", "domain_register"}
+
+
+def pytest_generate_tests(metafunc):
+    """Repeat a test on every backend, unless it is `pure` (its register-free `backend` is then "sqlite")."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("pure"):
+        used = REGISTER_FIXTURES.intersection(metafunc.fixturenames)
+        if used:
+            raise pytest.UsageError(f"{metafunc.definition.nodeid} is marked pure but uses {', '.join(sorted(used))}")
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True, scope="function")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,9 +102,9 @@ def pg_admin():
     conn.close()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request) -> str:
-    return request.param
+    return getattr(request, "param", "sqlite")  # not parametrized: a pure test, which opens no register
 
 
 @pytest.fixture(autouse=True)
