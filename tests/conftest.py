@@ -4,7 +4,7 @@ With RISKREG_TEST_PG_URL set (an SQLAlchemy URL of a scratch PostgreSQL
 database), every test that may touch a register runs twice: on a SQLite file and
 in a schema of its own on PostgreSQL. Tests about SQLite files themselves are
 marked `sqlite_only`; tests that touch no register at all (pure functions,
-parsing, help text) are marked `pure` and run once, on no backend.
+parsing, help text) are marked `pure` and run once.
 """
 
 import json
@@ -51,7 +51,7 @@ def pytest_generate_tests(metafunc):
         if used:
             raise pytest.UsageError(f"{metafunc.definition.nodeid} is marked pure but uses {', '.join(sorted(used))}")
         return
-    metafunc.parametrize("backend", BACKENDS, indirect=True, scope="function")
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 def pytest_collection_modifyitems(config, items):
