@@ -1,8 +1,10 @@
 """Every test gets its own register and environment; none can touch a real register.
 
 With RISKREG_TEST_PG_URL set (an SQLAlchemy URL of a scratch PostgreSQL
-database), every test runs twice: on a SQLite file and in a schema of its own
-on PostgreSQL. Tests about SQLite files themselves are marked `sqlite_only`.
+database), every test that may touch a register runs twice: on a SQLite file and
+in a schema of its own on PostgreSQL. Tests about SQLite files themselves are
+marked `sqlite_only`; tests that touch no register at all (pure functions,
+parsing, help text) are marked `pure` and run once.
 """
 
 import json
@@ -14,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,31 @@ from riskreg.cli import app
 AS_OF = "2026-07-01"
 PG_URL = os.environ.get("RISKREG_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+# The documented status table (register-semantics.md, "Statuses and what may happen to them"): which action each
+# status allows. Tests compare the code against it, at the CLI and in the domain; it is not read from the code.
+DOC_ALLOWED = {
+    "open": {"assign", "note", "mitigate", "close", "escalate"},
+    "mitigated": {"assign", "note", "mitigate", "close", "escalate"},
+    "closed": {"note", "consolidate", "reopen"},
+    "consolidated": {"note", "reopen"},
+}
+
+
+# Fixtures that open a register: a `pure` test asking for one would silently lose its PostgreSQL run.
+REGISTER_FIXTURES = {"register", "snapshot", "pg_admin", "domain_register"}
+
+
+def pytest_generate_tests(metafunc):
+    """Repeat a test on every backend, unless it is `pure` (its register-free `backend` is then "sqlite")."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("pure"):
+        used = REGISTER_FIXTURES.intersection(metafunc.fixturenames)
+        if used:
+            raise pytest.UsageError(f"{metafunc.definition.nodeid} is marked pure but uses {', '.join(sorted(used))}")
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,9 +112,9 @@ def pg_admin():
     conn.close()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request) -> str:
-    return request.param
+    return getattr(request, "param", "sqlite")  # not parametrized: a pure test, which opens no register
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +178,94 @@ def register(cli: Cli, isolated_env: Path) -> Path:
 def snapshot(isolated_env) -> Callable[[], bytes]:
     """The register's exact bytes (on PostgreSQL, every row), to prove a failed command wrote nothing."""
     return lambda: isolated_env.read_bytes()
+
+
+class Domain:
+    """The test's register opened as riskreg.store opens it, driven through the domain functions (no CLI)."""
+
+    def __init__(self, register) -> None:
+        self.register = register
+
+    def write(self, action: Callable, *args, today: str = AS_OF, **kwargs):
+        """One write command: `action(session, stamp, *args)` in one transaction, as of `today`."""
+        from riskreg.domain.ledger import Stamp
+
+        with self.register.session(write=True) as session:
+            return action(session, Stamp(actor="tester", today=date.fromisoformat(today)), *args, **kwargs)
+
+    def read(self, query: Callable, *args, today: str = AS_OF, **kwargs):
+        """One read: `query(session, flags, *args)` as of `today`; a stream is read whole."""
+        from riskreg.domain.queries import Flags
+
+        with self.register.session() as session:
+            result = query(session, Flags(date.fromisoformat(today)), *args, **kwargs)
+            return result if isinstance(result, dict | list) else list(result)
+
+
+@pytest.fixture(scope="session")
+def bundled_catalogue():
+    from riskreg.domain.catalogue import bundled_catalogue_path, load_catalogue
+
+    return load_catalogue(bundled_catalogue_path())
+
+
+def _new_register(location, catalogue):
+    """A register with `catalogue`, made by the store and domain functions `init` calls."""
+    from riskreg.domain.catalogue_sync import apply_catalogue
+    from riskreg.store.register import create_schema, open_register
+
+    register = open_register(str(location), create=True)
+    create_schema(register)
+    with register.session(write=True) as session:
+        apply_catalogue(session, catalogue)
+    return register
+
+
+@pytest.fixture(scope="session")
+def catalogued_file(tmp_path_factory, bundled_catalogue) -> Path:
+    """A new SQLite register with the bundled catalogue, made once: each test copies it."""
+    path = tmp_path_factory.mktemp("catalogued") / "register.db"
+    _new_register(path, bundled_catalogue).engine.dispose()
+    return path
+
+
+@pytest.fixture
+def domain_register(isolated_env, request):
+    """A new register with the bundled catalogue (on SQLite a copy of one made once), for domain tests."""
+    if isinstance(isolated_env, Path):
+        shutil.copyfile(request.getfixturevalue("catalogued_file"), isolated_env)
+        from riskreg.store.register import open_register
+
+        register = open_register(str(isolated_env))
+    else:
+        register = _new_register(isolated_env, request.getfixturevalue("bundled_catalogue"))
+    yield Domain(register)
+    register.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def built_files(tmp_path_factory) -> dict:
+    """SQLite registers built once per session, by the function that built them (see built_once)."""
+    return {"folder": tmp_path_factory.mktemp("built")}
+
+
+def built_once(request, build: Callable[[Domain], None]) -> Domain:
+    """domain_register after `build(domain)`. On SQLite it is built once per session and copied for each
+    test, so a register of known entries costs one file copy; on PostgreSQL each test builds its own."""
+    domain, location = request.getfixturevalue("domain_register"), request.getfixturevalue("isolated_env")
+    if not isinstance(location, Path):
+        build(domain)
+        return domain
+    files = request.getfixturevalue("built_files")
+    domain.register.engine.dispose()  # no connection holds the file while it is copied
+    if build in files:
+        shutil.copyfile(files[build], location)
+    else:
+        build(domain)
+        domain.register.engine.dispose()
+        files[build] = files["folder"] / f"{len(files)}.db"
+        shutil.copyfile(location, files[build])
+    return domain
 
 
 def copy_register(source, target) -> None:

@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.sqlite_only  # about the code, not a register: once is enough
+@pytest.mark.pure  # about the code, not a register
 def test_imports_only_go_down_the_layers():
     lint = shutil.which("lint-imports")
     assert lint, "import-linter is in the test extras: pip install '.[test]'"

@@ -35,6 +35,7 @@ def test_a_generated_register_passes_check(cli, generated):
     assert "every check passed" in cli("check").stdout
 
 
+@pytest.mark.pure
 def test_generation_is_deterministic(tmp_path):
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     generate.generate(first, 120)

@@ -156,10 +156,12 @@ def bundled(cli, register) -> dict:
     return shown(cli)
 
 
+@pytest.mark.pure
 def test_bundled_catalogue_lives_in_data():
     assert BUNDLED_PATH.parts[-2:] == ("data", "catalogue.yaml")
 
 
+@pytest.mark.pure
 def test_catalogue_check_accepts_the_bundled_file(cli, isolated_env):
     out = cli("catalogue", "check", BUNDLED_PATH).stdout
     assert out == f"{BUNDLED_PATH}: valid — 4 categories, 24 risks, 13 departments, 0 units.\n"
@@ -209,6 +211,7 @@ PERSONAL_COLUMN_WORDS = (
 )
 
 
+@pytest.mark.pure
 def test_no_column_records_a_persons_identity_beliefs_or_whereabouts():
     offenders = [f"{table.name}.{column.name}" for table in SQLModel.metadata.tables.values()
                  for column in table.columns
@@ -307,6 +310,7 @@ CHECK_ERRORS = [  # (catalogue text, phrase of the sentence); the reported line 
 ]
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("text, phrase", CHECK_ERRORS)
 def test_check_refuses_with_one_sentence_naming_file_and_line(cli, tmp_path, isolated_env, text, phrase):
     path = write(tmp_path, text)
@@ -320,6 +324,7 @@ def test_check_refuses_with_one_sentence_naming_file_and_line(cli, tmp_path, iso
     assert not isolated_env.exists()
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("text, phrase", [
     pytest.param("", "the catalogue is empty", id="empty"),
     pytest.param("# 只有注释\n\n   \n", "the catalogue is empty", id="only-comments"),
@@ -334,6 +339,7 @@ def test_check_refuses_unreadable_files_naming_them(cli, tmp_path, text, phrase)
     assert phrase in stderr and str(path) in stderr
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("char", ["\x00", "\x07"], ids=["NUL", "BEL"])
 def test_raw_control_character_is_one_sentence_naming_the_line(cli, tmp_path, char):
     text = edited(("zh: 高温、大风及夏季用电", f"zh: 高温{char}大风  # <<"))
@@ -342,6 +348,7 @@ def test_raw_control_character_is_one_sentence_naming_the_line(cli, tmp_path, ch
     assert "# <<" in text.splitlines()[error_line(stderr, path) - 1]
 
 
+@pytest.mark.pure
 def test_an_endless_file_is_refused_at_the_size_limit(cli):
     # /dev/zero never ends: reading it whole would exhaust memory before any limit was checked.
     started = time.perf_counter()
@@ -349,6 +356,7 @@ def test_an_endless_file_is_refused_at_the_size_limit(cli):
     assert time.perf_counter() - started < 2 and "larger than 1,000,000 bytes" in stderr
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("nested", ["levels: " + "[" * 1500 + "]" * 1500,
                                     "levels:\n" + "".join("  " * depth + "- \n" for depth in range(1, 40))],
                          ids=["flow", "block"])
@@ -359,6 +367,7 @@ def test_deep_nesting_is_refused_with_its_line(cli, tmp_path, nested):
     assert "nested more than 20 levels deep" in stderr and error_line(stderr, path) >= 2
 
 
+@pytest.mark.pure
 def test_alias_bomb_is_refused_quickly(cli, tmp_path):
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for name, prev in zip("bcdefghij", "abcdefghi"):

@@ -25,6 +25,7 @@ def _commands(group, prefix=()):
 ALL_COMMANDS = sorted(path for path, _ in _commands(typer.main.get_command(app)))
 
 
+@pytest.mark.pure
 def test_every_command_has_help_text():
     for path, command in _commands(typer.main.get_command(app)):
         assert command.help and len(command.help) > 20, f"riskreg {' '.join(path)} has no help"
@@ -33,12 +34,14 @@ def test_every_command_has_help_text():
                 assert getattr(param, "help", None), f"riskreg {' '.join(path)}: {param.name} has no help"
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
 def test_help_needs_no_register(cli, path):
     result = cli(*path, "--help", as_of=None)
     assert "Usage: riskreg" in result.stdout
 
 
+@pytest.mark.pure
 def test_help_groups_commands_the_way_a_coordinator_works(cli):
     out = cli("--help", as_of=None).stdout
     sections = [line.rstrip(":") for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
@@ -50,6 +53,7 @@ def test_help_groups_commands_the_way_a_coordinator_works(cli):
     assert "Prints its id alone, for `id=$(riskreg add …)`." in " ".join(out.split()) and "..." not in daily
 
 
+@pytest.mark.pure
 def test_version(cli):
     assert cli("--version", as_of=None).stdout == f"riskreg {__version__}\n"
 

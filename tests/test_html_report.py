@@ -13,7 +13,7 @@ from riskreg.render.svg import HEIGHT, MARGIN, bar_chart, line_chart, nice_ticks
 
 
 @pytest.fixture
-def ledger(cli, register):
+def three_entries(cli, register):
     a = cli.add("S03", "某工地拖欠农民工工资，电话13912345678", "东村", "--level", "significant", as_of="2026-06-01")
     cli("assign", a, "--leader", "王明", "--task-force", "劳资专班", "--plan", "约谈", "--due", "2026-06-20", as_of="2026-06-02")
     b = cli.add("P01", "燃气管道<老化>", "南社区", "--level", "major", as_of="2026-06-05")
@@ -23,7 +23,7 @@ def ledger(cli, register):
     return a, b, c
 
 
-def test_html_report_content(cli, ledger, tmp_path):
+def test_html_report_content(cli, three_entries, tmp_path):
     out = tmp_path / "report.html"
     cli("report", "--format", "html", "--output", out)
     page = out.read_text(encoding="utf-8")
@@ -43,7 +43,7 @@ def test_html_report_content(cli, ledger, tmp_path):
     assert page.count("<svg") == 2 and 'data-series="在办"' in page
 
 
-def test_html_report_is_self_contained(cli, ledger):
+def test_html_report_is_self_contained(cli, three_entries):
     page = cli("report", "--format", "html").stdout
     lowered = page.lower()
     for forbidden in ("<script", "http://", "https://", "src=", "href=", "url(", "@import", "<link", "<style"):
@@ -52,12 +52,12 @@ def test_html_report_is_self_contained(cli, ledger):
     assert "max-width:720px" in page
 
 
-def test_html_report_follows_lang(cli, ledger):
+def test_html_report_follows_lang(cli, three_entries):
     page = cli("--lang", "en", "report", "--format", "html").stdout
     assert '<html lang="en">' in page and "Overdue (1)" in page and "Labour and Social Security Centre 王明" in page
 
 
-def test_trend_is_replayed_from_history(cli, ledger):
+def test_trend_is_replayed_from_history(cli, three_entries):
     days = {d["day"]: d for d in cli.json("trend", "--since", "2026-06-01", "--format", "json")["days"]}
     assert len(days) == 31
     assert days["2026-06-01"] == {"day": "2026-06-01", "open": 1, "overdue": 0, "closed": 0}
@@ -71,7 +71,7 @@ def test_trend_is_replayed_from_history(cli, ledger):
     assert "after today" in cli("trend", "--since", "+3d", code=1).stderr
 
 
-def test_trend_follows_undo(cli, ledger):
+def test_trend_follows_undo(cli, three_entries):
     cli("close", "2", "--verified-by", "x", "--resolution", "y", as_of="2026-06-28")
     cli("undo", as_of="2026-06-29")
     days = {d["day"]: d for d in cli.json("trend", "--days", "4", "--format", "json")["days"]}
@@ -80,6 +80,7 @@ def test_trend_follows_undo(cli, ledger):
 
 # --- the SVG writer -------------------------------------------------------------
 
+@pytest.mark.pure
 def test_nice_ticks():
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(3) == [0, 1, 2, 3]
@@ -88,6 +89,7 @@ def test_nice_ticks():
     assert nice_ticks(1234)[-1] >= 1234
 
 
+@pytest.mark.pure
 def test_line_chart_places_points_and_escapes_labels():
     svg = line_chart(["06-01", "06-02", "06-03"], [("a<b", "#f00", [0, 2, 4]), ("c", "#00f", [4, 4, 4])],
                      title="t & u", standalone=True)
@@ -104,6 +106,7 @@ def test_line_chart_places_points_and_escapes_labels():
         line_chart(["a"], [("x", "#000", [1, 2])], title="bad")
 
 
+@pytest.mark.pure
 def test_bar_chart_heights_follow_values():
     root = ET.fromstring(bar_chart([("重大", "#f00", 2), ("一般", "#ff0", 4), ("低", "#00f", 0)], title="b",
                                    standalone=True))
@@ -115,7 +118,7 @@ def test_bar_chart_heights_follow_values():
 # --- cron's conditions ------------------------------------------------------------
 
 @pytest.mark.sqlite_only
-def test_report_under_an_empty_environment_is_complete_and_atomic(cli, ledger, isolated_env, tmp_path):
+def test_report_under_an_empty_environment_is_complete_and_atomic(cli, three_entries, isolated_env, tmp_path):
     """As cron runs it: `env -i` with only PATH, HOME and RISKREG_DB, stdin closed, no terminal."""
     out = tmp_path / "nightly.html"
     out.write_text("yesterday's report", encoding="utf-8")

@@ -1,7 +1,7 @@
 """The ledger lifecycle: add, assign, note, mitigate, close, consolidate, reopen, escalate, and the history.
 
-The status table is written out here from docs (register-semantics.md / README), not
-imported from the code, so the tests prove the code follows the documented rules.
+The status table is written out from the docs (conftest.DOC_ALLOWED, from register-semantics.md / README),
+not imported from the code, so the tests prove the code follows the documented rules.
 """
 
 import re
@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import DOC_ALLOWED
 
 from riskreg.domain.catalogue import bundled_catalogue_path
 from riskreg.cli import app
 
 STATUSES = ("open", "mitigated", "closed", "consolidated")
-
-# The documented status table: which action each status allows.
-DOC_ALLOWED = {
-    "open": {"assign", "note", "mitigate", "close", "escalate"},
-    "mitigated": {"assign", "note", "mitigate", "close", "escalate"},
-    "closed": {"note", "consolidate", "reopen"},
-    "consolidated": {"note", "reopen"},
-}
 
 # Each action: its arguments, the status it leaves (None: unchanged), and a field it sets.
 ACTIONS = {

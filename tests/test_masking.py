@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from riskreg.masking import NFKC_BLOCKS, ZERO_WIDTH, mask_text, masked, masked_json, may_need_masking, nfkc_matters
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.mark.parametrize("text, expected", [
     ("身份证11010519491231002Ｘ。", "身份证110105***********Ｘ。"),  # a full-width Ｘ at the end

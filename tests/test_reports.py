@@ -77,19 +77,19 @@ def build_ledger(cli) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_ledger(tmp_path_factory) -> Path:
+def eight_entries_template(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("ledger") / "ledger.db"
 
 
 @pytest.fixture
-def ledger(cli, isolated_env, built_ledger) -> Path:
-    """A private copy of the ledger: built through the CLI once per module, then copied for each test."""
-    if built_ledger.exists():
-        copy_register(built_ledger, isolated_env)
+def eight_entries(cli, isolated_env, eight_entries_template) -> Path:
+    """A private copy of the eight-entry ledger: built through the CLI once per module, then copied for each test."""
+    if eight_entries_template.exists():
+        copy_register(eight_entries_template, isolated_env)
     else:
         cli("init")
         build_ledger(cli)
-        copy_register(isolated_env, built_ledger)
+        copy_register(isolated_env, eight_entries_template)
     return isolated_env
 
 
@@ -100,7 +100,7 @@ def report_json(cli, *args: str, as_of: str = AS_OF) -> dict:
 # --- report --format json: the contract -------------------------------------------------------------
 
 
-def test_report_header_totals_and_levels(cli, ledger):
+def test_report_header_totals_and_levels(cli, eight_entries):
     report = report_json(cli)
     assert report["schema"] == "riskreg.report/1"
     assert report["as_of"] == AS_OF
@@ -116,7 +116,7 @@ def _group(code: str, name: str, open_: int = 0, overdue: int = 0, unaccountable
             "unaccountable": unaccountable, "closed": closed}
 
 
-def test_report_by_category_counts_active_as_open_and_consolidated_as_closed(cli, ledger):
+def test_report_by_category_counts_active_as_open_and_consolidated_as_closed(cli, eight_entries):
     assert report_json(cli)["by_category"] == [
         _group("S", "社会矛盾", open_=1, overdue=1, closed=1),
         _group("G", "群众诉求", open_=1, overdue=1, unaccountable=1, closed=1),
@@ -125,7 +125,7 @@ def test_report_by_category_counts_active_as_open_and_consolidated_as_closed(cli
     ]
 
 
-def test_report_by_department_lists_every_current_department_in_catalogue_order(cli, ledger):
+def test_report_by_department_lists_every_current_department_in_catalogue_order(cli, eight_entries):
     assert report_json(cli)["by_department"] == [
         _group("COMP", "综治中心", open_=2, unaccountable=1, closed=1),
         _group("POLICE", "派出所"),
@@ -143,7 +143,7 @@ def test_report_by_department_lists_every_current_department_in_catalogue_order(
     ]
 
 
-def test_report_by_unit(cli, ledger):
+def test_report_by_unit(cli, eight_entries):
     assert report_json(cli)["by_unit"] == [
         {"unit": "东村", "open": 3, "overdue": 2, "unaccountable": 1, "closed": 0},
         {"unit": "南社区", "open": 1, "overdue": 0, "unaccountable": 0, "closed": 1},
@@ -151,7 +151,7 @@ def test_report_by_unit(cli, ledger):
     ]
 
 
-def test_report_overdue_list_is_ordered_by_deadline_then_id(cli, ledger):
+def test_report_overdue_list_is_ordered_by_deadline_then_id(cli, eight_entries):
     overdue = report_json(cli)["overdue"]
     assert [(i["id"], i["due"], i["days_overdue"]) for i in overdue] == [
         (1, "2026-06-25", 6), (4, "2026-06-25", 6), (2, "2026-06-28", 3)]
@@ -161,7 +161,7 @@ def test_report_overdue_list_is_ordered_by_deadline_then_id(cli, ledger):
     assert overdue[1]["status"] == "mitigated"
 
 
-def test_report_attention_lists(cli, ledger):
+def test_report_attention_lists(cli, eight_entries):
     report = report_json(cli)
     assert [(i["id"], i["days_left"]) for i in report["due_soon"]] == [(3, 4)]
     # entries without a deadline come last
@@ -170,7 +170,7 @@ def test_report_attention_lists(cli, ledger):
     assert [(i["id"], i["watch_until"]) for i in report["awaiting_consolidation"]] == [(5, "2026-06-19")]
 
 
-def test_report_flags_follow_the_as_of_date_at_their_boundaries(cli, ledger):
+def test_report_flags_follow_the_as_of_date_at_their_boundaries(cli, eight_entries):
     report = report_json(cli, as_of="2026-07-05")
     assert [(i["id"], i["days_overdue"]) for i in report["overdue"]] == [(1, 10), (4, 10), (2, 7)]
     assert [(i["id"], i["days_left"]) for i in report["due_soon"]] == [(3, 0)]  # due today: due soon, not overdue
@@ -180,12 +180,12 @@ def test_report_flags_follow_the_as_of_date_at_their_boundaries(cli, ledger):
     assert {k: report["totals"][k] for k in ("overdue", "due_soon", "stale")} == {"overdue": 3, "due_soon": 1, "stale": 5}
 
 
-def test_due_soon_reaches_seven_days_ahead(cli, ledger):
+def test_due_soon_reaches_seven_days_ahead(cli, eight_entries):
     assert [i["id"] for i in report_json(cli, as_of="2026-06-28")["due_soon"]] == [2, 3]  # due today, and in 7 days
     assert 3 not in [i["id"] for i in report_json(cli, as_of="2026-06-27")["due_soon"]]
 
 
-def test_config_file_sets_the_due_soon_and_stale_windows(cli, ledger):
+def test_config_file_sets_the_due_soon_and_stale_windows(cli, eight_entries):
     cli("config", "set", "due_soon_days", "3")
     cli("config", "set", "stale_days", "3")
     report = report_json(cli)
@@ -209,14 +209,14 @@ def test_config_file_sets_the_due_soon_and_stale_windows(cli, ledger):
     assert "Due within 1 day<" in cli("--lang", "en", "report", "--format", "html", as_of="2026-07-04").stdout
 
 
-def test_report_since_counts_events_on_or_after_the_date(cli, ledger):
+def test_report_since_counts_events_on_or_after_the_date(cli, eight_entries):
     assert report_json(cli, "--since", "2026-06-25")["since"] == {
         "date": "2026-06-25", "added": 2, "closed": 1, "reopened": 1}
     assert report_json(cli, "--since", "-30d")["since"] == {"date": "2026-06-01", "added": 6, "closed": 1, "reopened": 1}
     assert report_json(cli)["since"] is None
 
 
-def test_report_bad_since_is_one_sentence(cli, ledger):
+def test_report_bad_since_is_one_sentence(cli, eight_entries):
     assert "not a date" in cli("report", "--since", "yesterday", code=1).stderr
 
 
@@ -274,33 +274,33 @@ FORMATS = ["json", "text", "markdown", "csv"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_report_is_byte_identical_across_runs(cli, ledger, fmt):
+def test_report_is_byte_identical_across_runs(cli, eight_entries, fmt):
     first = cli("report", "--format", fmt, "--since", "2026-06-25").stdout_bytes
     assert first
     assert cli("report", "--format", fmt, "--since", "2026-06-25").stdout_bytes == first
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "csv"])
-def test_report_has_no_escape_codes_and_shows_names(cli, ledger, fmt):
+def test_report_has_no_escape_codes_and_shows_names(cli, eight_entries, fmt):
     out = cli("report", "--format", fmt).stdout
     assert ANSI not in out
     assert "劳动保障中心" in out and "社会矛盾" in out
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
-def test_report_text_formats_list_the_overdue_titles(cli, ledger, fmt):
+def test_report_text_formats_list_the_overdue_titles(cli, eight_entries, fmt):
     out = cli("report", "--format", fmt).stdout
     assert all(TITLES[i] in out for i in (1, 2, 4))
 
 
-def test_markdown_report_names_levels_and_statuses_like_the_text_report(cli, ledger):
+def test_markdown_report_names_levels_and_statuses_like_the_text_report(cli, eight_entries):
     for lang, words in (("zh", ("| 重大风险 |", "| 待化解 |")), ("en", ("| major |", "| open |"))):
         out = cli("--lang", lang, "report", "--format", "markdown").stdout
         assert all(word in out for word in words), out
     assert "| major |" not in cli("--lang", "zh", "report", "--format", "markdown").stdout
 
 
-def test_report_csv_is_one_row_per_group(cli, ledger):
+def test_report_csv_is_one_row_per_group(cli, eight_entries):
     rows = list(csv.DictReader(io.StringIO(cli("report", "--format", "csv").stdout)))
     assert list(rows[0]) == ["section", "code", "name", "open", "overdue", "unaccountable", "closed"]
     assert rows[0] == {"section": "total", "code": "", "name": "", "open": "6", "overdue": "3",
@@ -310,7 +310,7 @@ def test_report_csv_is_one_row_per_group(cli, ledger):
     assert [r["code"] for r in rows if r["section"] == "unit"] == ["东村", "南社区", "西村"]
 
 
-def test_report_in_english(cli, ledger):
+def test_report_in_english(cli, eight_entries):
     report = cli.json("--lang", "en", "report", "--format", "json")
     names = {row["code"]: row["name"] for row in report["by_department"]}
     assert names["LABOUR"] == "Labour and Social Security Centre"
@@ -323,7 +323,7 @@ def test_report_in_english(cli, ledger):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_output_file_holds_exactly_what_stdout_would(cli, ledger, tmp_path, fmt):
+def test_output_file_holds_exactly_what_stdout_would(cli, eight_entries, tmp_path, fmt):
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / f"report.{fmt}"
@@ -333,19 +333,19 @@ def test_output_file_holds_exactly_what_stdout_would(cli, ledger, tmp_path, fmt)
     assert sorted(p.name for p in folder.iterdir()) == [target.name]  # no temp file left behind
 
 
-def test_output_relative_to_the_working_directory(cli, ledger, tmp_path, monkeypatch):
+def test_output_relative_to_the_working_directory(cli, eight_entries, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     cli("report", "--format", "csv", "--output", "report.csv")
     assert (tmp_path / "report.csv").read_bytes() == cli("report", "--format", "csv").stdout_bytes
 
 
-def test_text_report_does_not_depend_on_the_terminal_width(cli, ledger, monkeypatch):
+def test_text_report_does_not_depend_on_the_terminal_width(cli, eight_entries, monkeypatch):
     wide = cli("report", "--format", "text").stdout_bytes
     monkeypatch.setenv("COLUMNS", "60")
     assert cli("report", "--format", "text").stdout_bytes == wide
 
 
-def test_output_replaces_an_existing_file(cli, ledger, tmp_path):
+def test_output_replaces_an_existing_file(cli, eight_entries, tmp_path):
     target = tmp_path / "report.json"
     target.write_text("old", encoding="utf-8")
     cli("report", "--format", "json", "--output", str(target))
@@ -353,7 +353,7 @@ def test_output_replaces_an_existing_file(cli, ledger, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_output_into_a_missing_folder_fails_with_a_sentence(cli, ledger, tmp_path, snapshot):
+def test_output_into_a_missing_folder_fails_with_a_sentence(cli, eight_entries, tmp_path, snapshot):
     before = snapshot()
     target = tmp_path / "missing" / "report.json"
     result = cli("report", "--format", "json", "--output", str(target), code=1)
@@ -362,14 +362,14 @@ def test_output_into_a_missing_folder_fails_with_a_sentence(cli, ledger, tmp_pat
     assert snapshot() == before
 
 
-def test_fail_on_overdue_exits_3_and_still_writes_the_report(cli, ledger, tmp_path):
+def test_fail_on_overdue_exits_3_and_still_writes_the_report(cli, eight_entries, tmp_path):
     target = tmp_path / "nightly.json"
     result = cli("report", "--format", "json", "--output", str(target), "--fail-on-overdue", code=3)
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["totals"]["overdue"] == 3
 
 
-def test_fail_on_overdue_exits_3_on_stdout_too(cli, ledger):
+def test_fail_on_overdue_exits_3_on_stdout_too(cli, eight_entries):
     result = cli("report", "--format", "csv", "--fail-on-overdue", code=3)
     assert result.stdout.startswith("section,")
 
@@ -432,11 +432,11 @@ LIST_CASES = [
 
 
 @pytest.mark.parametrize("args, ids", [pytest.param(a, i, id=" ".join(a) or "no filter") for a, i in LIST_CASES])
-def test_list_filters(cli, ledger, args, ids):
+def test_list_filters(cli, eight_entries, args, ids):
     assert list_ids(cli, *args) == ids
 
 
-def test_list_due_soon_matches_the_reports_list_and_shows_the_flag(cli, ledger):
+def test_list_due_soon_matches_the_reports_list_and_shows_the_flag(cli, eight_entries):
     for as_of in ("2026-06-20", "2026-07-01"):
         due_soon = [item["id"] for item in cli.json("report", "--format", "json", as_of=as_of)["due_soon"]]
         listed = cli.json("list", "--due-soon", "--format", "json", as_of=as_of)
@@ -445,7 +445,7 @@ def test_list_due_soon_matches_the_reports_list_and_shows_the_flag(cli, ledger):
     assert "due soon" in cli("--lang", "en", "list", "--due-soon", as_of="2026-06-20").stdout
 
 
-def test_list_flags_follow_the_as_of_date(cli, ledger):
+def test_list_flags_follow_the_as_of_date(cli, eight_entries):
     assert list_ids(cli, "--overdue", as_of="2026-07-05") == [1, 2, 4]
     assert list_ids(cli, "--overdue", as_of="2026-07-06") == [1, 2, 3, 4]
 
@@ -457,7 +457,7 @@ def test_list_flags_follow_the_as_of_date(cli, ledger):
     ("--dept", "NOPE", "no department 'NOPE'"),
     ("--level", "extreme", "no level 'extreme'"),
 ])
-def test_list_unknown_filter_values_are_one_sentence(cli, ledger, option, value, phrase):
+def test_list_unknown_filter_values_are_one_sentence(cli, eight_entries, option, value, phrase):
     assert phrase in cli("list", option, value, code=1).stderr
 
 
@@ -465,7 +465,7 @@ CONTRACT_KEYS = ["id", "risk", "category", "unit", "title", "level", "status", "
                  "accountable", "overdue"]
 
 
-def test_list_json_rows(cli, ledger):
+def test_list_json_rows(cli, eight_entries):
     rows = cli.json("list", "--format", "json")
     assert list(rows[0])[:len(CONTRACT_KEYS)] == CONTRACT_KEYS
     assert {k: rows[0][k] for k in CONTRACT_KEYS} == {
@@ -477,7 +477,7 @@ def test_list_json_rows(cli, ledger):
     assert rows[1]["stale"] is True and rows[2]["due_soon"] is True and rows[7]["reopen_count"] == 1
 
 
-def test_list_csv_has_the_json_columns_and_round_trips_chinese(cli, ledger):
+def test_list_csv_has_the_json_columns_and_round_trips_chinese(cli, eight_entries):
     rows = cli.json("list", "--format", "json")
     text = cli("list", "--format", "csv").stdout
     reader = csv.DictReader(io.StringIO(text))
@@ -487,23 +487,23 @@ def test_list_csv_has_the_json_columns_and_round_trips_chinese(cli, ledger):
     assert parsed[0]["overdue"] == "true" and parsed[6]["leader"] == "" and parsed[6]["due"] == ""
 
 
-def test_list_csv_header_alone_when_nothing_matches(cli, ledger):
+def test_list_csv_header_alone_when_nothing_matches(cli, eight_entries):
     text = cli("list", "--format", "csv", "--unit", "北村").stdout
     assert text.splitlines() == [",".join(cli.json("list", "--format", "json")[0])]
 
 
-def test_list_table_shows_titles_and_flags(cli, ledger):
+def test_list_table_shows_titles_and_flags(cli, eight_entries):
     out = cli("--lang", "en", "list").stdout
     assert all(title in out for title in TITLES.values())
     assert "overdue" in out and "unaccountable" in out and ANSI not in out
 
 
-def test_list_table_respects_filters(cli, ledger):
+def test_list_table_respects_filters(cli, eight_entries):
     out = cli("list", "--category", "P").stdout
     assert TITLES[3] in out and TITLES[7] in out and TITLES[1] not in out
 
 
-def test_list_and_show_follow_lang_and_fit_80_columns(cli, ledger, monkeypatch):
+def test_list_and_show_follow_lang_and_fit_80_columns(cli, eight_entries, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     zh = cli("--lang", "zh", "list").stdout
     assert zh.split()[:8] == ["编号", "编码", "村(社区)", "标题", "等级", "状态", "责任", "时限/标记"]  # none split
@@ -528,6 +528,7 @@ LONG_RUN = "36042619900101123456"  # 20 digits: an account number, not an identi
 SECRETS = ("19900101", "0101123", "1234567", ID_NUMBER, MOBILE)
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("text, expected", [
     (ID_NUMBER, MASKED_ID),
     ("36042619900101123x", "360426***********x"),
@@ -552,6 +553,7 @@ def test_mask_text(text, expected):
     assert mask_text(text) == expected
 
 
+@pytest.mark.pure
 def test_a_number_deep_in_a_long_list_is_masked():
     # The check for anything to mask dumps long lists a thousand items at a time; the last batch counts too.
     from riskreg.cli.output import mask_unless
@@ -664,7 +666,7 @@ def test_summary_on_an_empty_register(cli, register):
     assert "综治中心" in out and ANSI not in out
 
 
-def test_summary_of_the_ledger(cli, ledger):
+def test_summary_of_the_ledger(cli, eight_entries):
     out = cli("summary").stdout
     assert ANSI not in out
     assert all(name in out for name in ("劳动保障中心", "退役军人服务站", "水利办", "社会矛盾", "东村", "南社区"))
@@ -672,7 +674,7 @@ def test_summary_of_the_ledger(cli, ledger):
     assert TITLES[3] not in out  # due soon, not overdue: only the full report lists it
 
 
-def test_summary_in_english(cli, ledger):
+def test_summary_in_english(cli, eight_entries):
     out = cli("--lang", "en", "summary").stdout
     assert "Labour and Social Security Centre" in out and "劳动保障中心" not in out
 
@@ -701,6 +703,7 @@ def _script_env(tmp_path: Path) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RISKREG_DB": str(tmp_path / "script.db")}
 
 
+@pytest.mark.sqlite_only  # its own register file, whatever the backend
 def test_script_captures_the_id_and_parses_the_report(tmp_path):
     env = {**os.environ, **_script_env(tmp_path), "RISKREG_ACTOR": "script"}
     env.pop("RISKREG_TODAY", None)
@@ -717,6 +720,7 @@ def test_script_captures_the_id_and_parses_the_report(tmp_path):
     assert report["overdue"][0]["title"] == TITLES[1]
 
 
+@pytest.mark.sqlite_only  # its own register file, whatever the backend
 def test_minimal_environment_without_stdin_writes_the_report(tmp_path):
     env = _script_env(tmp_path)
     assert _run(env, "init").returncode == 0
@@ -733,6 +737,7 @@ def test_minimal_environment_without_stdin_writes_the_report(tmp_path):
     assert json.loads(shown.stdout)["history"][0]["actor"]  # no passwd/login name needed for the actor
 
 
+@pytest.mark.sqlite_only  # its own register file, whatever the backend
 def test_script_error_is_one_line_on_stderr(tmp_path):
     env = _script_env(tmp_path)
     _run(env, "init")

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from riskreg.exchange.spreadsheet import COLUMNS, sheet_date
+from riskreg.exchange.sheet_columns import COLUMNS
+from riskreg.exchange.sheet_rows import sheet_date
 
 LEDGER_HEADERS = ["编号", "风险编码", "类别", "村(社区)", "标题", "详情", "风险等级", "状态", "责任部门", "牵头领导",
                   "工作专班", "工作方案", "完成时限", "应急预案"]
 
 
 @pytest.fixture
-def ledger(cli, register):
+def four_entries(cli, register):
     """Entries in every status, made on different days, one with a mobile number in its title."""
     a = cli.add("S03", "某工地拖欠农民工工资，电话13912345678", "东村", "--level", "significant", as_of="2026-06-01")
     cli("assign", a, "--leader", "王明", "--task-force", "劳资纠纷专班", "--plan", "约谈企业\n限期清偿",
@@ -47,7 +48,7 @@ def _cells(path: Path) -> list[list[list]]:
     return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets]
 
 
-def test_xlsx_round_trip_gives_the_same_entries(cli, ledger, tmp_path, monkeypatch):
+def test_xlsx_round_trip_gives_the_same_entries(cli, four_entries, tmp_path, monkeypatch):
     out = tmp_path / "ledger.xlsx"
     cli("export", "--format", "xlsx", "--unmasked", "--output", out)
     before = _entries(cli)
@@ -72,7 +73,7 @@ def test_unnumbered_rows_are_not_imported_twice(cli, register, tmp_path):
     assert "row 2: already in the register as entry 1" in cli("import", sheet, code=1).stderr
 
 
-def test_xlsx_is_laid_out_for_people(cli, ledger, tmp_path):
+def test_xlsx_is_laid_out_for_people(cli, four_entries, tmp_path):
     out = tmp_path / "ledger.xlsx"
     cli("export", "--format", "xlsx", "--output", out)
     workbook = load_workbook(out)
@@ -91,7 +92,7 @@ def test_xlsx_is_laid_out_for_people(cli, ledger, tmp_path):
     assert rows["劳动保障中心"] == (1, 1, 0, 0) and rows["水利办"] == (0, 0, 0, 1) and rows["合计"] == (3, 1, 2, 1)
 
 
-def test_csv_export_speaks_the_display_language_and_takes_filters(cli, ledger):
+def test_csv_export_speaks_the_display_language_and_takes_filters(cli, four_entries):
     zh = cli("export", "--format", "csv", "--bom").stdout
     assert zh.startswith("\ufeff" + ",".join(LEDGER_HEADERS))
     assert "较大风险,待化解,劳动保障中心,王明" in zh
@@ -102,7 +103,7 @@ def test_csv_export_speaks_the_display_language_and_takes_filters(cli, ledger):
     assert en[1][6:12] == ["significant", "open", "Labour and Social Security Centre", "王明", "劳资纠纷专班", "约谈企业\n限期清偿"]
 
 
-def test_csv_round_trip_and_gbk(cli, ledger, tmp_path, monkeypatch):
+def test_csv_round_trip_and_gbk(cli, four_entries, tmp_path, monkeypatch):
     out = tmp_path / "ledger.csv"
     cli("--lang", "en", "export", "--format", "csv", "--unmasked", "--output", out)
     before = _entries(cli)
@@ -230,6 +231,7 @@ def test_dry_run_preview_masks_phone_and_identity_numbers(cli, register, tmp_pat
     assert "13812345678" in cli("import", sheet, "--dry-run", "--unmasked").stdout
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("value, expected", [
     (46204, date(2026, 7, 1)), ("46204", date(2026, 7, 1)), ("2026-07-01", date(2026, 7, 1)),
     ("2026/7/1", date(2026, 7, 1)), ("2026年7月1日", date(2026, 7, 1)), (datetime(2026, 7, 1, 9, 30), date(2026, 7, 1)),
@@ -239,6 +241,7 @@ def test_sheet_dates(value, expected):
     assert sheet_date(value) == expected
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize("value", ["2026/2/30", "tomorrow", 46204.5, True, "1800-01-01"])
 def test_sheet_dates_refused(value):
     from riskreg.errors import InvalidInput

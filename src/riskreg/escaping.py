@@ -1,4 +1,4 @@
-"""User text made safe for what shows it: a terminal, or a Markdown renderer.
+"""User text made safe for what shows it: a terminal, a Markdown renderer, or a spreadsheet program.
 
 Stored text is checked on the way in (riskreg.domain.ledger.clean_text refuses
 control characters), but a message quotes file names and headers as given,
@@ -7,6 +7,7 @@ terminal or a Markdown file is escaped on the way out as well.
 """
 
 import re
+from typing import Any
 
 # C0 controls but newline and tab, DEL and C1 controls, and the Unicode line and paragraph separators.
 CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
@@ -16,6 +17,9 @@ _CONTROL = re.compile(f"[{CONTROL}]")
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*(?=[#+\-=>])|\s*\d+(?=[.)]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Excel and WPS run a CSV cell that starts with one of these as a formula (=HYPERLINK(…) typed into a title
+# would become a live link); a leading apostrophe makes them show it as text, and import takes it off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def visible(text: str) -> str:
@@ -32,3 +36,13 @@ def markdown_text(text: str) -> str:
     text = "".join(_HTML.get(ch, ch) for ch in text)
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
     return _MARKDOWN_LINE_START.sub(r"\1\\", text)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell that a spreadsheet program shows as text, never runs as a formula."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def from_csv_cell(value: str) -> str:
+    """A CSV cell as it was before csv_cell kept it from being a formula."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value

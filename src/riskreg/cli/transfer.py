@@ -63,7 +63,7 @@ def export(
             write_chunks(lines, target, private=unmasked)
             return
         from riskreg.domain.queries import list_entries
-        from riskreg.exchange.spreadsheet import Names, csv_chunks, write_xlsx
+        from riskreg.exchange.sheet_write import Names, csv_chunks, write_xlsx
 
         names = Names(**mask_unless(vars(Names.load(session, state.lang)), unmasked))  # department names in both sheets
         rows = (mask_unless(row, unmasked)
@@ -122,7 +122,8 @@ def import_(
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool,
                   unmasked: bool) -> None:
-    from riskreg.exchange.spreadsheet import import_parsed, open_sheet, parse_rows, preview_rows, read_mapping
+    from riskreg.exchange.sheet_read import open_sheet, read_mapping
+    from riskreg.exchange.sheet_rows import import_parsed, parse_rows, preview_rows
 
     state = get_state(ctx)
     sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock

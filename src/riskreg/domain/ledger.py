@@ -252,6 +252,12 @@ def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str) ->
     _record(session, stamp, entry, "mitigate", changes)
 
 
+def watch_until(closed_on: date, risk: Risk, default_days: int) -> date:
+    """The last day of the watch for relapse after closing: the risk's own consolidation days, else the register's."""
+    days = risk.consolidation_days if risk.consolidation_days is not None else default_days
+    return closed_on + timedelta(days=days)
+
+
 def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, resolution: str,
           on: str | None = None) -> date:
     """Verified check-off; returns the day the watch for relapse ends."""
@@ -264,11 +270,10 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
         raise InvalidInput(f"Entry {entry.id} was added on {entry.created_on}; it cannot be closed on {closed_on}.")
     if closed_on > stamp.today:
         raise InvalidInput(f"The closing date {closed_on} is in the future (today is {stamp.today}).")
-    risk = session.get(Risk, entry.risk)
-    days = risk.consolidation_days if risk.consolidation_days is not None else read_settings(session).consolidation_days
+    watch = watch_until(closed_on, session.get(Risk, entry.risk), read_settings(session).consolidation_days)
     changes: dict[str, Any] = {}
     for name, value in (("status", "closed"), ("verified_by", verifier), ("resolution", resolution_text),
-                        ("closed_on", closed_on), ("watch_until", closed_on + timedelta(days=days))):
+                        ("closed_on", closed_on), ("watch_until", watch)):
         _change(entry, changes, name, value)
     _record(session, stamp, entry, "close", changes, on=closed_on)
     return entry.watch_until

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, case, cast, func, literal, or_, text, true
+from sqlalchemy import String, case, cast, func, literal, or_, true
 from sqlmodel import Session, select
 
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.errors import InvalidInput
-from riskreg.store.models import ACTIVE, ACTIVE_SQL, Entry, History
+from riskreg.store.models import ACTIVE, IS_ACTIVE, Entry, History
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -145,7 +145,7 @@ def _unchanged(session: Session, changed, start: str, end: str) -> list[Any]:
     for sign, which in ((1, true()), (-1, Entry.id.in_(changed))):
         counts["closed", None] += sign * session.execute(
             select(func.count()).where(Entry.status.not_in(ACTIVE), which)).scalar_one()
-        for row in session.execute(select(due, func.count()).where(text(ACTIVE_SQL), which).group_by(due)):
+        for row in session.execute(select(due, func.count()).where(IS_ACTIVE, which).group_by(due)):
             counts["open", row[0]] += sign * row[1]
     return [_Group(kind, start, day, None, n) for (kind, day), n in counts.items() if n]
 

@@ -10,7 +10,7 @@ person beyond the accountable officials named on an entry.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, event
+from sqlalchemy import JSON, Column, Index, event, text
 from sqlmodel import Field, SQLModel
 
 from riskreg.fields import FIELDS
@@ -21,6 +21,8 @@ ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
+# Active entries as a condition spelled like the partial index's, so the planner can use that index.
+IS_ACTIVE = text(ACTIVE_SQL)
 MAX_CODE = 32  # catalogue codes; riskreg.domain.catalogue checks the same length without importing the models
 
 
