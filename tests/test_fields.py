@@ -9,7 +9,7 @@ from riskreg.fields import FIELDS, KINDS
 from riskreg.store.models import Entry
 from riskreg.vocabulary import WORDS
 
-pytestmark = pytest.mark.sqlite_only  # about the code, not a register
+pytestmark = pytest.mark.pure  # about the code, not a register
 
 
 def test_the_stored_fields_are_the_entry_tables_columns():
