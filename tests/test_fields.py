@@ -34,3 +34,15 @@ def test_every_word_is_given_in_both_languages_with_the_same_placeholders():
 
 def test_every_spreadsheet_column_has_a_heading():
     assert [name for name, field in FIELDS.items() if field.sheet and field.header not in WORDS] == []
+
+
+def _named(kind: str) -> set[str]:
+    return {key.removeprefix(f"{kind}.") for key in WORDS if key.startswith(f"{kind}.")}
+
+
+def test_every_status_and_history_action_has_its_words():
+    from riskreg.domain.ledger import ACTIONS
+    from riskreg.store.models import STATUSES
+
+    assert _named("status") == set(STATUSES)
+    assert _named("action") == set(ACTIONS)

@@ -1,15 +1,16 @@
 """Every word a person reads, in Chinese and English: one table, keyed by the word's use.
 
-The key names the use, not the renderer: `status.*` and `flag.*` are the same words wherever a status or a
-flag is shown; `field.*` labels an entry's fields (`show`); `column.*` heads the terminal's and Markdown's
-tables; `header.*` heads a spreadsheet's column; `heading.*` titles a section; `count.*` labels a count of entries
-(the HTML report's tiles, charts and tables, the spreadsheet's summary); `sheet.*` is the spreadsheet's own
-wording and `mail.*` the HTML report's; `phrase.*` holds the short sentences around the numbers; `action.*` names a history
-event. Where one idea is worded differently in two places (the list of entries missing one of the four ones
-is "Not accountable (missing one of the four ones)" in the terminal and "Missing one of the four ones" in the
-HTML report), each place has its own key, so changing one never changes the other by surprise.
+The key names the use, not the renderer: `status.*` and `flag.*` are the same words wherever a status or
+a flag is shown; `field.*` labels an entry's fields (`show`); `header.*` heads a spreadsheet's column;
+`column.*` heads a terminal or Markdown table's; `heading.*` titles a section; `count.*` labels a count of
+entries (the HTML report's tiles, charts and tables, the spreadsheet's summary); `sheet.*` and `mail.*` are
+the spreadsheet's and the HTML report's own wording; `phrase.*` holds the short sentences around the
+numbers; `action.*` names a history event. Where one idea is worded differently in two places (the list of
+entries missing one of the four ones is "Not accountable (missing one of the four ones)" in the terminal and
+"Missing one of the four ones" in the HTML report), each place has its own key, so changing one never
+changes the other by surprise.
 
-Pure data and two small lookups: every layer may import this module, and it imports nothing.
+Pure data and three small lookups: every layer may import this module, and it imports nothing.
 """
 
 from collections.abc import Callable
