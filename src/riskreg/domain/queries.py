@@ -21,7 +21,7 @@ from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
 
-_FLAGS = tuple(name for name, field in FIELDS.items() if field.kind == "flag")
+_FLAG_FIELDS = tuple(name for name, field in FIELDS.items() if field.kind == "flag")  # true or false when listed
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def entry_columns(flags: Flags) -> list:
 
 def row_dict(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
-    for name in _FLAGS:
+    for name in _FLAG_FIELDS:
         data[name] = bool(data[name])
     for name, value in data.items():
         if isinstance(value, date):
