@@ -30,7 +30,8 @@ def list_(
     unmasked: Unmasked = False,
 ) -> None:
     """List ledger entries, oldest first, with their flags (overdue, due soon, unaccountable, stale, escalated)."""
-    from riskreg.domain.queries import ENTRY_FIELDS, EntryFilter, list_entries
+    from riskreg.domain.queries import EntryFilter, list_entries
+    from riskreg.fields import LISTED
 
     state = get_state(ctx)
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
@@ -47,7 +48,7 @@ def list_(
         if fmt is ListFormat.csv:
             from riskreg.render.plain import to_csv
 
-            write_chunks(to_csv(rows, ENTRY_FIELDS))
+            write_chunks(to_csv(rows, LISTED))
         else:
             from riskreg.domain.catalogue_sync import level_styles
             from riskreg.render.tables import entries_table

@@ -16,10 +16,11 @@ from sqlmodel import Session, select
 from riskreg.store.backends import integrity_findings
 from riskreg.store.chain import Head, Walk, recorded_head, walk
 from riskreg.errors import InvalidInput, RiskregError
+from riskreg.fields import FIELDS
 from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.store.models import ACTIVE, REPLAYED, Entry, History
 
-_DEFAULTS = {"extensions": 0, "reopen_count": 0}
+_DEFAULTS = {name: 0 for name, field in FIELDS.items() if field.kind == "count"}  # a count starts at 0
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 

@@ -18,6 +18,7 @@ from riskreg.store.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL
+from riskreg.fields import DATES
 from riskreg.store.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
@@ -312,11 +313,8 @@ def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: 
     _record(session, stamp, entry, "escalate", changes)
 
 
-_DATE_FIELDS = {"due", "original_due", "closed_on", "watch_until"}
-
-
 def _stored(field: str, value: Any) -> Any:
-    return date.fromisoformat(value) if field in _DATE_FIELDS and value is not None else value
+    return date.fromisoformat(value) if field in DATES and value is not None else value
 
 
 def undo(session: Session, stamp: Stamp) -> tuple[int, str]:

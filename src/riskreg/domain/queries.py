@@ -14,20 +14,14 @@ from sqlalchemy import and_, case, func, literal, not_
 from sqlmodel import Session, select
 
 from riskreg.errors import InvalidInput, NotFound
+from riskreg.fields import FIELDS, LISTED
 from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
 from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
 
-# The columns of `list --format json|csv`, in order: a documented contract.
-ENTRY_FIELDS = (
-    "id", "risk", "category", "unit", "title", "level", "status", "department", "leader", "due",
-    "accountable", "overdue", "due_soon", "stale", "escalated",
-    "task_force", "plan", "contingency", "detail", "measures", "original_due", "extensions",
-    "escalated_to", "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until",
-    "reopen_count", "created_on", "updated_on",
-)
+_FLAG_FIELDS = tuple(name for name, field in FIELDS.items() if field.kind == "flag")  # true or false when listed
 
 
 @dataclass(frozen=True)
@@ -101,12 +95,12 @@ def entry_columns(flags: Flags) -> list:
         "stale": _as_bool(flags.stale),
         "escalated": _as_bool(Entry.escalated_to.is_not(None)),
     }
-    return [computed[name].label(name) if name in computed else getattr(Entry, name) for name in ENTRY_FIELDS]
+    return [computed[name].label(name) if name in computed else getattr(Entry, name) for name in LISTED]
 
 
 def row_dict(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
-    for name in ("accountable", "overdue", "due_soon", "stale", "escalated"):
+    for name in _FLAG_FIELDS:
         data[name] = bool(data[name])
     for name, value in data.items():
         if isinstance(value, date):

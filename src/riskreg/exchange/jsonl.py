@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from riskreg.store.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
+from riskreg.fields import DATES, FIELDS, REQUIRED
 from riskreg.domain.integrity import replay_mismatches, validate_history_event
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.store.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
@@ -33,10 +34,7 @@ BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)
 MAX_BAD_LINES_SHOWN = 20
 MAX_LINE_CHARS = 10_000_000  # one entry with its history; the longest real one is far shorter
-_SHORT_FIELDS = ("risk", "unit", "title", "level", "status", "department", "leader", "verified_by", "escalated_to")
-_DATE_FIELDS = ("due", "original_due", "closed_on", "watch_until", "created_on", "updated_on")
-_REQUIRED = ("risk", "unit", "title", "level", "status", "department", "extensions", "reopen_count",
-             "created_on", "updated_on", "history")
+_REQUIRED = (*REQUIRED, "history")
 _EVENT_KEYS = {"at", "on", "actor", "action", "changes", "text"}
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -102,17 +100,16 @@ def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]
         raise InvalidInput(f"entry {data['id']} lacks {', '.join(missing)}")
     row: dict[str, Any] = {"id": data["id"]}
     for name in REPLAYED:
-        value = data.get(name)
-        if name in ("extensions", "reopen_count"):
+        value, one_line = data.get(name), FIELDS[name].one_line
+        if FIELDS[name].kind == "count":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InvalidInput(f"{name} must be a whole number")
-        elif name in _DATE_FIELDS:
+        elif name in DATES:
             value = _day(value, name)
         elif value is not None:
             if not isinstance(value, str):
                 raise InvalidInput(f"{name} must be text")
-            value = clean_text(value, name, limit=MAX_TITLE if name in _SHORT_FIELDS else MAX_TEXT,
-                               multiline=name not in _SHORT_FIELDS)
+            value = clean_text(value, name, limit=MAX_TITLE if one_line else MAX_TEXT, multiline=not one_line)
         row[name] = value
     for name in ("created_on", "updated_on"):
         row[name] = _day(data.get(name), name, required=True)

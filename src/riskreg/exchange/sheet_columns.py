@@ -1,11 +1,15 @@
-"""The spreadsheet's columns: each field's header in Chinese and English, and how header text is matched.
+"""The spreadsheet's columns: the field table's spreadsheet fields, headed in the vocabulary's words, and how
+header text is matched.
 
-Reading (riskreg.exchange.sheet_read), row checking (sheet_rows) and writing (sheet_write) all use this one
-table; it is kept small and on its own so a project-wide field table can replace it in one place.
+Reading (riskreg.exchange.sheet_read), row checking (sheet_rows) and writing (sheet_write) all use these
+columns; riskreg.fields says which fields they are and riskreg.vocabulary (`header.*`) what they are called.
 """
 
 import re
 from dataclasses import dataclass
+
+from riskreg.fields import FIELDS, Field
+from riskreg.vocabulary import WORDS
 
 
 @dataclass(frozen=True)
@@ -16,36 +20,22 @@ class Column:
     kind: str = "text"  # text, long (multi-line), int, date, or derived (export only)
 
 
-# The spreadsheet's columns, in order. The first fourteen are the town ledger's
-# own (编号 … 应急预案); the rest carry what riskreg adds, so a round trip keeps it.
-COLUMNS = (
-    Column("id", "编号", "ID", "int"),
-    Column("risk", "风险编码", "Risk code"),
-    Column("category", "类别", "Category", "derived"),
-    Column("unit", "村(社区)", "Unit"),
-    Column("title", "标题", "Title"),
-    Column("detail", "详情", "Details", "long"),
-    Column("level", "风险等级", "Level"),
-    Column("status", "状态", "Status"),
-    Column("department", "责任部门", "Department"),
-    Column("leader", "牵头领导", "Lead official"),
-    Column("task_force", "工作专班", "Task force", "long"),
-    Column("plan", "工作方案", "Plan", "long"),
-    Column("due", "完成时限", "Deadline", "date"),
-    Column("contingency", "应急预案", "Emergency plan", "long"),
-    Column("measures", "管控措施", "Interim measures", "long"),
-    Column("escalated_to", "提级至", "Escalated to"),
-    Column("escalation_reason", "提级原因", "Escalation reason", "long"),
-    Column("verified_by", "核验人", "Verified by"),
-    Column("resolution", "化解情况", "Resolution", "long"),
-    Column("closed_on", "销号日期", "Closed on", "date"),
-    Column("watch_until", "观察期至", "Watch until", "date"),
-    Column("created_on", "登记日期", "Added on", "date"),
-)
+# The town ledger's own columns, in its order (编号 … 应急预案); the field table's other spreadsheet fields
+# follow in the table's order, so a round trip keeps what riskreg adds and a new field needs no line here.
+TOWN_LEDGER = ("id", "risk", "category", "unit", "title", "detail", "level", "status", "department", "leader",
+               "task_force", "plan", "due", "contingency")
+_KINDS = {"id": "int", "code": "text", "short": "text", "long": "long", "date": "date"}  # field kind -> cell kind
+
+
+def _column(field: Field) -> Column:
+    return Column(field.name, *WORDS[field.header], _KINDS[field.kind] if field.stored else "derived")
+
+
+COLUMNS = tuple(_column(FIELDS[name]) for name in (
+    *TOWN_LEDGER, *(name for name, field in FIELDS.items() if field.sheet and name not in TOWN_LEDGER)))
 BY_FIELD = {c.field: c for c in COLUMNS}
-REQUIRED = ("risk", "unit", "title")
-STATUS_NAMES = {"open": ("待化解", "open"), "mitigated": ("管控中", "mitigated"),
-                "closed": ("已销号", "closed"), "consolidated": ("已巩固", "consolidated")}
+REQUIRED = ("risk", "unit", "title")  # the rest have defaults: general level, open, the risk's lead department
+STATUS_NAMES = {key.removeprefix("status."): words for key, words in WORDS.items() if key.startswith("status.")}
 
 
 def header(column: Column, lang: str) -> str:

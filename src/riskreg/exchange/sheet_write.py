@@ -13,8 +13,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from riskreg.escaping import csv_cell
-from riskreg.exchange.sheet_columns import COLUMNS, STATUS_NAMES, Column, header
+from riskreg.exchange.sheet_columns import COLUMNS, Column, header
 from riskreg.store.models import ACTIVE, Category, Department
+from riskreg.vocabulary import word, words
 
 _WIDTH_SAMPLE = 500  # rows the ledger's column widths are fitted on
 
@@ -38,7 +39,7 @@ class Names:
                    categories={c.code: pick(c) for c in session.exec(select(Category))}, lang=lang)
 
     def status(self, code: str) -> str:
-        return STATUS_NAMES[code][1 if self.lang == "en" else 0]
+        return word(f"status.{code}", self.lang)
 
 
 def display_row(row: dict[str, Any], names: Names) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
     sample = [_shown(row, names) for row in itertools.islice(rows, _WIDTH_SAMPLE)]
     headers = [header(c, lang) for c in COLUMNS]
     widths = [fitted_width([heading, *(r[c.field] for r in sample)]) for heading, c in zip(headers, COLUMNS)]
-    sheet = book.sheet("风险台账" if lang == "zh" else "Ledger", widths, freeze="E2")  # 编号 … 村(社区) stay in view
+    sheet = book.sheet(word("sheet.ledger", lang), widths, freeze="E2")  # 编号 … 村(社区) stay in view
     sheet.headings(headers)
     colours = {level["name"]: level["colour"] for level in names.levels.values()}
     by_department: dict[str, dict[str, int]] = {}
@@ -133,19 +134,18 @@ def _tally(by_department: dict[str, dict[str, int]], shown: dict[str, Any], name
 def _summary_sheet(book: Any, by_department: dict[str, dict[str, int]], lang: str, today: date) -> None:
     from riskreg.render.xlsx import display_width
 
-    zh = lang == "zh"
-    headers = (["责任部门", "在办", "逾期", "四个一不全", "已销号"] if zh
-               else ["Department", "Active", "Overdue", "Not accountable", "Closed"])
+    t = words(lang)
+    headers = [t(key) for key in ("header.department", "count.active", "count.overdue", "count.unaccountable",
+                                  "count.closed")]
     widths = [max([display_width(headers[0])] + [display_width(d) for d in by_department]) + 2] + \
              [display_width(h) + 4 for h in headers[1:]]
-    sheet = book.sheet("按部门汇总" if zh else "By department", widths, freeze="A2")
+    sheet = book.sheet(t("sheet.by_department"), widths, freeze="A2")
     sheet.headings(headers)
     totals = [0, 0, 0, 0]
     for name, counts in sorted(by_department.items(), key=lambda item: -item[1]["open"]):
         values = [counts[k] for k in ("open", "overdue", "unaccountable", "closed")]
         totals = [a + b for a, b in zip(totals, values)]
         sheet.append([sheet.cell(name), *map(sheet.cell, values)])
-    sheet.append([sheet.cell("合计" if zh else "Total", "bold"), *(sheet.cell(v, "bold") for v in totals)])
+    sheet.append([sheet.cell(t("sheet.total"), "bold"), *(sheet.cell(v, "bold") for v in totals)])
     sheet.append([])
-    sheet.append([sheet.cell(f"截至 {today.isoformat()}，统计本次导出的条目" if zh
-                             else f"As of {today.isoformat()}, counting the exported entries")])
+    sheet.append([sheet.cell(t("sheet.counted").format(date=today.isoformat()))])

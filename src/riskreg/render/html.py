@@ -8,44 +8,21 @@ printed as text beneath it.
 """
 
 from html import escape
+from collections.abc import Callable
 from typing import Any
 
 from riskreg import __version__
 from riskreg.render import labels
 from riskreg.render.labels import campaign_phrase, chain_line, day_phrases
 from riskreg.render.svg import bar_chart, line_chart
+from riskreg.vocabulary import words
+
+Words = Callable[[str], str]  # a vocabulary key to its word in the report's language, windows filled in
 
 COLOURS = {"red": "#cf222e", "orange": "#e16f24", "yellow": "#bf8700", "blue": "#0969da"}
 SERIES_COLOURS = {"open": "#0969da", "overdue": "#cf222e", "closed": "#1a7f37"}
 FONT = ("-apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Hiragino Sans GB','Microsoft YaHei',"
         "'Noto Sans CJK SC',sans-serif")
-
-LABELS = {
-    "zh": {
-        "as_of": "截至", "active": "在办", "overdue": "逾期",
-        "unaccountable": "四个一不全", "due_soon": "{due_soon_days}内到期", "stale": "{stale_days}无进展", "closed": "已销号",
-        "trend": "近况：在办、逾期、已销号（按日）", "by_level": "按风险等级（在办）", "by_department": "按责任部门",
-        "by_category": "按类别", "overdue_list": "逾期事项", "unaccountable_list": "四个一不全的事项",
-        "none": "无", "days_late": "逾期 {n} 天", "no_due": "未定完成时限", "no_leader": "未定牵头领导",
-        "owner": "责任", "due": "时限", "name": "名称", "open": "在办", "closed_col": "已销号",
-        "unacc_col": "四个一不全", "since": "自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
-        "footer": "riskreg {version} 生成；电话和身份证号已打码。", "day": "日期", "more": "另有 {n} 项，见完整报告。",
-        "retired": "（已停用）",
-    },
-    "en": {
-        "as_of": "as of", "active": "Active", "overdue": "Overdue",
-        "unaccountable": "Not accountable", "due_soon": "Due within {due_soon_days}", "stale": "No change for {stale_days}",
-        "closed": "Closed", "trend": "Daily: active, overdue and closed", "by_level": "Active by level",
-        "by_department": "By department", "by_category": "By category", "overdue_list": "Overdue",
-        "unaccountable_list": "Missing one of the four ones", "none": "None", "days_late": "{n} days late",
-        "no_due": "no deadline", "no_leader": "no lead official", "owner": "Owner", "due": "Due", "name": "Name",
-        "open": "Active", "closed_col": "Closed", "unacc_col": "Not acc.",
-        "since": "Since {date}: {added} added, {closed} closed, {reopened} reopened.",
-        "footer": "Made by riskreg {version}; phone and identity numbers are masked.", "day": "Day",
-        "more": "{n} more in the full report.", "retired": " (retired)",
-    },
-}
-
 
 def _e(value: Any) -> str:
     return "—" if value is None else escape(str(value))
@@ -56,7 +33,7 @@ def _heading(text: str) -> str:
             f'border-bottom:2px solid #d0d7de;color:#1f2328;">{escape(text)}</h2>')
 
 
-def _tiles(report: dict[str, Any], t: dict[str, str]) -> str:
+def _tiles(report: dict[str, Any], t: Words) -> str:
     totals = report["totals"]
     tiles = [("active", totals["open"] + totals["mitigated"], "#0969da"), ("overdue", totals["overdue"], "#cf222e"),
              ("unaccountable", totals["unaccountable"], "#bf8700"), ("due_soon", totals["due_soon"], "#e16f24"),
@@ -66,7 +43,7 @@ def _tiles(report: dict[str, Any], t: dict[str, str]) -> str:
         cells.append(f'<td width="33%" style="width:33%;padding:4px;vertical-align:top;">'
                      f'<div style="border:1px solid #d0d7de;border-radius:6px;padding:10px 8px;text-align:center;">'
                      f'<div data-count="{key}" style="font-size:26px;font-weight:bold;line-height:1.1;color:{colour};">{value}</div>'
-                     f'<div style="font-size:13px;color:#57606a;margin-top:4px;">{escape(t[key])}</div></div></td>')
+                     f'<div style="font-size:13px;color:#57606a;margin-top:4px;">{escape(t(f"count.{key}"))}</div></div></td>')
     rows = "".join("<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3))
     return f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0;">{rows}</table>'
 
@@ -78,32 +55,32 @@ def _level_badge(code: str, levels: dict[str, dict[str, str]]) -> str:
             f'color:#ffffff;background:{colour};white-space:nowrap;">{escape(level["name"])}</span>')
 
 
-def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: dict[str, str], t: dict[str, str]) -> str:
+def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: dict[str, str], t: Words) -> str:
     """One attention item as a block: stacks on a phone instead of a nine-column table."""
     colour = COLOURS.get(levels.get(item["level"], {}).get("colour", ""), "#57606a")
     owner = departments.get(item["department"], item["department"] or "")
-    leader = escape(item["leader"]) if item["leader"] else f'<span style="color:#cf222e;">{escape(t["no_leader"])}</span>'
+    leader = escape(item["leader"]) if item["leader"] else f'<span style="color:#cf222e;">{escape(t("mail.no_leader"))}</span>'
     if item.get("days_overdue") is not None:
-        due = f'{_e(item["due"])} <b style="color:#cf222e;">{escape(t["days_late"].format(n=item["days_overdue"]))}</b>'
+        due = f'{_e(item["due"])} <b style="color:#cf222e;">{escape(t("mail.days_late").format(n=item["days_overdue"]))}</b>'
     elif item["due"]:
         due = _e(item["due"])
     else:
-        due = f'<span style="color:#cf222e;">{escape(t["no_due"])}</span>'
+        due = f'<span style="color:#cf222e;">{escape(t("mail.no_due"))}</span>'
     return (f'<div data-entry="{item["id"]}" style="border-left:4px solid {colour};padding:6px 10px;margin:0 0 10px;background:#f6f8fa;">'
             f'<div style="font-size:15px;font-weight:bold;color:#1f2328;">#{item["id"]} {_e(item["title"])}</div>'
             f'<div style="font-size:13px;color:#57606a;margin-top:2px;">{_e(item["unit"])} · {_e(item["risk"])} · '
             f'{_level_badge(item["level"], levels)}</div>'
-            f'<div style="font-size:13px;color:#1f2328;margin-top:2px;">{escape(t["owner"])}: {escape(owner)} {leader}'
-            f' · {escape(t["due"])}: {due}</div></div>')
+            f'<div style="font-size:13px;color:#1f2328;margin-top:2px;">{escape(t("mail.owner"))}: {escape(owner)} {leader}'
+            f' · {escape(t("mail.due"))}: {due}</div></div>')
 
 
 def _items(items: list[dict[str, Any]], levels: dict[str, dict[str, str]], departments: dict[str, str],
-           t: dict[str, str]) -> str:
+           t: Words) -> str:
     if not items:
-        return f'<p style="color:#57606a;margin:4px 0;">{escape(t["none"])}</p>'
+        return f'<p style="color:#57606a;margin:4px 0;">{escape(t("mail.none"))}</p>'
     blocks = "".join(_item(item, levels, departments, t) for item in items[:labels.LISTED_ROWS])
     if len(items) > labels.LISTED_ROWS:
-        blocks += f'<p style="color:#57606a;">{escape(t["more"].format(n=len(items) - labels.LISTED_ROWS))}</p>'
+        blocks += f'<p style="color:#57606a;">{escape(t("mail.more").format(n=len(items) - labels.LISTED_ROWS))}</p>'
     return blocks
 
 
@@ -111,14 +88,15 @@ _TH = "padding:6px 4px;border-bottom:2px solid #d0d7de;font-size:13px;color:#576
 _TD = "padding:6px 4px;border-bottom:1px solid #eaeef2;font-size:14px;"
 
 
-def _group_table(rows: list[dict[str, Any]], t: dict[str, str]) -> str:
+def _group_table(rows: list[dict[str, Any]], t: Words) -> str:
     head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t["name"], t["open"], t["overdue"], t["unacc_col"], t["closed_col"])))
+                   for i, h in enumerate((t("mail.column.name"), t("count.active"), t("count.overdue"),
+                                          t("mail.column.unaccountable"), t("count.closed"))))
     body = []
     for row in rows:
         if not any(row[key] for key in ("open", "overdue", "unaccountable", "closed")):
             continue  # a phone screen is short: groups with nothing on the ledger are left out
-        name = row["name"] + (t["retired"] if row["retired"] else "")
+        name = row["name"] + (t("phrase.retired") if row["retired"] else "")
         numbers = "".join(
             f'<td align="right" style="{_TD}text-align:right;{"color:#cf222e;font-weight:bold;" if key == "overdue" and row[key] else ""}">{row[key]}</td>'
             for key in ("open", "overdue", "unaccountable", "closed"))
@@ -127,32 +105,35 @@ def _group_table(rows: list[dict[str, Any]], t: dict[str, str]) -> str:
             f'<tr>{head}</tr>{"".join(body)}</table>')
 
 
-def _trend(trend: dict[str, Any], t: dict[str, str]) -> str:
+def _trend(trend: dict[str, Any], t: Words) -> str:
     days = trend["days"]
     labels = [d["day"][5:] for d in days]
-    series = [(t["active"] if key == "open" else t[key], SERIES_COLOURS[key], [d[key] for d in days])
+    series = [(t("count.active" if key == "open" else f"count.{key}"), SERIES_COLOURS[key], [d[key] for d in days])
               for key in ("open", "overdue", "closed")]
-    chart = line_chart(labels, series, title=f'{t["trend"]} {trend["from"]} – {trend["to"]}')
+    chart = line_chart(labels, series, title=f'{t("mail.heading.trend")} {trend["from"]} – {trend["to"]}')
     # The numbers for clients that drop SVG: the first day, every week back from today, and today.
     shown = sorted({0, *range(len(days) - 1, -1, -7)})
     cells = "".join(f'<tr><td style="{_TD}">{d["day"]}</td>'
                     + "".join(f'<td align="right" style="{_TD}text-align:right;">{d[k]}</td>' for k in ("open", "overdue", "closed"))
                     + "</tr>" for d in (days[i] for i in shown))
     head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t["day"], t["active"], t["overdue"], t["closed"])))
+                   for i, h in enumerate((t("mail.column.day"), t("count.active"), t("count.overdue"), t("count.closed"))))
     return (f'<div style="margin:8px 0;">{chart}</div>'
             f'<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin-top:6px;">'
             f'<tr>{head}</tr>{cells}</table>')
 
 
 def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: str = "zh") -> str:
-    t = LABELS["en" if lang == "en" else "zh"]
     days = day_phrases(report["windows"], "en" if lang == "en" else "zh")
-    t = {**t, **{key: t[key].format(**days) for key in ("due_soon", "stale")}}
+    word = words(lang)
+
+    def t(key: str) -> str:
+        return word(key).format(**days) if key in ("count.due_soon", "count.stale") else word(key)
+
     levels = {lv["code"]: lv for lv in report["levels"]}
     departments = {row["code"]: row["name"] for row in report["by_department"]}
     title = report["title"] or "riskreg"
-    sub = f'{escape(t["as_of"])} {report["as_of"]}'
+    sub = f'{escape(t("phrase.as_of"))} {report["as_of"]}'
     if report["campaign"]:
         c = report["campaign"]
         sub += f' · {escape(c["name"])} {c["start"]} – {c["end"]} · {escape(campaign_phrase(c, report["as_of"], lang))}'
@@ -169,17 +150,17 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
         _tiles(report, t),
     ]
     if report["since"]:
-        parts.append(f'<p style="font-size:14px;margin:4px 0;">{escape(t["since"].format(**report["since"]))}</p>')
+        parts.append(f'<p style="font-size:14px;margin:4px 0;">{escape(t("phrase.since").format(**report["since"]))}</p>')
     if trend is not None:
-        parts += [_heading(t["trend"]), _trend(trend, t)]
+        parts += [_heading(t("mail.heading.trend")), _trend(trend, t)]
     parts += [
-        _heading(f'{t["overdue_list"]} ({len(report["overdue"])})'), _items(report["overdue"], levels, departments, t),
-        _heading(f'{t["unaccountable_list"]} ({len(report["unaccountable"])})'),
+        _heading(f'{t("heading.overdue")} ({len(report["overdue"])})'), _items(report["overdue"], levels, departments, t),
+        _heading(f'{t("mail.heading.unaccountable")} ({len(report["unaccountable"])})'),
         _items(report["unaccountable"], levels, departments, t),
-        _heading(t["by_level"]), bar_chart(bars, title=t["by_level"]),
-        _heading(t["by_department"]), _group_table(report["by_department"], t),
-        _heading(t["by_category"]), _group_table(report["by_category"], t),
-        f'<p style="font-size:12px;color:#8c959f;margin-top:28px;">{escape(t["footer"].format(version=__version__))}</p>',
+        _heading(t("mail.heading.by_level")), bar_chart(bars, title=t("mail.heading.by_level")),
+        _heading(t("heading.by_department")), _group_table(report["by_department"], t),
+        _heading(t("heading.by_category")), _group_table(report["by_category"], t),
+        f'<p style="font-size:12px;color:#8c959f;margin-top:28px;">{escape(t("mail.footer").format(version=__version__))}</p>',
         f'<p style="font-size:12px;color:#8c959f;word-break:break-all;">{escape(chain_line(report["chain"], lang))}</p>',
         "</div></body></html>",
     ]

@@ -11,7 +11,8 @@ from typing import Any
 from riskreg.escaping import markdown_text
 from riskreg.masking import masked_json
 from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
-                                   translator)
+                                   total_key)
+from riskreg.vocabulary import code_word, words
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
 _ITEMS_PER_CHUNK = 1000
@@ -116,39 +117,49 @@ def _md_table(headers: list[str], rows: Iterable[Iterable[Any]]) -> list[str]:
     return lines + [""]
 
 
+# The lists' columns, as vocabulary keys: Markdown heads the extra ones with the JSON key in English.
+_LIST_COLUMNS = {"id": "field.id", "risk": "field.risk", "title": "field.title", "unit": "field.unit",
+                 "level": "field.level", "status": "field.status", "department": "field.department",
+                 "leader": "column.leader", "due": "column.due", "days_overdue": "column.days_overdue",
+                 "days_left": "column.days_left", "last_change": "column.last_change",
+                 "watch_until": "column.watch_until"}
+
+
 def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
-    t = translator(lang)
+    t = words(lang)
     level_names = {level["code"]: level["name"] for level in report["levels"]}
-    shown = {"level": lambda code: level_names.get(code, code), "status": t}  # names, as the text report shows
+    shown = {"level": lambda code: level_names.get(code, code),  # names, as the text report shows
+             "status": lambda code: code_word("status", code, lang)}
     totals = report["totals"]
     lines = [f"# {_md(report['title'] or 'riskreg report')} — {report['as_of']}", ""]
     if report["campaign"]:
         c = report["campaign"]
         lines += [f"{_md(c['name'])}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
-    lines += _md_table([t(key.replace("_", " ")) for key in totals], [totals.values()])
-    lines += [f"## {t('By level')}", ""] + _md_table(
-        [t("level"), *map(t, STATUS_LABELS)],
+    lines += _md_table([t(total_key(key)) for key in totals], [totals.values()])
+    lines += [f"## {t('heading.by_level')}", ""] + _md_table(
+        [t("field.level"), *(t(f"status.{status}") for status in STATUS_LABELS)],
         [[level_names.get(code, code), *counts.values()] for code, counts in report["by_level_status"].items()])
-    group_headers = [t(h) for h in ("active", "overdue", "unaccountable", "closed")]  # "active" is the key `open`
+    # "active" heads the key `open`
+    group_headers = [t(h) for h in ("column.active", "flag.overdue", "flag.unaccountable", "status.closed")]
     for section in ("category", "department"):
-        lines += [f"## {t(f'By {section}')}", ""] + _md_table(
-            [t("code"), t("name"), *group_headers],
-            [[r["code"], r["name"] + (t(" (retired)") if r["retired"] else ""), r["open"], r["overdue"],
+        lines += [f"## {t(f'heading.by_{section}')}", ""] + _md_table(
+            [t("column.code"), t("column.name"), *group_headers],
+            [[r["code"], r["name"] + (t("phrase.retired") if r["retired"] else ""), r["open"], r["overdue"],
               r["unaccountable"], r["closed"]] for r in report[f"by_{section}"]])
-    lines += [f"## {t('By unit')}", ""] + _md_table(
-        [t("unit"), *group_headers],
+    lines += [f"## {t('heading.by_unit')}", ""] + _md_table(
+        [t("field.unit"), *group_headers],
         [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
     for name, title in list_titles(report["windows"], lang).items():
         items, more = listed(report[name], name, len(report[name]), lang)
         lines += [f"## {title} ({len(report[name])})", ""]
         if items:
             extra = [k for k in items[0] if k not in LIST_BASE]
-            lines += _md_table([t(k) for k in (*LIST_BASE, *extra)],
+            lines += _md_table([t(_LIST_COLUMNS[k]) for k in (*LIST_BASE, *extra)],
                                [[shown[k](item[k]) if k in shown else item[k] for k in (*LIST_BASE, *extra)]
                                 for item in items])
         if more:
             lines += [more, ""]
     if report["since"]:
-        lines += [t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"]), ""]
+        lines += [t("phrase.since").format(**report["since"]), ""]
     lines += ["---", "", chain_line(report["chain"], lang), ""]
     return "\n".join(lines)

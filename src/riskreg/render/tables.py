@@ -16,8 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
+from riskreg.fields import FIELDS
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
-                                   listed, translator)
+                                   listed, total_key)
+from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 
@@ -37,13 +39,19 @@ def _level(code: str, levels: Levels) -> Text:
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
-_WRAPPING = {"title": 8, "name": 8, "owner": 6, "details": 20, "unit": 4, "中文": 10, "English": 10,
-             "departments": 8}
+_WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.details": 20, "field.unit": 4,
+             # the English-only catalogue view's columns, named by their headings
+             "unit": 4, "中文": 10, "English": 10, "departments": 8}
+
+
+def _literal(heading: str) -> str:
+    return heading
 
 
 def _table(title: str, *columns: str, numeric_from: int | None = None,
-           t: Callable[[str], str] = translator("en")) -> Table:
-    """A table whose columns are named in English (which also decides wrapping) and headed in t's language."""
+           t: Callable[[str], str] = _literal) -> Table:
+    """A table whose columns are vocabulary keys headed by t (or, in the English-only catalogue and trend
+    views, the headings themselves); the column decides wrapping."""
     table = Table(title=_text(title, "table.title"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
         heading = t(column)
@@ -57,14 +65,13 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
 
 def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
-    for name, label, style in (("overdue", "overdue", "bold red"), ("due_soon", "due soon", "dark_orange"),
-                               ("accountable", "", ""),
-                               ("escalated", "escalated", "magenta"), ("stale", "stale", "dim")):
+    for name, style in (("overdue", "bold red"), ("due_soon", "dark_orange"), ("accountable", ""),
+                        ("escalated", "magenta"), ("stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
-                flags.append(Text(t("unaccountable"), style="yellow"))
+                flags.append(Text(t("flag.unaccountable"), style="yellow"))
         elif row.get(name):
-            flags.append(Text(t(label), style=style))
+            flags.append(Text(t(f"flag.{name}"), style=style))
     return Text(separator).join(flags)
 
 
@@ -85,48 +92,49 @@ def _due(row: dict[str, Any], t: Callable[[str], str]) -> Text:
 def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en") -> Table:
     """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline.
     Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet)."""
-    t = translator(lang)
-    table = _table("", "id", "risk", "unit", "title", "level", "status", "owner", "due / flags", t=t)
+    t = words(lang)
+    table = _table("", "field.id", "field.risk", "field.unit", "field.title", "field.level", "field.status",
+                   "column.owner", "column.due_flags", t=t)
     table.columns[0].justify = "right"
     table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
     table.collapse_padding = True
     for row in rows:
         table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
-                      _level(row["level"], levels), _text(t(row["status"])), _owner(row), _due(row, t))
+                      _level(row["level"], levels), _text(code_word("status", row["status"], lang)), _owner(row), _due(row, t))
     return table
 
 
-_ENTRY_LABELS = {
-    "risk": "risk", "category": "category", "unit": "unit", "title": "title", "detail": "detail",
-    "level": "level", "status": "status", "department": "department", "leader": "lead official",
-    "task_force": "task force", "plan": "plan", "due": "deadline", "original_due": "first deadline",
-    "extensions": "extensions", "contingency": "emergency plan", "measures": "interim measures",
-    "escalated_to": "escalated to", "escalation_reason": "escalation reason", "verified_by": "verified by",
-    "resolution": "resolution", "closed_on": "closed on", "watch_until": "watch until",
-    "reopen_count": "reopened", "created_on": "added on", "updated_on": "last change",
-}
+# The fields `show` lists: these first (the spreadsheet's order, with the deadline's history beside the
+# deadline), then any other field but the id and the flags, in the field table's order.
+_SHOWN_FIRST = ("risk", "category", "unit", "title", "detail", "level", "status", "department", "leader", "task_force",
+                "plan", "due", "original_due", "extensions", "contingency", "measures", "escalated_to",
+                "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until", "reopen_count",
+                "created_on", "updated_on")
+_SHOWN = (*_SHOWN_FIRST, *(name for name, field in FIELDS.items()
+                           if field.kind not in ("id", "flag") and name not in _SHOWN_FIRST))
 
 
 def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
-    t = translator(lang)
-    fields = Table(title=_text(t("Entry {id}").format(id=entry["id"]), "table.title"), title_justify="left", box=box.SIMPLE,
-                   show_header=False)
+    t = words(lang)
+    fields = Table(title=_text(t("heading.entry").format(id=entry["id"]), "table.title"), title_justify="left",
+                   box=box.SIMPLE, show_header=False)
     fields.add_column(style="bold")
     fields.add_column()
-    for key, label in _ENTRY_LABELS.items():
+    for key in _SHOWN:
         value = entry[key]
-        if value is None or (key in ("extensions", "reopen_count") and not value):
+        if value is None or (FIELDS[key].kind == "count" and not value):
             continue
-        shown = _level(value, levels) if key == "level" else _text(t(value) if key == "status" else value)
-        fields.add_row(t(label), shown)
-    fields.add_row(t("flags"), _flags(entry, t))
-    history = _table(t("History"), "on", "at (UTC)", "actor", "action", "details", t=t)
+        shown = _level(value, levels) if key == "level" else _text(code_word("status", value, lang) if key == "status" else value)
+        fields.add_row(t(FIELDS[key].label), shown)
+    fields.add_row(t("field.flags"), _flags(entry, t))
+    history = _table(t("heading.history"), "column.on", "column.at", "column.actor", "column.action", "column.details",
+                     t=t)
     for event in entry["history"]:
         details = [f"{k}: {_short(v['old'])} → {_short(v['new'])}" for k, v in event["changes"].items()]
         if event["text"]:
             details.insert(0, event["text"])
         history.add_row(_text(event["on"]), _text(event["at"][:19].replace("T", " ")), _text(event["actor"]),
-                        _text(event["action"]), _text("\n".join(details)))
+                        _text(code_word("action", event["action"], lang)), _text("\n".join(details)))
     return Group(fields, history)
 
 
@@ -139,24 +147,25 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Call
                  key: str = "code") -> Table:
     with_name = key == "code"
     # "active" heads the key `open`, which counts open and mitigated entries
-    table = _table(title, first, *(["name"] if with_name else []), "active", "overdue", "unaccountable", "closed",
-                   numeric_from=2 if with_name else 1, t=t)
+    table = _table(title, first, *(["column.name"] if with_name else []), "column.active", "flag.overdue",
+                   "flag.unaccountable", "status.closed", numeric_from=2 if with_name else 1, t=t)
     for row in rows:
-        name = [_text(row["name"] + (t(" (retired)") if row["retired"] else ""))] if with_name else []
+        name = [_text(row["name"] + (t("phrase.retired") if row["retired"] else ""))] if with_name else []
         table.add_row(_text(row[key]), *name, _text(row["open"]),
                       _text(row["overdue"], "bold red" if row["overdue"] else ""),
                       _text(row["unaccountable"], "yellow" if row["unaccountable"] else ""), _text(row["closed"]))
     return table
 
 
-_EXTRA_HEADERS = {"days_overdue": "late", "days_left": "left", "last_change": "last change", "watch_until": "watch until"}
+_EXTRA_HEADERS = {"days_overdue": "column.late", "days_left": "column.left", "last_change": "field.updated_on",
+                  "watch_until": "field.watch_until"}
 
 
 def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels,
                      t: Callable[[str], str]) -> Table:
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
-    table = _table(f"{title}: {count}", "id", "risk", "title", "unit", "level", "owner", "due",
-                   *(_EXTRA_HEADERS[k] for k in extra), t=t)
+    table = _table(f"{title}: {count}", "field.id", "field.risk", "field.title", "field.unit", "field.level",
+                   "column.owner", "column.due", *(_EXTRA_HEADERS[k] for k in extra), t=t)
     for item in items:
         table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
                       _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
@@ -168,24 +177,25 @@ SUMMARY_ROWS = 20  # overdue entries the summary shows; a county has thousands, 
 
 def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> RenderableType:
     """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`."""
-    t = translator(lang)
+    t = words(lang)
     levels = {lv["code"]: lv for lv in report["levels"]}
-    head = _text(f"{report['title']} — {t('as of')} {report['as_of']}", "bold")
+    head = _text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
     if report["campaign"]:
         c = report["campaign"]
         head.append(visible(f"\n{c['name']} {c['start']} – {c['end']}: {campaign_phrase(c, report['as_of'], lang)}"))
     comma = "，" if lang == "zh" else ", "
-    counts = [f"{t(k.replace('_', ' '))} {v}" for k, v in report["totals"].items()]
+    counts = [f"{t(total_key(k))} {v}" for k, v in report["totals"].items()]
     split = list(report["totals"]).index("overdue")  # statuses on one line, flags on the next: each fits 80 cells
     head.append(f"\n{comma.join(counts[:split])}\n{comma.join(counts[split:])}", style="")
-    by_level = _table(t("By level and status"), "level", *STATUS_LABELS, numeric_from=1, t=t)
+    by_level = _table(t("heading.by_level_status"), "field.level", *(f"status.{s}" for s in STATUS_LABELS),
+                      numeric_from=1, t=t)
     for code, counts in report["by_level_status"].items():
         by_level.add_row(_level(code, levels), *(_text(counts[s]) for s in STATUS_LABELS))
     parts: list[RenderableType] = [
         head, by_level,
-        _group_table(t("By category"), "category", report["by_category"], t),
-        _group_table(t("By department"), "dept", report["by_department"], t),
-        _group_table(t("By unit"), "unit", report["by_unit"], t, key="unit"),
+        _group_table(t("heading.by_category"), "field.category", report["by_category"], t),
+        _group_table(t("heading.by_department"), "column.dept", report["by_department"], t),
+        _group_table(t("heading.by_unit"), "field.unit", report["by_unit"], t, key="unit"),
     ]
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
@@ -195,7 +205,7 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
         if more:
             parts.append(Text(more, style="dim"))
     if report["since"]:
-        parts.append(Text(t("Since {date}: {added} added, {closed} closed, {reopened} reopened.").format(**report["since"])))
+        parts.append(Text(t("phrase.since").format(**report["since"])))
     if full:
         parts.append(Text(chain_line(report["chain"], lang), style="dim"))
     return Group(*parts)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, event, text
 from sqlmodel import Field, SQLModel
 
+from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
 
 SCHEMA_VERSION = 4
@@ -81,11 +82,6 @@ class Unit(SQLModel, table=True):
     retired: bool = False
 
 
-# Fields an entry's history fully determines: replaying the events must give the stored values.
-REPLAYED = ("risk", "unit", "title", "detail", "level", "status", "department", "leader", "task_force", "plan",
-            "contingency", "due", "original_due", "extensions", "measures", "escalated_to", "escalation_reason",
-            "verified_by", "resolution", "closed_on", "watch_until", "reopen_count")
-
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
@@ -117,10 +113,16 @@ class Entry(SQLModel, table=True):
     verified_by: str | None = None
     resolution: str | None = None
     closed_on: date | None = None
-    watch_until: date | None = None  # fixed at closing, so a later catalogue change does not move it
+    watch_until: date | None = None
     reopen_count: int = 0
     created_on: date
-    updated_on: date  # effective date of the last event: what "stale" is measured from
+    updated_on: date
+
+
+# The fields an entry's history fully determines (riskreg.fields), in the entry's column order: replaying the
+# events must give the stored values, and an imported spreadsheet row's `add` event records its changes in
+# this order, so the order is part of every such event's hash.
+REPLAYED = tuple(name for name in Entry.model_fields if FIELDS[name].replayed)
 
 
 class History(SQLModel, table=True):

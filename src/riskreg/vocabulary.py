@@ -1,0 +1,123 @@
+"""Every word a person reads, in Chinese and English: one table, keyed by the word's use.
+
+The key names the use, not the renderer: `status.*` and `flag.*` are the same words wherever a status or
+a flag is shown; `field.*` labels an entry's fields (`show`); `header.*` heads a spreadsheet's column;
+`column.*` heads a terminal or Markdown table's; `heading.*` titles a section; `count.*` labels a count of
+entries (the HTML report's tiles, charts and tables, the spreadsheet's summary); `sheet.*` and `mail.*` are
+the spreadsheet's and the HTML report's own wording; `phrase.*` holds the short sentences around the
+numbers; `action.*` names a history event. Where one idea is worded differently in two places (the list of
+entries missing one of the four ones is "Not accountable (missing one of the four ones)" in the terminal and
+"Missing one of the four ones" in the HTML report), each place has its own key, so changing one never
+changes the other by surprise.
+
+Pure data and three small lookups: every layer may import this module, and it imports nothing.
+"""
+
+from collections.abc import Callable
+
+WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
+    # Statuses, and the word over the totals' sum
+    "status.open": ("待化解", "open"), "status.mitigated": ("管控中", "mitigated"),
+    "status.closed": ("已销号", "closed"), "status.consolidated": ("已巩固", "consolidated"),
+    "total.all": ("全部", "all"),
+    # Flags, under a deadline and in the totals
+    "flag.overdue": ("逾期", "overdue"), "flag.due_soon": ("即将到期", "due soon"),
+    "flag.unaccountable": ("四个一不全", "unaccountable"), "flag.escalated": ("已提级", "escalated"),
+    "flag.stale": ("无进展", "stale"),
+    # An entry's fields as `show` labels them (the spreadsheet's words; riskreg.fields names them)
+    "field.id": ("编号", "id"), "field.risk": ("编码", "risk"), "field.category": ("类别", "category"),
+    "field.unit": ("村(社区)", "unit"), "field.title": ("标题", "title"), "field.detail": ("详情", "detail"),
+    "field.level": ("等级", "level"), "field.status": ("状态", "status"),
+    "field.department": ("责任部门", "department"), "field.leader": ("牵头领导", "lead official"),
+    "field.task_force": ("工作专班", "task force"), "field.plan": ("工作方案", "plan"),
+    "field.due": ("完成时限", "deadline"), "field.original_due": ("原定时限", "first deadline"),
+    "field.extensions": ("延期次数", "extensions"), "field.contingency": ("应急预案", "emergency plan"),
+    "field.measures": ("管控措施", "interim measures"), "field.escalated_to": ("提级至", "escalated to"),
+    "field.escalation_reason": ("提级原因", "escalation reason"), "field.verified_by": ("核验人", "verified by"),
+    "field.resolution": ("化解情况", "resolution"), "field.closed_on": ("销号日期", "closed on"),
+    "field.watch_until": ("观察期至", "watch until"), "field.reopen_count": ("重新打开次数", "reopened"),
+    "field.created_on": ("登记日期", "added on"), "field.updated_on": ("最近变动", "last change"),
+    "field.flags": ("标记", "flags"),
+    # An entry's fields as a spreadsheet heads its columns (export writes these; import also reads them)
+    "header.id": ("编号", "ID"), "header.risk": ("风险编码", "Risk code"), "header.category": ("类别", "Category"),
+    "header.unit": ("村(社区)", "Unit"), "header.title": ("标题", "Title"), "header.detail": ("详情", "Details"),
+    "header.level": ("风险等级", "Level"), "header.status": ("状态", "Status"),
+    "header.department": ("责任部门", "Department"), "header.leader": ("牵头领导", "Lead official"),
+    "header.task_force": ("工作专班", "Task force"), "header.plan": ("工作方案", "Plan"),
+    "header.due": ("完成时限", "Deadline"), "header.contingency": ("应急预案", "Emergency plan"),
+    "header.measures": ("管控措施", "Interim measures"), "header.escalated_to": ("提级至", "Escalated to"),
+    "header.escalation_reason": ("提级原因", "Escalation reason"), "header.verified_by": ("核验人", "Verified by"),
+    "header.resolution": ("化解情况", "Resolution"), "header.closed_on": ("销号日期", "Closed on"),
+    "header.watch_until": ("观察期至", "Watch until"), "header.created_on": ("登记日期", "Added on"),
+    # The spreadsheet's own wording
+    "sheet.ledger": ("风险台账", "Ledger"), "sheet.by_department": ("按部门汇总", "By department"),
+    "sheet.total": ("合计", "Total"),
+    "sheet.counted": ("截至 {date}，统计本次导出的条目", "As of {date}, counting the exported entries"),
+    # Table columns (terminal and Markdown) that are not a field's label
+    "column.owner": ("责任", "owner"), "column.due": ("完成时限", "due"), "column.due_flags": ("时限/标记", "due / flags"),
+    "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
+    "column.code": ("编码", "code"), "column.name": ("名称", "name"), "column.dept": ("部门", "dept"),
+    "column.active": ("在办", "active"), "column.leader": ("牵头领导", "leader"),
+    # Markdown heads its lists' extra columns with the JSON key in English
+    "column.days_overdue": ("逾期天数", "days_overdue"), "column.days_left": ("剩余天数", "days_left"),
+    "column.last_change": ("最近变动", "last_change"), "column.watch_until": ("观察期至", "watch_until"),
+    # `show`'s history
+    "column.on": ("日期", "on"), "column.at": ("记录时间 (UTC)", "at (UTC)"), "column.actor": ("操作人", "actor"),
+    "column.action": ("操作", "action"), "column.details": ("详情", "details"),
+    # Section headings
+    "heading.by_level_status": ("按风险等级和状态", "By level and status"), "heading.by_level": ("按风险等级", "By level"),
+    "heading.by_category": ("按类别", "By category"), "heading.by_department": ("按责任部门", "By department"),
+    "heading.by_unit": ("按村（社区）", "By unit"), "heading.entry": ("事项 {id}", "Entry {id}"),
+    "heading.history": ("历史记录", "History"),
+    "heading.overdue": ("逾期事项", "Overdue"), "heading.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
+    "heading.unaccountable": ("四个一不全的事项", "Not accountable (missing one of the four ones)"),
+    "heading.stale": ("{stale_days}无进展", "Stale (no change for {stale_days})"),
+    "heading.awaiting_consolidation": ("观察期满，待巩固", "Watch over, awaiting consolidation"),
+    # Counts of entries: the HTML report's tiles, charts and tables, the spreadsheet's summary
+    "count.active": ("在办", "Active"), "count.overdue": ("逾期", "Overdue"),
+    "count.unaccountable": ("四个一不全", "Not accountable"), "count.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
+    "count.stale": ("{stale_days}无进展", "No change for {stale_days}"), "count.closed": ("已销号", "Closed"),
+    # The HTML report's own wording
+    "mail.heading.trend": ("近况：在办、逾期、已销号（按日）", "Daily: active, overdue and closed"),
+    "mail.heading.by_level": ("按风险等级（在办）", "Active by level"),
+    "mail.heading.unaccountable": ("四个一不全的事项", "Missing one of the four ones"),
+    "mail.column.name": ("名称", "Name"), "mail.column.unaccountable": ("四个一不全", "Not acc."),
+    "mail.column.day": ("日期", "Day"), "mail.owner": ("责任", "Owner"), "mail.due": ("时限", "Due"),
+    "mail.none": ("无", "None"), "mail.days_late": ("逾期 {n} 天", "{n} days late"),
+    "mail.no_due": ("未定完成时限", "no deadline"), "mail.no_leader": ("未定牵头领导", "no lead official"),
+    "mail.more": ("另有 {n} 项，见完整报告。", "{n} more in the full report."),
+    "mail.footer": ("riskreg {version} 生成；电话和身份证号已打码。",
+                    "Made by riskreg {version}; phone and identity numbers are masked."),
+    # Short sentences around the numbers
+    "phrase.as_of": ("截至", "as of"), "phrase.retired": ("（已停用）", " (retired)"),
+    "phrase.days_to_start": ("距开始还有 {days} 天", "{days} days to start"),
+    "phrase.day_to_start": ("距开始还有 {days} 天", "{days} day to start"),
+    "phrase.day_n": ("第 {n} 天", "day {n}"), "phrase.over": ("已结束", "over"),
+    "phrase.since": ("自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
+                     "Since {date}: {added} added, {closed} closed, {reopened} reopened."),
+    "phrase.more": ("…… 另有 {n} 项：{command}", "… and {n} more: {command}"),
+    "phrase.chain_one": ("历史记录 {events} 条，末条哈希 {head}。", "History chain: {events} event, its hash {head}."),
+    "phrase.chain_many": ("历史记录 {events} 条，末条哈希 {head}。",
+                          "History chain: {events} events, the last one's hash {head}."),
+    # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
+    # hash chain record that name; translating it for people is a change of these values alone)
+    **{f"action.{name}": (name, name) for name in (
+        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "undo")},
+}
+
+
+def word(key: str, lang: str) -> str:
+    """The word for `key` in `lang`: English for en, Chinese otherwise (Chinese first)."""
+    zh, en = WORDS[key]
+    return en if lang == "en" else zh
+
+
+def code_word(kind: str, code: str, lang: str) -> str:
+    """The word for a stored code of `kind` ("status", "action"), or the code itself when the table has none
+    (a register edited by hand may hold any text, and showing it must not fail)."""
+    return word(f"{kind}.{code}", lang) if f"{kind}.{code}" in WORDS else code
+
+
+def words(lang: str) -> Callable[[str], str]:
+    """`word` with the language fixed: a renderer's `t`."""
+    return lambda key: word(key, lang)
