@@ -267,7 +267,7 @@ def test_markdown_shows_html_and_markdown_in_user_text_as_written(cli, register,
     assert "\\*\\*bold\\*\\* \\| cell" in report
 
 
-@pytest.mark.sqlite_only  # about the code, not a register
+@pytest.mark.pure  # about the code, not a register
 @pytest.mark.parametrize("module", ["cli/views.py", "render/tables.py"])
 def test_only_the_writer_may_call_the_mask(tmp_path, module):
     """Masking happens once, in riskreg.cli.output: pyproject.toml's `mask-once` contract refuses any other
