@@ -556,13 +556,13 @@ def test_mask_text(text, expected):
 @pytest.mark.pure
 def test_a_number_deep_in_a_long_list_is_masked():
     # The check for anything to mask dumps long lists a thousand items at a time; the last batch counts too.
-    from riskreg.cli.output import mask_unless
+    from riskreg.masking import masked
 
     report = {"totals": {"all": 2501}, "overdue": [{"id": n, "title": "欠薪"} for n in range(2500)]}
     report["overdue"].append({"id": 2500, "title": f"联系{MOBILE}"})
-    assert mask_unless(report, False)["overdue"][-1]["title"] == f"联系{MASKED_MOBILE}"
-    assert mask_unless(report, True)["overdue"][-1]["title"] == f"联系{MOBILE}"
-    assert mask_unless({"units": [f"东村{ID_NUMBER}"]}, False) == {"units": [f"东村{MASKED_ID}"]}
+    assert masked(report)["overdue"][-1]["title"] == f"联系{MASKED_MOBILE}"
+    assert report["overdue"][-1]["title"] == f"联系{MOBILE}"  # the data itself is left as it is
+    assert masked({"units": [f"东村{ID_NUMBER}"]}) == {"units": [f"东村{MASKED_ID}"]}
 
 
 SECRET_TITLE = f"欠薪 {ID_NUMBER} {MOBILE}"

@@ -46,7 +46,7 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
 
     Bytes that are not UTF-8 (GBK typed in a UTF-8 terminal) reach Python as lone surrogates, which
     no database, file or terminal takes; refusing them here spares every command that check."""
-    def shown(text: str) -> str:
+    def quoted(text: str) -> str:
         return "'" + text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") + "'"
 
     def bad(text: str) -> bool:
@@ -61,11 +61,11 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
                 name = argv[position - 1]
             else:
                 name = "the argument"
-            return RiskregError(f"{name} {shown(token)} is not UTF-8 text; set a UTF-8 locale (e.g. "
+            return RiskregError(f"{name} {quoted(token)} is not UTF-8 text; set a UTF-8 locale (e.g. "
                                 "LANG=zh_CN.UTF-8) in the terminal, or retype it.")
     for name, value in sorted(environ.items()):
         if name.startswith("RISKREG_") and bad(value):
-            return RiskregError(f"{name} {shown(value)} is not UTF-8 text; set it again in a UTF-8 terminal.")
+            return RiskregError(f"{name} {quoted(value)} is not UTF-8 text; set it again in a UTF-8 terminal.")
     return None
 
 

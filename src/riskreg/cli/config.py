@@ -1,12 +1,12 @@
 """Set-up: the config file of defaults (`riskreg config show|path|set|unset`)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson
-from riskreg.cli.output import print_renderable, say, write_chunks
+from riskreg.cli.output import print_view, say, write
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
@@ -27,24 +27,29 @@ def show(
     from riskreg.cli.settings import config_path, describe
 
     state = get_state(ctx)
-    rows = describe(db_option=state.db, lang_option=state.lang_option)
+    settings = {"file": str(config_path()), "settings": describe(db_option=state.db, lang_option=state.lang_option)}
+    # Settings are shown as set, as `config path` prints its path: a register path is the user's own.
     if fmt is TableOrJson.json:
         from riskreg.render.plain import to_json
 
-        write_chunks([to_json({"file": str(config_path()), "settings": rows})])
-        return
+        write(lambda shown: [to_json(shown)], settings, unmasked=True)
+    else:
+        print_view(_settings_table, settings, unmasked=True)
+
+
+def _settings_table(settings: dict) -> Any:
     from rich.table import Table
     from rich.text import Text
 
     from riskreg.escaping import visible
 
-    table = Table(title=Text(visible(f"Config file: {config_path()}"), style="table.title"), title_justify="left",
+    table = Table(title=Text(visible(f"Config file: {settings['file']}"), style="table.title"), title_justify="left",
                   show_edge=False)
     for column in ("setting", "value", "from", "meaning"):
         table.add_column(column, overflow="fold")
-    for row in rows:
+    for row in settings["settings"]:
         table.add_row(Text(row["key"]), Text(str(row["value"])), Text(row["source"]), Text(row["help"], style="dim"))
-    print_renderable(table)
+    return table
 
 
 @config_app.command()

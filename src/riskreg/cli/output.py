@@ -1,46 +1,99 @@
-"""Where output goes: the terminal (colour if it is one), a pipe (never escape codes), or a file written atomically."""
+"""Where output goes: the terminal (colour if it is one), a pipe (never escape codes), or a file written atomically.
+
+Every report, listing, export and message goes out through the writers here (say, write_json,
+write_json_lines, write, print_view, write_view), and they alone mask identity and mobile numbers, unless the command was
+given --unmasked: a command hands over plain data and never calls the mask itself (an import-linter
+contract in pyproject.toml holds the rest of riskreg to that).
+"""
 
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from riskreg.errors import RiskregError
 
 
-def mask_unless(data: Any, unmasked: bool) -> Any:
-    """`data` with identity and mobile numbers masked in every string, unless the user asked for it unmasked."""
-    if unmasked:
-        return data
-    from riskreg.masking import masked
+def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
+    """A message, an error or a warning: it may quote file names, headers and stored text, so identity and
+    mobile numbers are masked (unless --unmasked) and control characters escaped."""
+    import typer
 
+    from riskreg.escaping import visible
+
+    typer.echo(visible(message if unmasked else _masked(message)), err=err)
+
+
+def write_json(data: Any, output: Path | None = None, *, unmasked: bool, exact: tuple[str, ...] = ()) -> None:
+    """A report or a listing as JSON, masked as it is encoded: each item is encoded once, and again, masked,
+    only when its text may hold a number (docs/PERFORMANCE.md). The keys of `data` in `exact` are never masked."""
+    from riskreg.render.plain import json_chunks
+
+    _write_chunks(json_chunks(data, masking=_masking_encoder(unmasked), exact=exact), output, private=unmasked)
+
+
+def write_json_lines(items: Iterable[Any], output: Path | None = None, *, unmasked: bool) -> None:
+    """One JSON object a line (the lossless export), masked as each is encoded, like write_json."""
+    from riskreg.render.plain import json_lines
+
+    _write_chunks(json_lines(items, masking=_masking_encoder(unmasked)), output, private=unmasked)
+
+
+def write(render: Callable[..., Iterable[str] | Iterable[bytes]], *data: Any, output: Path | None = None,
+          unmasked: bool, exact: tuple[str, ...] = (), binary: bool = False) -> None:
+    """What `render` makes of `data`, masked first (streamed rows as they come), to stdout or `output`."""
+    _write_chunks(render(*_as_shown(data, unmasked, exact)), output, private=unmasked, binary=binary)
+
+
+def print_view(view: Callable[..., Any], *data: Any, unmasked: bool, exact: tuple[str, ...] = ()) -> None:
+    """A Rich view of `data`, masked first, on the terminal (the view escapes the text it shows)."""
+    _print(view(*_as_shown(data, unmasked, exact)))
+
+
+def write_view(view: Callable[..., Any], *data: Any, output: Path | None = None, unmasked: bool,
+               exact: tuple[str, ...] = ()) -> None:
+    """A Rich view of `data`, masked first: drawn on a terminal, else as plain 120-column text (a file, a pipe)."""
+    if output is None and sys.stdout.isatty():
+        print_view(view, *data, unmasked=unmasked, exact=exact)
+    else:
+        write(lambda *shown: [_text_of(view(*shown))], *data, output=output, unmasked=unmasked, exact=exact)
+
+
+def _as_shown(data: tuple[Any, ...], unmasked: bool, exact: tuple[str, ...]) -> list[Any]:
+    return list(data) if unmasked else [_masked(part, exact) for part in data]
+
+
+def _masked(data: Any, exact: tuple[str, ...] = ()) -> Any:
+    """`data` with identity and mobile numbers masked in every string; an iterator stays one, each item masked
+    as it is read; the keys of a dict named in `exact` (riskreg's own hash) are left as they are."""
+    from riskreg.masking import mask_text, masked
+
+    if isinstance(data, str):
+        return mask_text(data)
+    if isinstance(data, Iterator):
+        return map(masked, data)
+    if exact and isinstance(data, dict):
+        return {key: value if key in exact else masked(value) for key, value in data.items()}
     return masked(data)
 
 
-def shown(message: str, *, unmasked: bool = False) -> str:
-    """A message as the user sees it: it may quote file names, headers and stored text, so identity and mobile
-    numbers are masked (unless --unmasked) and control characters escaped."""
-    from riskreg.escaping import visible
-    from riskreg.masking import mask_text
+def _masking_encoder(unmasked: bool) -> Callable[[Any, Callable[[Any], str]], str] | None:
+    if unmasked:
+        return None
+    from riskreg.masking import masked_json
 
-    return visible(message if unmasked else mask_text(message))
-
-
-def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
-    import typer
-
-    typer.echo(shown(message, unmasked=unmasked), err=err)
+    return masked_json
 
 
-def print_renderable(renderable: Any) -> None:
+def _print(renderable: Any) -> None:
     from rich.console import Console
 
     Console(highlight=False, soft_wrap=False).print(renderable)
 
 
-def renderable_text(renderable: Any, width: int = 120) -> str:
+def _text_of(renderable: Any, width: int = 120) -> str:
     """Plain text of a Rich renderable: no colour, a fixed width, so files are reproducible."""
     from rich.console import Console
 
@@ -49,7 +102,13 @@ def renderable_text(renderable: Any, width: int = 120) -> str:
     return buffer.getvalue()
 
 
-def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: bool = False) -> None:
+def _write_chunks(chunks: Iterable[str] | Iterable[bytes], output: Path | None = None, *, private: bool = False,
+                 binary: bool = False) -> None:
+    if output is None and binary:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        return
     if output is None:
         if sys.stdout.isatty():  # no stored text may drive the terminal (JSON escapes these itself)
             from riskreg.escaping import visible
@@ -59,7 +118,7 @@ def write_chunks(chunks: Iterable[str], output: Path | None = None, *, private: 
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
-    write_atomically(output, chunks, private=private)
+    write_atomically(output, chunks, binary=binary, private=private)
 
 
 def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False,

@@ -1,22 +1,24 @@
 """Reports: the terminal summary and the nightly report for scripts."""
 
-import sys
+import functools
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from riskreg.cli.options import ListFormat, Output, ReportFormat, Unmasked
-from riskreg.cli.output import mask_unless, print_renderable, renderable_text, working, write_chunks
+from riskreg.cli.output import print_view, working, write, write_json, write_view
 from riskreg.cli.state import get_state
 
 PANEL = "Reports"
 EXIT_OVERDUE = 3
+# The chain head is riskreg's own hash, never masked: a run of digits in one can look like a mobile number.
+CHAIN = ("chain",)
 app = typer.Typer()
 
 
 def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, **trim) -> dict:
-    """The report's data, unmasked: each format masks it (JSON while encoding, so nothing is encoded twice)."""
+    """The report's data, unmasked: the writer masks it (JSON while encoding, so nothing is encoded twice)."""
     from riskreg.domain.ledger import user_date
     from riskreg.domain.reporting import build_report
 
@@ -38,8 +40,8 @@ def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    data = mask_unless(_build(ctx, None, lists=("overdue",), list_limit=SUMMARY_ROWS), unmasked)
-    print_renderable(report_view(data, full=False, lang=get_state(ctx).lang))
+    data = _build(ctx, None, lists=("overdue",), list_limit=SUMMARY_ROWS)
+    print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang), data, unmasked=unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -52,37 +54,30 @@ def report(
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
+    lang = get_state(ctx).lang
     data = _build(ctx, since, with_trend=fmt is ReportFormat.html)
-    # The chain head is riskreg's own hash, never masked: a run of digits in one can look like a mobile number.
-    if fmt is not ReportFormat.json:
-        chain = data.pop("chain")
-        data = {**mask_unless(data, unmasked), "chain": chain}
+    target = Path(output) if output else None
     if fmt is ReportFormat.json:
-        from riskreg.render.plain import json_chunks
-
-        chunks = json_chunks(data, masked=not unmasked, exact=("chain",))
+        write_json(data, target, unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.html:
         from riskreg.render.html import report_html
 
-        chunks = [report_html(data, data.pop("trend"), lang=get_state(ctx).lang)]
+        write(lambda shown: [report_html(shown, shown.pop("trend"), lang=lang)], data, output=target,
+              unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.csv:
         from riskreg.render.plain import REPORT_CSV_FIELDS, report_csv_rows, to_csv
 
-        chunks = to_csv(report_csv_rows(data), REPORT_CSV_FIELDS)
+        write(lambda shown: to_csv(report_csv_rows(shown), REPORT_CSV_FIELDS), data, output=target,
+              unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.markdown:
         from riskreg.render.plain import report_markdown
 
-        chunks = [report_markdown(data, get_state(ctx).lang)]
+        write(lambda shown: [report_markdown(shown, lang)], data, output=target, unmasked=unmasked, exact=CHAIN)
     else:
         from riskreg.render.tables import report_view
 
-        view = report_view(data, full=True, lang=get_state(ctx).lang)
-        if output is None and sys.stdout.isatty():
-            print_renderable(view)
-            chunks = []
-        else:
-            chunks = [renderable_text(view)]
-    write_chunks(chunks, Path(output) if output else None, private=unmasked)
+        write_view(functools.partial(report_view, full=True, lang=lang), data, output=target, unmasked=unmasked,
+                   exact=CHAIN)
     if fail_on_overdue and data["totals"]["overdue"]:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -106,12 +101,12 @@ def trend(
     if fmt is ListFormat.json:
         from riskreg.render.plain import to_json
 
-        write_chunks([to_json(data)])
+        write(lambda days: [to_json(days)], data, unmasked=False)
     elif fmt is ListFormat.csv:
         from riskreg.render.plain import to_csv
 
-        write_chunks(to_csv(data["days"], ("day", *SERIES)))
+        write(lambda days: to_csv(days["days"], ("day", *SERIES)), data, unmasked=False)
     else:
         from riskreg.render.tables import trend_table
 
-        print_renderable(trend_table(data))
+        print_view(trend_table, data, unmasked=False)

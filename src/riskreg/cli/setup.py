@@ -7,7 +7,7 @@ import typer
 
 from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson, Unmasked
-from riskreg.cli.output import mask_unless, print_renderable, say, write_chunks
+from riskreg.cli.output import print_view, say, write
 from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
@@ -65,7 +65,7 @@ def load(
         diff = apply_catalogue(session, parsed)
     verb = "would be" if dry_run else "were"
     if diff.empty:
-        typer.echo("The catalogue is unchanged." if not dry_run else "Nothing would change.")
+        say("The catalogue is unchanged." if not dry_run else "Nothing would change.")
     else:
         for kind, items in diff.as_dict().items():
             say(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
@@ -85,12 +85,12 @@ def show(
     from riskreg.domain.catalogue_sync import describe_catalogue
 
     with get_state(ctx).read() as session:
-        data = mask_unless(describe_catalogue(session), unmasked)
+        data = describe_catalogue(session)
     if fmt is TableOrJson.json:
         from riskreg.render.plain import to_json
 
-        write_chunks([to_json(data)])
+        write(lambda shown: [to_json(shown)], data, unmasked=unmasked)
     else:
         from riskreg.render.tables import catalogue_view
 
-        print_renderable(catalogue_view(data))
+        print_view(catalogue_view, data, unmasked=unmasked)

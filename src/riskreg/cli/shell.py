@@ -113,9 +113,7 @@ class RegisterShell(cmd.Cmd):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            from riskreg.cli.output import shown
-
-            self.fail(shown(f"Error: {err}"))
+            self.fail(f"Error: {err}")
         except typer.Exit as done:
             if done.exit_code:
                 self.failures += 1
@@ -131,7 +129,9 @@ class RegisterShell(cmd.Cmd):
             self.failures += 1
 
     def fail(self, message: str) -> None:
-        print(message, file=sys.stderr)
+        from riskreg.cli.output import say
+
+        say(message, err=True)
         self.failures += 1
 
     # Completion: command names first, then the options of the command on the line.

@@ -1,16 +1,19 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
 import contextlib
+import functools
 import sys
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, Limit,
                                  OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter,
                                  Unmasked)
-from riskreg.cli.output import mask_unless, progress, say, write_atomically, write_chunks
+from riskreg.cli.output import progress, say, write, write_json_lines
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
 
@@ -50,36 +53,33 @@ def export(
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
     with state.read() as session:
         if fmt is ExportFormat.jsonl:
-            import functools
-            import json
-
-            from riskreg.masking import masked_json
             from riskreg.exchange.jsonl import export_entries
 
-            encode = functools.partial(json.dumps, ensure_ascii=False)
             entries = export_entries(session, flags, wanted, limit=limit or None)
-            lines = ((encode(entry) if unmasked else masked_json(entry, encode)) + "\n"
-                     for entry in progress(entries, "Exporting"))
-            write_chunks(lines, target, private=unmasked)
+            write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
             return
         from riskreg.domain.queries import list_entries
-        from riskreg.exchange.sheet_write import Names, csv_chunks, write_xlsx
+        from riskreg.exchange.sheet_write import Names, csv_chunks
 
-        names = Names(**mask_unless(vars(Names.load(session, state.lang)), unmasked))  # department names in both sheets
-        rows = (mask_unless(row, unmasked)
-                for row in progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"))
+        names = vars(Names.load(session, state.lang))  # department names in both sheets
+        rows = progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting")
         if fmt is ExportFormat.csv:
-            write_chunks(csv_chunks(rows, names, bom=bom), target, private=unmasked)
-            return
-        import io
+            write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
+                  output=target, unmasked=unmasked)
+        else:
+            write(lambda shown, in_words: [_xlsx(shown, Names(**in_words), flags.today)], rows, names,
+                  output=target, unmasked=unmasked, binary=True)
 
-        buffer = io.BytesIO()
-        write_xlsx(rows, names, buffer, today=flags.today)
-    if target is None:
-        sys.stdout.buffer.write(buffer.getvalue())
-        sys.stdout.flush()
-    else:
-        write_atomically(target, [buffer.getvalue()], binary=True, private=unmasked)
+
+def _xlsx(rows: Iterable[dict], names: Any, today: date) -> bytes:
+    """The workbook as bytes, which the writer puts in the file atomically or on stdout."""
+    import io
+
+    from riskreg.exchange.sheet_write import write_xlsx
+
+    buffer = io.BytesIO()
+    write_xlsx(rows, names, buffer, today=today)
+    return buffer.getvalue()
 
 
 @app.command("import", rich_help_panel=PANEL)
@@ -136,22 +136,28 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
         parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids)
         with state.read() as session:
             from riskreg.domain.catalogue_sync import level_styles
-            from rich.text import Text
 
-            from riskreg.cli.output import print_renderable
-            from riskreg.escaping import visible
-            from riskreg.render.tables import entries_table
+            from riskreg.cli.output import print_view
 
             result = import_parsed(session, parsed, new_ids=new_ids, write=False)
-            preview = mask_unless(preview_rows(parsed)[:PREVIEW_ROWS], unmasked)
-            table = entries_table(preview, mask_unless(level_styles(session, state.lang), unmasked), state.lang)
             title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
-            table.title = Text(visible(mask_unless(title, unmasked)), style="table.title")  # a file name is no markup
-            print_renderable(table)
+            print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
+                       level_styles(session, state.lang), title, unmasked=unmasked)
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
     say(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}", unmasked=unmasked)
+
+
+def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
+    from rich.text import Text
+
+    from riskreg.escaping import visible
+    from riskreg.render.tables import entries_table
+
+    table = entries_table(rows, levels, lang)
+    table.title = Text(visible(title), style="table.title")  # a file name is no markup
+    return table
 
 
 def _entries(count: int) -> str:

@@ -7,7 +7,7 @@ import typer
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, Limit, ListFormat,
                                  OverdueFilter, RiskFilter, StatusFilter, TableOrJson, UnaccountableFilter, UnitFilter,
                                  Unmasked)
-from riskreg.cli.output import mask_unless, print_renderable, write_chunks
+from riskreg.cli.output import print_view, write, write_json
 from riskreg.cli.state import get_state
 
 PANEL = "Daily work"
@@ -40,20 +40,17 @@ def list_(
     with state.read() as session:
         rows = list_entries(session, flags, wanted, limit=limit or None)
         if fmt is ListFormat.json:
-            from riskreg.render.plain import json_chunks
-
-            write_chunks(json_chunks(rows, masked=not unmasked))
-            return
-        rows = (mask_unless(row, unmasked) for row in rows)
-        if fmt is ListFormat.csv:
+            write_json(rows, unmasked=unmasked)
+        elif fmt is ListFormat.csv:
             from riskreg.render.plain import to_csv
 
-            write_chunks(to_csv(rows, LISTED))
+            write(lambda shown: to_csv(shown, LISTED), rows, unmasked=unmasked)
         else:
             from riskreg.domain.catalogue_sync import level_styles
             from riskreg.render.tables import entries_table
 
-            print_renderable(entries_table(list(rows), mask_unless(level_styles(session, state.lang), unmasked), state.lang))
+            print_view(lambda shown, levels: entries_table(list(shown), levels, state.lang),
+                      rows, level_styles(session, state.lang), unmasked=unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -69,13 +66,14 @@ def show(
     state = get_state(ctx)
     flags = state.flags()
     with state.read() as session:
-        entry = mask_unless(show_entry(session, flags, entry_id), unmasked)
+        entry = show_entry(session, flags, entry_id)
         if fmt is TableOrJson.json:
             from riskreg.render.plain import to_json
 
-            write_chunks([to_json(entry)])
+            write(lambda shown: [to_json(shown)], entry, unmasked=unmasked)
         else:
             from riskreg.domain.catalogue_sync import level_styles
             from riskreg.render.tables import entry_view
 
-            print_renderable(entry_view(entry, mask_unless(level_styles(session, state.lang), unmasked), state.lang))
+            print_view(lambda shown, levels: entry_view(shown, levels, state.lang),
+                      entry, level_styles(session, state.lang), unmasked=unmasked)

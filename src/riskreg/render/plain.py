@@ -9,7 +9,6 @@ from itertools import islice
 from typing import Any
 
 from riskreg.escaping import markdown_text
-from riskreg.masking import masked_json
 from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
                                    total_key)
 from riskreg.vocabulary import code_word, words
@@ -22,20 +21,36 @@ def to_json(data: Any) -> str:
     return "".join(json_chunks(data))
 
 
-def json_chunks(data: Any, *, masked: bool = False, exact: tuple[str, ...] = ()) -> Iterator[str]:
+# The writer's masking step (riskreg.masking.masked_json, passed in by riskreg.cli.output): called with each
+# value and the plain encoder, it returns the value's JSON, masked.
+Masking = Callable[[Any, Callable[[Any], str]], str]
+
+
+def json_chunks(data: Any, *, masking: Masking | None = None, exact: tuple[str, ...] = ()) -> Iterator[str]:
     """JSON text in pieces: objects indented by two spaces, each item of a list on a line of its own.
 
     Like sqlite-utils' output, one record per line reads well and diffs well, and
     it is fast: the items go through the C encoder, where indenting everything
     would take the pure-Python one, several times slower on a county report's
     tens of thousands of listed items. Lists may be iterators, so a listing is
-    streamed rather than held; the report is never one large string. `masked`
+    streamed rather than held; the report is never one large string. `masking`
     masks identity and mobile numbers as the text is encoded, so nothing is
     encoded twice to find out whether it holds any. The keys of `data` named in `exact` are never masked.
     """
-    encode = functools.partial(masked_json, encode=_one_line) if masked else _one_line
+    encode = _encoder(masking)
     yield from _chunks(data, "", encode, exact)
     yield "\n"
+
+
+def json_lines(items: Iterable[Any], *, masking: Masking | None = None) -> Iterator[str]:
+    """One JSON object a line (JSON Lines), each through the C encoder, masked as it is encoded by `masking`."""
+    encode = _encoder(masking)
+    for item in items:
+        yield encode(item) + "\n"
+
+
+def _encoder(masking: Masking | None) -> Callable[[Any], str]:
+    return functools.partial(masking, encode=_one_line) if masking else _one_line
 
 
 def _chunks(value: Any, indent: str, encode: Callable[[Any], str], exact: tuple[str, ...] = ()) -> Iterator[str]:
