@@ -265,26 +265,3 @@ def test_markdown_shows_html_and_markdown_in_user_text_as_written(cli, register,
     assert "<script" not in report and "<img" not in report and "\\[click\\](javascript:alert(1))" in report
     assert "**bold**" not in report and "&lt;img src=x onerror=alert(1)&gt;" in report
     assert "\\*\\*bold\\*\\* \\| cell" in report
-
-
-@pytest.mark.pure  # about the code, not a register
-@pytest.mark.parametrize("module", ["cli/views.py", "render/tables.py"])
-def test_only_the_writer_may_call_the_mask(tmp_path, module):
-    """Masking happens once, in riskreg.cli.output: pyproject.toml's `mask-once` contract refuses any other
-    import of riskreg.masking, lazy ones inside functions too, so a command cannot mask by hand."""
-    import os
-    import shutil
-    import subprocess
-
-    root = Path(__file__).resolve().parents[1]
-    lint = shutil.which("lint-imports")
-    assert lint, "import-linter is in the test extras: pip install '.[test]'"
-    shutil.copy(root / "pyproject.toml", tmp_path)
-    shutil.copytree(root / "src" / "riskreg", tmp_path / "src" / "riskreg",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    with (tmp_path / "src" / "riskreg" / module).open("a", encoding="utf-8") as source:
-        source.write("\n\ndef _by_hand(text):\n    from riskreg.masking import mask_text\n\n    return mask_text(text)\n")
-    done = subprocess.run([lint, "--no-cache", "--contract", "mask-once"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(tmp_path / "src")})
-    assert done.returncode != 0, done.stdout
-    assert f"riskreg.{module[:-3].replace('/', '.')} -> riskreg.masking" in done.stdout
