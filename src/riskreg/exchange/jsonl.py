@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from riskreg.store.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput
-from riskreg.fields import DATES, FIELDS, REQUIRED
+from riskreg.fields import FIELDS, REQUIRED, Field
 from riskreg.domain.integrity import replay_mismatches, validate_history_event
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.store.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
@@ -35,6 +35,7 @@ IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long 
 MAX_BAD_LINES_SHOWN = 20
 MAX_LINE_CHARS = 10_000_000  # one entry with its history; the longest real one is far shorter
 _REQUIRED = (*REQUIRED, "history")
+_OWN_DATES = tuple(name for name, f in FIELDS.items() if f.kind == "date" and f.stored and not f.replayed)
 _EVENT_KEYS = {"at", "on", "actor", "action", "changes", "text"}
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -91,50 +92,94 @@ def _is_iso_day(text: str) -> bool:
 
 
 def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One line's entry checked step by step, each step reporting the first fault it finds."""
+    entry_id = _entry_id(data)
+    _require_keys(data, entry_id)
+    row = {"id": entry_id, **_replayed_fields(data), **_own_dates(data)}
+    _check_codes(row, known)
+    events = _history(data.get("history"))
+    problems = replay_mismatches(row, events)
+    if problems:
+        raise InvalidInput(problems[0].rstrip("."))
+    return row, events
+
+
+def _entry_id(data: Any) -> int:
     if not isinstance(data, dict):
         raise InvalidInput("not a JSON object")
-    if not isinstance(data.get("id"), int) or isinstance(data.get("id"), bool) or not 0 < data["id"] <= MAX_ID:
+    entry_id = data.get("id")
+    if not _is_whole(entry_id) or not 0 < entry_id <= MAX_ID:
         raise InvalidInput("id must be a positive whole number")
+    return entry_id
+
+
+def _require_keys(data: dict[str, Any], entry_id: int) -> None:
     missing = [name for name in _REQUIRED if data.get(name) is None]
     if missing:
-        raise InvalidInput(f"entry {data['id']} lacks {', '.join(missing)}")
-    row: dict[str, Any] = {"id": data["id"]}
-    for name in REPLAYED:
-        value, one_line = data.get(name), FIELDS[name].one_line
-        if FIELDS[name].kind == "count":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise InvalidInput(f"{name} must be a whole number")
-        elif name in DATES:
-            value = _day(value, name)
-        elif value is not None:
-            if not isinstance(value, str):
-                raise InvalidInput(f"{name} must be text")
-            value = clean_text(value, name, limit=MAX_TITLE if one_line else MAX_TEXT, multiline=not one_line)
-        row[name] = value
-    for name in ("created_on", "updated_on"):
-        row[name] = _day(data.get(name), name, required=True)
+        raise InvalidInput(f"entry {entry_id} lacks {', '.join(missing)}")
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # JSON's true is no number
+
+
+def _replayed_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Each replayed field checked as its kind asks, in the entry table's order (the first bad one is reported)."""
+    return {name: _CHECK_BY_KIND[FIELDS[name].kind](data.get(name), FIELDS[name]) for name in REPLAYED}
+
+
+def _count(value: Any, field: Field) -> int:
+    if not _is_whole(value) or value < 0:
+        raise InvalidInput(f"{field.name} must be a whole number")
+    return value
+
+
+def _optional_day(value: Any, field: Field) -> str | None:
+    return _day(value, field.name)
+
+
+def _text(value: Any, field: Field) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field.name} must be text")
+    return clean_text(value, field.name, limit=MAX_TITLE if field.one_line else MAX_TEXT, multiline=not field.one_line)
+
+
+_CHECK_BY_KIND: dict[str, Callable[[Any, Field], Any]] = {
+    "count": _count, "date": _optional_day, "code": _text, "short": _text, "long": _text}
+
+
+def _own_dates(data: dict[str, Any]) -> dict[str, str | None]:
+    """The entry's dates that no event sets (its first and last events' days), each required."""
+    return {name: _day(data.get(name), name, required=True) for name in _OWN_DATES}
+
+
+def _check_codes(row: dict[str, Any], known: Codes) -> None:
+    """Codes the catalogue knows, a status riskreg has, and a unit and title that are more than blanks."""
     for name, codes in (("risk", known.risks), ("department", known.departments), ("level", known.levels)):
         if row[name] not in codes:
             raise InvalidInput(f"{name} {row[name]!r} is not in this register's catalogue")
     if row["status"] not in STATUSES or not row["unit"] or not row["title"]:
         raise InvalidInput("status, unit and title are required (status one of " + ", ".join(STATUSES) + ")")
-    history = data.get("history")
+
+
+def _history(history: Any) -> list[dict[str, Any]]:
     if not isinstance(history, list) or not history:
         raise InvalidInput("history must be a non-empty list of events")
-    events = []
-    for number, event in enumerate(history, 1):
-        if not isinstance(event, dict) or event.keys() != _EVENT_KEYS:
-            raise InvalidInput(f"history event {number} must have exactly the keys {', '.join(sorted(_EVENT_KEYS))}")
-        if not all(isinstance(event[k], str) and event[k] for k in ("at", "actor", "action")):
-            raise InvalidInput(f"history event {number} needs at, actor and action as text")
-        if event["text"] is not None and not isinstance(event["text"], str):
-            raise InvalidInput(f"history event {number}: text must be text or null")
-        _validate_event(number, event)
-        events.append({**event, "on": _day(event["on"], f"history event {number} date", required=True)})
-    problems = replay_mismatches(row, events)
-    if problems:
-        raise InvalidInput(problems[0].rstrip("."))
-    return row, events
+    return [_event(number, event) for number, event in enumerate(history, 1)]
+
+
+def _event(number: int, event: Any) -> dict[str, Any]:
+    """One history event, its day checked (the other fields are kept as given)."""
+    if not isinstance(event, dict) or event.keys() != _EVENT_KEYS:
+        raise InvalidInput(f"history event {number} must have exactly the keys {', '.join(sorted(_EVENT_KEYS))}")
+    if not all(isinstance(event[k], str) and event[k] for k in ("at", "actor", "action")):
+        raise InvalidInput(f"history event {number} needs at, actor and action as text")
+    if event["text"] is not None and not isinstance(event["text"], str):
+        raise InvalidInput(f"history event {number}: text must be text or null")
+    _validate_event(number, event)
+    return {**event, "on": _day(event["on"], f"history event {number} date", required=True)}
 
 
 def _validate_event(number: int, event: dict[str, Any]) -> None:
