@@ -143,38 +143,73 @@ _LIST_COLUMNS = {"id": "field.id", "risk": "field.risk", "title": "field.title",
 def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     t = words(lang)
     level_names = {level["code"]: level["name"] for level in report["levels"]}
-    shown = {"level": lambda code: level_names.get(code, code),  # names, as the text report shows
-             "status": lambda code: code_word("status", code, lang)}
-    totals = report["totals"]
+    sections = (_md_title(report, lang), _md_totals(report, t), _md_by_level(report, t, level_names),
+                _md_by_group(report, "category", t), _md_by_group(report, "department", t), _md_by_unit(report, t),
+                _md_lists(report, lang, t, level_names), _md_closing(report, lang, t))
+    return "\n".join(line for section in sections for line in section)
+
+
+def _md_title(report: dict[str, Any], lang: str) -> list[str]:
+    """The report's title and day, and the campaign it falls in, if any."""
     lines = [f"# {_md(report['title'] or 'riskreg report')} — {report['as_of']}", ""]
-    if report["campaign"]:
-        c = report["campaign"]
+    if c := report["campaign"]:
         lines += [f"{_md(c['name'])}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
-    lines += _md_table([t(total_key(key)) for key in totals], [totals.values()])
-    lines += [f"## {t('heading.by_level')}", ""] + _md_table(
+    return lines
+
+
+def _md_totals(report: dict[str, Any], t: Callable[[str], str]) -> list[str]:
+    return _md_table([t(total_key(key)) for key in report["totals"]], [report["totals"].values()])
+
+
+def _md_by_level(report: dict[str, Any], t: Callable[[str], str], level_names: dict[str, str]) -> list[str]:
+    return [f"## {t('heading.by_level')}", ""] + _md_table(
         [t("field.level"), *(t(f"status.{status}") for status in STATUS_LABELS)],
         [[level_names.get(code, code), *counts.values()] for code, counts in report["by_level_status"].items()])
+
+
+def _group_headers(t: Callable[[str], str]) -> list[str]:
     # "active" heads the key `open`
-    group_headers = [t(h) for h in ("column.active", "flag.overdue", "flag.unaccountable", "status.closed")]
-    for section in ("category", "department"):
-        lines += [f"## {t(f'heading.by_{section}')}", ""] + _md_table(
-            [t("column.code"), t("column.name"), *group_headers],
-            [[r["code"], r["name"] + (t("phrase.retired") if r["retired"] else ""), r["open"], r["overdue"],
-              r["unaccountable"], r["closed"]] for r in report[f"by_{section}"]])
-    lines += [f"## {t('heading.by_unit')}", ""] + _md_table(
-        [t("field.unit"), *group_headers],
+    return [t(h) for h in ("column.active", "flag.overdue", "flag.unaccountable", "status.closed")]
+
+
+def _md_by_group(report: dict[str, Any], section: str, t: Callable[[str], str]) -> list[str]:
+    """The counts by category or by department, a retired code marked as such."""
+    return [f"## {t(f'heading.by_{section}')}", ""] + _md_table(
+        [t("column.code"), t("column.name"), *_group_headers(t)],
+        [[r["code"], r["name"] + (t("phrase.retired") if r["retired"] else ""), r["open"], r["overdue"],
+          r["unaccountable"], r["closed"]] for r in report[f"by_{section}"]])
+
+
+def _md_by_unit(report: dict[str, Any], t: Callable[[str], str]) -> list[str]:
+    return [f"## {t('heading.by_unit')}", ""] + _md_table(
+        [t("field.unit"), *_group_headers(t)],
         [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
+
+
+def _md_lists(report: dict[str, Any], lang: str, t: Callable[[str], str], level_names: dict[str, str]) -> list[str]:
+    """Each list of entries (overdue, due soon, …) with its count, cut short as the text report cuts it."""
+    shown = {"level": lambda code: level_names.get(code, code),  # names, as the text report shows
+             "status": lambda code: code_word("status", code, lang)}
+    lines: list[str] = []
     for name, title in list_titles(report["windows"], lang).items():
         items, more = listed(report[name], name, len(report[name]), lang)
         lines += [f"## {title} ({len(report[name])})", ""]
         if items:
-            extra = [k for k in items[0] if k not in LIST_BASE]
-            lines += _md_table([t(_LIST_COLUMNS[k]) for k in (*LIST_BASE, *extra)],
-                               [[shown[k](item[k]) if k in shown else item[k] for k in (*LIST_BASE, *extra)]
-                                for item in items])
+            lines += _md_list_table(items, shown, t)
         if more:
             lines += [more, ""]
-    if report["since"]:
-        lines += [t("phrase.since").format(**report["since"]), ""]
-    lines += ["---", "", chain_line(report["chain"], lang), ""]
-    return "\n".join(lines)
+    return lines
+
+
+def _md_list_table(items: list[dict[str, Any]], shown: dict[str, Callable[[str], str]],
+                   t: Callable[[str], str]) -> list[str]:
+    """The list's table: the columns every list has, then those this list adds (as its first item has them)."""
+    columns = (*LIST_BASE, *(k for k in items[0] if k not in LIST_BASE))
+    return _md_table([t(_LIST_COLUMNS[k]) for k in columns],
+                     [[shown[k](item[k]) if k in shown else item[k] for k in columns] for item in items])
+
+
+def _md_closing(report: dict[str, Any], lang: str, t: Callable[[str], str]) -> list[str]:
+    """What changed since the last report, if asked, and the line vouching for the history chain."""
+    since = [t("phrase.since").format(**report["since"]), ""] if report["since"] else []
+    return [*since, "---", "", chain_line(report["chain"], lang), ""]
