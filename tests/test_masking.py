@@ -25,6 +25,14 @@ pytestmark = pytest.mark.pure
     ("电话：138—1234—5678", "电话：138—****—5678"),  # dashes
     ("2026-07-01 10:00, id 1234567", "2026-07-01 10:00, id 1234567"),
     ("1380-1234-5678-9", "1380-1234-5678-9"),  # 4 + 4 + 4 + 1 is no mobile number
+    ("110105-1949-1231-002X", "110105-****-****-***X"),  # groups of any size
+    ("1101 0519 4912 3100 26", "1101 05** **** **** *6"),
+    ("1381 234 5678", "138* *** 5678"),
+    ("1 3 8 1 2 3 4 5 6 7 8", "1 3 8 * * * * 5 6 7 8"),
+    ("（138）1234-5678", "（138）****-5678"),  # brackets, full-width too
+    ("138/1234/5678 或 138_1234_5678", "138/****/5678 或 138_****_5678"),
+    ("１３８ー１２３４ー５６７８", "１３８ー****ー５６７８"),  # a katakana long mark as the dash
+    ("涉案金额13,800,000,000元", "涉案金额13,800,000,000元"),  # commas group money, not numbers to hide
 ])
 def test_written_forms(text, expected):
     assert mask_text(text) == expected
@@ -42,7 +50,8 @@ def test_every_character_nfkc_makes_a_digit_x_or_separator_is_in_the_scanned_blo
 # --- properties ---------------------------------------------------------------------------------------
 
 ZERO_WIDTH_CHARS = [chr(code) for start, end in ZERO_WIDTH for code in range(start, end + 1)]
-SEPARATORS = [" ", "-", ".", "\u3000", "\u00a0", "\u2002", "－", "．", "\ufe63", "\u2010", "—", "\u2212"]
+SEPARATORS = [" ", "-", ".", "\u3000", "\u00a0", "\u2002", "－", "．", "\ufe63", "\u2010", "—", "\u2212", "/", "_",
+              "(", ")", "（", "）", "ー"]
 
 
 def _nfkc_digits(text: str) -> str:
@@ -52,6 +61,13 @@ def _nfkc_digits(text: str) -> str:
 def _digit_forms(digit: int) -> list[str]:
     # ASCII, full-width, and the five mathematical digit styles
     return [str(digit), chr(0xFF10 + digit), *(chr(0x1D7CE + 10 * style + digit) for style in range(5))]
+
+
+@st.composite
+def _groups(draw, total: int) -> tuple[int, ...]:
+    """Sizes of groups that `total` digits are written in: any split, from one run to one digit a group."""
+    cuts = sorted(draw(st.sets(st.integers(1, total - 1), max_size=total - 1)))
+    return tuple(b - a for a, b in zip([0, *cuts], [*cuts, total]))
 
 
 @st.composite
@@ -83,7 +99,7 @@ def _id_number(draw) -> tuple[str, str, str]:
     birth = draw(st.text("0123456789", min_size=8, max_size=8))
     sequence = draw(st.text("0123456789", min_size=3, max_size=3))
     last = draw(st.sampled_from("0123456789X"))
-    written = draw(_written(region + birth + sequence + last, (6, 8, 4)))
+    written = draw(_written(region + birth + sequence + last, draw(_groups(18))))
     return written, birth, region + (last if last.isdigit() else "")
 
 
@@ -94,7 +110,7 @@ def _mobile(draw) -> tuple[str, str, str]:
     middle = draw(st.text("0123456789", min_size=4, max_size=4))
     tail = draw(st.text("0123456789", min_size=4, max_size=4))
     prefix = draw(st.sampled_from(["", "+86", "+86 ", "0086-", "＋８６\u3000"]))
-    return prefix + draw(_written(head + middle + tail, (3, 4, 4))), middle, _nfkc_digits(prefix) + head + tail
+    return prefix + draw(_written(head + middle + tail, draw(_groups(11)))), middle, _nfkc_digits(prefix) + head + tail
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

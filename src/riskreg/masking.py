@@ -8,9 +8,10 @@ with zero-width characters left out: full-width digits and Ｘ, U+3000 and other
 spaces, full-width and small hyphens and dots all read as their ASCII selves,
 and 138\u200b1234\u200b5678 reads as 13812345678. Each normalised character
 remembers the character it came from, so the digits are masked where they
-stand in the text as typed. Numbers may be written in groups: 138 1234 5678,
-138-1234-5678, 138.1234.5678, +86 138…, 360426 19900101 123X,
-110105-19491231-002X.
+stand in the text as typed. Numbers may be written in groups of any size, up to
+three separators between any two digits: 138 1234 5678, 1381 234 5678,
+138-1234-5678, 138.1234.5678, 138/1234/5678, (138)1234-5678, 1 3 8 1 2 3 4 5 6
+7 8, +86 138…, 360426 19900101 123X, 110105-1949-1231-002X.
 """
 
 import json
@@ -23,21 +24,31 @@ from typing import Any
 # space / joiners / marks, bidirectional embeddings and isolates, word joiner and invisible operators, BOM.
 ZERO_WIDTH = ((0xAD, 0xAD), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
               (0x2066, 0x206F), (0xFEFF, 0xFEFF))
-# Dashes NFKC leaves alone but people write between digit groups all the same.
-_DASHES = "\u2010-\u2015\u2212"
-_SEPARATOR = f"[ .\\-{_DASHES}]{{0,3}}"  # between digit groups, on normalised text: 138 - 1234 - 5678
+# Dashes NFKC leaves alone but people write between digit groups all the same (ー: a katakana long mark, as
+# Japanese input methods type a dash).
+_DASHES = "\u2010-\u2015\u2212\u30fc"
+# What may stand between two digits of one number, on normalised text. Not commas: 13,800,000,000 is money.
+_SEPARATORS = f" .\\-/_(){_DASHES}"
+_GAP = f"[{_SEPARATORS}]{{0,3}}"  # 138 - 1234 - 5678, (138)1234, 1 3 8
+
+
+def _digits(count: int) -> str:
+    """`count` digits, perhaps with a gap between any two."""
+    return f"\\d(?:{_GAP}\\d){{{count - 1}}}"
+
+
 # Every character whose NFKC form holds a digit, an X or a separator lies in these blocks; a test scans all
 # of Unicode to prove it (tests/test_masking.py), so a newer Unicode version cannot slip one past.
 NFKC_BLOCKS = ((0xA0, 0xBE), (0x2E3, 0x2E3), (0x2000, 0x2093), (0x213B, 0x2189), (0x2460, 0x24EA),
                (0x3000, 0x3000), (0x3251, 0x325F), (0x32B1, 0x32CB), (0x3358, 0x33FE), (0xFB29, 0xFB29),
-               (0xFE19, 0xFE63), (0xFF0B, 0xFF58), (0x1D417, 0x1D6A1), (0x1D7CE, 0x1D7FF), (0x1F100, 0x1F147),
+               (0xFE19, 0xFE63), (0xFF08, 0xFF58), (0x1D417, 0x1D6A1), (0x1D7CE, 0x1D7FF), (0x1F100, 0x1F147),
                (0x1FBF0, 0x1FBF9))
 
 
 def nfkc_matters(form: str) -> bool:
     """Whether a character's NFKC form can take part in a number: it holds a digit, an X or a plus, or it is
     all separators (a space followed by a combining accent, as NFKC spells ¨, is none)."""
-    return any(ch.isdigit() or ch in "Xx+" for ch in form) or all(ch in " .-" for ch in form)
+    return any(ch.isdigit() or ch in "Xx+" for ch in form) or all(ch in " .-/_()" for ch in form)
 
 
 def _forms() -> dict[str, str]:
@@ -72,13 +83,13 @@ def _ranges(codes: list[int]) -> str:
 _RESHAPED = re.compile(f"[{_ranges([ord(ch) for ch in _FORMS if ord(ch) < 0x10000])}\U00010000-\U0010ffff]")
 # Eleven digits, perhaps grouped: every number masked holds such a run in its normalised text; and text holding
 # nothing _RESHAPED finds is its own normalised text.
-NUMBER_RUN = re.compile(f"\\d(?:[ .\\-{_DASHES}]*\\d){{10}}")
+NUMBER_RUN = re.compile(f"\\d(?:[{_SEPARATORS}]*\\d){{10}}")
 
 # On normalised text. Resident identity number: 6 + 8 + 3 digits, then a digit or X, not inside a longer run
 # of digits; the 11 digits after the first 6 (birth date and sequence) are masked.
-_ID_NUMBER = re.compile(f"(?<!\\d)\\d{{6}}{_SEPARATOR}(\\d{{8}}{_SEPARATOR}\\d{{3}})[\\dXx](?!\\d)")
+_ID_NUMBER = re.compile(f"(?<!\\d){_digits(6)}{_GAP}({_digits(11)}){_GAP}[\\dXx](?!\\d)")
 # Mainland mobile number: 1, then 3-9, then 9 digits, perhaps after +86 / 0086 / 86; the middle 4 are masked.
-_MOBILE = re.compile(f"(?<!\\d)(?:(?:\\+|00)?86{_SEPARATOR})?1[3-9]\\d{_SEPARATOR}(\\d{{4}}){_SEPARATOR}\\d{{4}}(?!\\d)")
+_MOBILE = re.compile(f"(?<!\\d)(?:(?:\\+|00)?86{_GAP})?1{_GAP}[3-9]{_GAP}\\d{_GAP}({_digits(4)}){_GAP}{_digits(4)}(?!\\d)")
 
 
 def may_need_masking(text: str) -> bool:
@@ -109,9 +120,12 @@ def mask_text(text: str) -> str:
     if not may_need_masking(text):
         return text
     plain, origin = normalised(text)
+    ids = list(_ID_NUMBER.finditer(plain))
+    # Eleven digits that begin an identity number written in groups are part of it, not a mobile number.
+    mobiles = [match for match in _MOBILE.finditer(plain)
+               if not any(match.start() < other.end() and other.start() < match.end() for other in ids)]
     hidden = {position if origin is None else origin[position]
-              for pattern in (_ID_NUMBER, _MOBILE) for match in pattern.finditer(plain)
-              for position in range(*match.span(1))
+              for match in ids + mobiles for position in range(*match.span(1))
               if plain[position].isdigit()}  # separators stay, so the shape of the number still reads
     if not hidden:
         return text
