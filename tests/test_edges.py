@@ -6,6 +6,7 @@ the unmasked text a user typed).
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -256,3 +257,21 @@ def test_a_dropped_server_connection_is_one_sentence(cli, register, backend, tmp
     assert importer.returncode == 1 and stderr.startswith("Error: Cannot use the register "), stderr
     assert stderr.count("\n") == 1, stderr
     assert len(cli.json("list", "--format", "json")) == 30
+
+
+def test_an_output_that_is_another_register_or_a_backup_is_refused(cli, register, tmp_path, snapshot):
+    # Only the register of the current run was protected: the everyday register, and a backup under any name,
+    # were replaced by a text report.
+    other = tmp_path / "other" / "register.db"
+    cli("--db", other, "init")
+    backup = tmp_path / "周报备份.dat"
+    if isinstance(register, Path):
+        cli("backup", backup)
+    else:
+        shutil.copyfile(other, backup)
+    for target in (other, backup):
+        before = target.read_bytes()
+        for command in (["report", "--format", "json"], ["export", "--format", "csv"]):
+            error = cli(*command, "--output", target, code=1).stderr
+            assert "is a SQLite database (a register or a backup of one)" in error
+        assert target.read_bytes() == before

@@ -1,5 +1,6 @@
 """Options shared by several commands, declared once."""
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,17 +12,22 @@ Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mo
 
 
 def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
-    """--output may name any file but the register, its journal and the backups riskreg keeps beside it."""
+    """--output may name any file but the register, its journal and the backups riskreg keeps beside it, and
+    never a SQLite database at all: another register, or a backup made under any name."""
     if output is not None:
         from riskreg.store.backends import is_url
         from riskreg.cli.state import get_state
         from riskreg.errors import RiskregError
+        from riskreg.store.files import is_sqlite_file
         from riskreg.store.location import register_files
 
         location = get_state(ctx).location()
         if not is_url(location) and register_files(location)(output):
             raise RiskregError(f"{output} is the register {location} or one of its journal and backup files; "
                                "choose another output file.")
+        if output.is_file() and os.access(output, os.R_OK) and is_sqlite_file(output):  # is_file first: a FIFO
+            raise RiskregError(f"{output} is a SQLite database (a register or a backup of one); riskreg writes "
+                               "reports and exports only over other files.")
     return output
 
 
