@@ -169,6 +169,8 @@ def _exported_line(cli, tmp_path) -> dict:
     ({"changes": {"password": {"old": None, "new": "x"}}}, "history event 2: changes unknown field(s) 'password'"),
     ({"changes": {"leader": {"old": f"王{ESCAPE}", "new": None}}}, "history event 2: The leader value contains"),
     ({"at": f"2026{ESCAPE}"}, "history event 2: The time contains control characters"),
+    ({"at": "not-a-time"}, "history event 2: the time 'not-a-time' is not a UTC time as riskreg records it"),
+    ({"at": "2026-13-45T08:00:00Z"}, "history event 2: the time '2026-13-45T08:00:00Z' is not a UTC time"),
 ])
 def test_import_refuses_history_events_riskreg_would_never_write(cli, register, tmp_path, monkeypatch, event, refusal):
     import json

@@ -6,7 +6,7 @@ entry's history in memory at a time.
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,20 @@ def _replay(session: Session) -> list[str]:
     return findings
 
 
+# The wall clock as riskreg records it (ledger.Stamp.wall_clock): UTC, microseconds optional.
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+
+
+def _utc_time(value: Any) -> None:
+    clean_text(value, "time", limit=MAX_TITLE, multiline=False)
+    try:
+        valid = bool(_UTC_TIME.fullmatch(value)) and datetime.fromisoformat(value) is not None
+    except ValueError:  # 2026-13-45T…: the right shape, no such moment
+        valid = False
+    if not valid:
+        raise InvalidInput(f"the time {value!r} is not a UTC time as riskreg records it (2026-07-01T08:00:00.000000Z)")
+
+
 def validate_history_event(event: dict[str, Any]) -> None:
     """Refuse, with InvalidInput, an event riskreg would never write: an unknown action, a change to a field
     entries do not have, or text a command would refuse (control characters, over its limit). One rule for
@@ -151,7 +165,7 @@ def validate_history_event(event: dict[str, Any]) -> None:
     if unknown:
         raise InvalidInput(f"changes unknown field(s) {', '.join(map(repr, unknown))}")
     clean_text(event["actor"], "actor", limit=MAX_TITLE, multiline=False)
-    clean_text(event["at"], "time", limit=MAX_TITLE, multiline=False)
+    _utc_time(event["at"])
     clean_text(event["text"], "text")
     for name, change in changes.items():
         for value in change.values():
