@@ -234,6 +234,8 @@ def test_a_terminal_sees_stored_escape_sequences_as_text(cli, register):
         assert b"\x1b]0;pwned" not in shown, argv  # only as the text \x1b]0;pwned (or JSON's \u001b…)
         if argv[0] == "show":
             assert b"\\x1b]0;pwned\\x07" in shown
+        if argv[1:] == ["--format", "csv"]:  # CSV's own line ending is no control character to show
+            assert b"\\x0d" not in shown and shown.count(b"\n") >= 2
 
 
 # --- formula and HTML injection (item 8) ---------------------------------------------------------------

@@ -11,7 +11,9 @@ from typing import Any
 
 # C0 controls but newline and tab, DEL and C1 controls, and the Unicode line and paragraph separators.
 CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
-_CONTROL = re.compile(f"[{CONTROL}]")
+# On the way out a CR that ends a line before its LF (CSV's line ending) stays: it moves the cursor nowhere
+# the LF would not.
+_CONTROL = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Markdown's inline punctuation (emphasis, code, links and images, tables, strikethrough), and what starts a
 # heading, list, quote or rule at the start of a line; HTML's three.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -23,8 +25,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def visible(text: str) -> str:
-    """Control characters (ESC, BEL, CR, C1 …; not newline or tab) as \\xNN escapes, so no text can move the
-    cursor, recolour the screen or retitle the window."""
+    """Control characters (ESC, BEL, a CR not ending a line, C1 …; not newline or tab) as \\xNN escapes, so no
+    text can move the cursor, recolour the screen or retitle the window."""
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}" if found.group() < "\u0100"
                         else f"\\u{ord(found.group()):04x}", text)
 
