@@ -88,3 +88,18 @@ def test_a_file_that_is_not_toml_says_how_to_recover(cli, register):
     config_path().write_text("stale_days = \n", encoding="utf-8")
     error = cli("config", "show", code=1).stderr
     assert "line 1" in error and "fix that line or delete the file" in error
+
+
+def test_a_relative_register_path_is_kept_as_an_absolute_one(cli, tmp_path, monkeypatch):
+    # Set in one folder, then used from another (cron runs in $HOME): it must name the same file.
+    (tmp_path / "office").mkdir()
+    monkeypatch.chdir(tmp_path / "office")
+    monkeypatch.delenv("RISKREG_DB")
+    cli("config", "set", "db", "台账.db")
+    assert _show(cli)["db"]["value"] == str(tmp_path / "office" / "台账.db")
+    cli("config", "set", "db", "~/register.db")  # ~ stays as typed: it follows whoever runs riskreg
+    assert _show(cli)["db"]["value"] == "~/register.db"
+    cli("config", "set", "db", "台账.db")
+    cli("init")
+    monkeypatch.chdir(tmp_path)
+    assert "台账.db" in cli("check").stdout

@@ -105,9 +105,16 @@ def resolve_lang(option: str | None, config: Config) -> str:
 def set_value(key: str, value: str, path: Path | None = None) -> Path:
     path = path or config_path()
     values = _read_raw(path)
-    values[key] = _checked(key, value, "riskreg config set")
+    values[key] = _anchored(key, _checked(key, value, "riskreg config set"))
     _write(path, values)
     return path
+
+
+def _anchored(key: str, value: Any) -> Any:
+    """A relative file path made absolute where it is set: cron and every other folder must find the same file."""
+    if key in ("db", "password_file") and "://" not in value and not Path(value).expanduser().is_absolute():
+        return str(Path(value).absolute())
+    return value
 
 
 def unset_value(key: str, path: Path | None = None) -> tuple[Path, bool]:
