@@ -269,3 +269,16 @@ def test_markdown_shows_html_and_markdown_in_user_text_as_written(cli, register,
     assert "<script" not in report and "<img" not in report and "\\[click\\](javascript:alert(1))" in report
     assert "**bold**" not in report and "&lt;img src=x onerror=alert(1)&gt;" in report
     assert "\\*\\*bold\\*\\* \\| cell" in report
+
+
+@pytest.mark.parametrize("argv, refusal", [
+    (["add", "S03", "--unit", "东村", "--title", "燃气\u202e管道"], "The title contains control characters"),
+    (["add", "S03", "--title", "燃气管道", "--unit", "\u2067东村\u2069"], "The unit contains control characters"),
+    (["add", "S03", "--title", "燃气管道", "--unit", "\u200b"], "The unit must not be empty"),
+    (["--actor", "王\u202e明", "add", "S03", "--title", "燃气管道", "--unit", "东村"], "The actor (--actor or RISKREG_ACTOR) contains"),
+])
+def test_text_that_reads_other_than_it_is_is_refused(cli, register, snapshot, argv, refusal):
+    # A right-to-left override shows 王明 as 明王; a village of one zero-width space is an invisible row.
+    before = snapshot()
+    assert refusal in cli(*argv, code=1).stderr
+    assert snapshot() == before

@@ -9,11 +9,14 @@ terminal or a Markdown file is escaped on the way out as well.
 import re
 from typing import Any
 
-# C0 controls but newline and tab, DEL and C1 controls, and the Unicode line and paragraph separators.
-CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+# C0 controls but newline and tab, DEL and C1 controls, the Unicode line and paragraph separators, and the
+# bidirectional overrides and isolates (U+202E shows 隐患ABC as 隐患CBA: text that reads other than it is).
+CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# Characters that show nothing: a name made of these alone is an empty name.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # On the way out a CR that ends a line before its LF (CSV's line ending) stays: it moves the cursor nowhere
 # the LF would not.
-_CONTROL = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Markdown's inline punctuation (emphasis, code, links and images, tables, strikethrough), and what starts a
 # heading, list, quote or rule at the start of a line; HTML's three.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")

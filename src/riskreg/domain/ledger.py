@@ -17,7 +17,7 @@ from riskreg.domain.catalogue_sync import read_settings
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
-from riskreg.escaping import CONTROL
+from riskreg.escaping import CONTROL, INVISIBLE
 from riskreg.fields import DATES
 from riskreg.store.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
@@ -66,7 +66,7 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline
             raise InvalidInput(f"The {what} is required.")
         return None
     text = value.strip()
-    if not text:
+    if not text.strip(INVISIBLE):
         if required:
             raise InvalidInput(f"The {what} must not be empty.")
         return None
