@@ -122,3 +122,15 @@ def test_unreadable_files_are_refused(cli, register, tmp_path, content, name, ph
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     assert phrase in cli("import", path, code=1).stderr
+
+
+def test_a_bad_line_ending_in_a_sentence_gets_one_full_stop(cli, register, tmp_path):
+    cli.add()
+    exported = tmp_path / "one.jsonl"
+    cli("export", "--format", "jsonl", "--unmasked", "--output", exported)
+    line = json.loads(exported.read_text(encoding="utf-8"))
+    line["title"] = "长" * 201
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    error = cli("import", bad, "--new-ids", code=1).stderr
+    assert "the limit is 200." in error and ".." not in error

@@ -255,7 +255,7 @@ def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, A
         except RecursionError:
             bad.append(f"line {number}: nested too deeply to be an entry")
         except (InvalidInput, TypeError, AttributeError) as err:
-            bad.append(f"line {number}: {err}")
+            bad.append(f"line {number}: {str(err).rstrip('.')}")  # one full stop, at the end of the whole list
         else:
             if not bad:  # once a line is bad nothing will be written; keep reading only to report every bad line
                 yield row, events
