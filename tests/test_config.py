@@ -103,3 +103,8 @@ def test_a_relative_register_path_is_kept_as_an_absolute_one(cli, tmp_path, monk
     cli("init")
     monkeypatch.chdir(tmp_path)
     assert "台账.db" in cli("check").stdout
+
+
+def test_an_unset_setting_shows_a_dash_not_python_none(cli):
+    shown = cli("config", "show").stdout
+    assert "None" not in shown and "password_file" in shown

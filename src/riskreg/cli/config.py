@@ -48,7 +48,7 @@ def _settings_table(settings: dict) -> Any:
     for column in ("setting", "value", "from", "meaning"):
         table.add_column(column, overflow="fold")
     for row in settings["settings"]:
-        table.add_row(Text(row["key"]), Text(str(row["value"])), Text(row["source"]), Text(row["help"], style="dim"))
+        table.add_row(Text(row["key"]), Text("—" if row["value"] is None else str(row["value"])), Text(row["source"]), Text(row["help"], style="dim"))
     return table
 
 
