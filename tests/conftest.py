@@ -137,6 +137,12 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, 
     return db
 
 
+def problem_lines(stderr: str) -> list[str]:
+    """A refused import's problem table as plain text (stderr is no terminal here), each line's runs of padding
+    read as one space."""
+    return [" ".join(line.split()) for line in stderr.splitlines()[1:]]
+
+
 class Cli:
     """Runs riskreg in-process the way a user would type it."""
 
@@ -152,7 +158,10 @@ class Cli:
                 f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
             )
         if code == 1:  # a user error is exactly one sentence on stderr, never a traceback
-            assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+            first, _, table = result.stderr.partition("\n")
+            assert first.startswith("Error: ") and result.stderr.endswith("\n"), result.stderr
+            # ... followed, when an import refused rows, by the table of their problems
+            assert not table or first.endswith("; nothing imported."), result.stderr
             assert "Traceback" not in result.stdout + result.stderr
         return result
 

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, Limit,
-                                 OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter,
-                                 Unmasked)
-from riskreg.cli.output import progress, say, write, write_json_lines
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
+                                 Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
+                                 UnitFilter, Unmasked)
+from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
-from riskreg.errors import RiskregError
+from riskreg.errors import RiskregError, RowsRefused
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".csv", ".xls", ".et")
@@ -89,9 +89,27 @@ def import_(
     new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
+    errors: ErrorsOutput = None,
     unmasked: Unmasked = False,
 ) -> None:
-    """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing."""
+    """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing.
+
+    When rows are refused, nothing is imported and every problem of every row is listed on stderr
+    (row, column, value, reason), and in the --errors file if given.
+    """
+    lang = get_state(ctx).lang
+    try:
+        _import(ctx, file, new_ids=new_ids, mapping=mapping, dry_run=dry_run, unmasked=unmasked)
+    except RowsRefused as refused:
+        if errors is not None:
+            write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
+        raise
+    if errors is not None:
+        write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
+
+
+def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, dry_run: bool,
+            unmasked: bool) -> None:
     suffix = file.suffix.lower()
     if suffix in SHEETS:
         _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
@@ -107,10 +125,10 @@ def import_(
         with file.open(encoding="utf-8") as handle:
             lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
-                result = check_jsonl(state.read, lines, new_ids=new_ids)
+                result = check_jsonl(state.read, lines, str(file), new_ids=new_ids)
             else:
                 with state.write() as (session, _):
-                    result = import_entries(session, read_jsonl(Codes(session), lines), new_ids=new_ids)
+                    result = import_entries(session, read_jsonl(Codes(session), lines, str(file)), new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:

@@ -47,6 +47,7 @@ class Sheet:
     ignored: list[str]  # headers riskreg does not know (extra columns)
     rows: Iterator[tuple[int, dict[str, Any]]]  # (spreadsheet row number, field -> raw value)
     total: int  # rows after the header, blank ones included (for progress)
+    headers: dict[str, str] = field(default_factory=dict)  # field -> its header as written, left to right (for problems)
 
 
 MAX_MAPPING_BYTES = 100_000  # a mapping is a few dozen header lines
@@ -123,7 +124,7 @@ def _with_header(path: Path, grid: Generator[Row, None, None], total: int, known
     fields, ignored = _columns(path, header_row, headers, known)
     rest = (item for item in scanned if item[0] > header_row)
     return Sheet(str(path), header_row, fields, ignored, _data_rows(itertools.chain(rest, grid), fields),
-                 max(0, total - header_row))
+                 max(0, total - header_row), {name: str(headers[index]).strip() for index, name in fields.items()})
 
 
 def _header_row(path: Path, scanned: list[Row], known: dict[str, str]) -> Row:

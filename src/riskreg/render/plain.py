@@ -107,6 +107,18 @@ def to_csv(rows: Iterable[dict[str, Any]], fields: Iterable[str]) -> Iterable[st
         yield flush(row.get(name) for name in fields)
 
 
+def aligned(headings: list[str], rows: list[list[Any]]) -> Iterator[str]:
+    """A table as plain text lines, columns padded to the widest cell (CJK characters counting two), two spaces
+    apart: for a pipe or a file, where no terminal draws a Rich table. Cells must be one line each."""
+    from rich.cells import cell_len
+
+    texts = [[_cell(value) for value in row] for row in (headings, *rows)]
+    widths = [max(cell_len(row[index]) for row in texts) for index in range(len(headings) - 1)]
+    for row in texts:
+        padded = [text + " " * (width - cell_len(text)) for text, width in zip(row, widths)]
+        yield "  ".join([*padded, row[-1]]).rstrip() + "\n"
+
+
 REPORT_CSV_FIELDS = ("section", "code", "name", "open", "overdue", "unaccountable", "closed")
 
 
