@@ -7,6 +7,7 @@ marked `sqlite_only`; tests that touch no register at all (pure functions,
 parsing, help text) are marked `pure` and run once.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -141,6 +142,21 @@ def problem_lines(stderr: str) -> list[str]:
     """A refused import's problem table as plain text (stderr is no terminal here), each line's runs of padding
     read as one space."""
     return [" ".join(line.split()) for line in stderr.splitlines()[1:]]
+
+
+def sheet_file(path: Path, rows: list[list]) -> Path:
+    """A sheet as a village sends it: an .xlsx workbook, or CSV as UTF-8, by the name's suffix."""
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return path
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
 
 
 class Cli:

@@ -13,22 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import problem_lines
-from openpyxl import Workbook
-
-
-def _workbook(path: Path, rows: list[list]) -> Path:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
-
-
-def _csv(path: Path, rows: list[list]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
+from conftest import problem_lines, sheet_file
 
 
 def _problems_file(path: Path) -> list[list[str]]:
@@ -38,7 +23,7 @@ def _problems_file(path: Path) -> list[list[str]]:
 
 
 def test_a_row_with_four_problems_gives_four(cli, register, tmp_path, snapshot):
-    sheet = _workbook(tmp_path / "东村.xlsx", [
+    sheet = sheet_file(tmp_path / "东村.xlsx", [
         ["编号", "风险编码", "村（社区）", "隐患标题", "风险等级", "完成时限"],
         ["七", "Z99", "东村", "拖欠工资", "特大", "下周"],
         [2, "S03", "东村", "燃气管道", "重大", "2026-07-01"],
@@ -60,7 +45,7 @@ def test_a_row_with_four_problems_gives_four(cli, register, tmp_path, snapshot):
 def test_rules_across_fields_are_each_a_problem(cli, register, tmp_path):
     """A closed row without its verifier and closed before it was added, an escalation without its reason,
     a mitigated row without measures: each named at its own column, the sheet's header as written."""
-    sheet = _csv(tmp_path / "rules.csv", [
+    sheet = sheet_file(tmp_path / "rules.csv", [
         ["风险编码", "村(社区)", "标题", "状态", "提级至", "化解情况", "销号日期", "登记日期", "管控措施"],
         ["S03", "东村", "已销号", "已销号", "区应急局", "已清偿", "2026-05-01", "2026-06-01", ""],
         ["S03", "东村", "管控中", "管控中", "", "", "", "", ""],
@@ -82,7 +67,7 @@ def test_35_bad_rows_are_counted_35_and_all_listed(cli, register, tmp_path):
         cli.add("P01", "燃气管道", "南社区")
     rows = [["风险编码", "村(社区)", "标题", "风险等级"], ["S03", "东村", "拖欠工资", ""], ["P01", "南社区", "燃气管道", ""]]
     rows += [["S03", "西村", f"隐患{number}", "特大"] for number in range(33)]
-    error = cli("import", _csv(tmp_path / "ledger.csv", rows), code=1).stderr
+    error = cli("import", sheet_file(tmp_path / "ledger.csv", rows), code=1).stderr
     assert "ledger.csv: 35 rows with 35 problems; nothing imported." in error.splitlines()[0]
     lines = problem_lines(error)[1:]
     assert lines[:2] == ["2 already in the register as entries 1, 3", "3 already in the register as entries 2, 4"]
@@ -91,7 +76,7 @@ def test_35_bad_rows_are_counted_35_and_all_listed(cli, register, tmp_path):
 
 
 def test_the_errors_file_holds_every_problem_as_csv(cli, register, tmp_path):
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题", "完成时限"]]
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题", "完成时限"]]
                  + [["S03", "东村", f"隐患{number}", "=1+1"] for number in range(25)])
     errors = tmp_path / "退回东村.csv"
     cli("import", sheet, "--errors", errors, code=1)
@@ -108,13 +93,13 @@ def test_the_errors_file_holds_every_problem_as_csv(cli, register, tmp_path):
 def test_a_passing_import_leaves_only_the_heading_line(cli, register, tmp_path):
     errors = tmp_path / "errors.csv"
     errors.write_text("2,风险编码,Z99,stale\n", encoding="utf-8")
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["S03", "东村", "拖欠工资"]])
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["S03", "东村", "拖欠工资"]])
     assert "Would import 1 entry" in cli("import", sheet, "--dry-run", "--errors", errors).stdout
     assert _problems_file(errors) == [["行号", "列", "填写内容", "问题"]]
 
 
 def test_the_errors_file_is_never_the_register(cli, register, tmp_path, snapshot):
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"]])
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"]])
     before = snapshot()
     error = cli("import", sheet, "--errors", register, code=1).stderr
     assert f"{register} is the register" in error and "choose another output file" in error
@@ -123,7 +108,7 @@ def test_the_errors_file_is_never_the_register(cli, register, tmp_path, snapshot
 
 def test_mobile_numbers_are_masked_in_the_table_and_the_file(cli, register, tmp_path):
     """A phone number typed into 风险编码 is a problem; the village's copy shows it masked unless --unmasked."""
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["13812345678", "东村", "拖欠工资"]])
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["13812345678", "东村", "拖欠工资"]])
     errors = tmp_path / "errors.csv"
     error = cli("import", sheet, "--errors", errors, code=1).stderr
     assert "2 风险编码 138****5678 not in the catalogue" in problem_lines(error)[1]
@@ -136,7 +121,7 @@ def test_mobile_numbers_are_masked_in_the_table_and_the_file(cli, register, tmp_
 
 
 def test_not_a_terminal_gets_plain_aligned_text(cli, register, tmp_path):
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"],
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"],
                                            ["S03", "东村", "多行\n标题"]])
     error = cli("import", sheet, code=1).stderr
     assert "\x1b" not in error and not set(error) & set("─━│┃┏┡")
@@ -148,7 +133,7 @@ def test_not_a_terminal_gets_plain_aligned_text(cli, register, tmp_path):
 
 def test_a_terminal_gets_a_table(register, tmp_path):
     """On a terminal the problems are a Rich table; a pty stands in for one."""
-    sheet = _csv(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"]])
+    sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"]])
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     done = subprocess.run([sys.executable, "-m", "riskreg", "import", str(sheet)], stdin=subprocess.DEVNULL,
@@ -190,7 +175,7 @@ def test_full_width_input_is_read(cli, register, tmp_path, suffix):
     """A Chinese input method in full-width mode: Ｓ０２, ２０２６／７／３１, full-width digits in 编号."""
     rows = [["编号", "风险编码", "村(社区)", "标题", "风险等级", "状态", "完成时限", "管控措施"],
             ["１２", "Ｓ０２", "东村", "Ｗｉ－Ｆｉ（全角）", "ｍａｊｏｒ", "管控中", "２０２６／７／３１", "每周巡查"]]
-    sheet = _workbook(tmp_path / f"全角{suffix}", rows) if suffix == ".xlsx" else _csv(tmp_path / f"全角{suffix}", rows)
+    sheet = sheet_file(tmp_path / f"全角{suffix}", rows)
     assert "Imported 1 entry" in cli("import", sheet).stdout
     entry = cli.json("show", "12", "--format", "json")
     assert (entry["risk"], entry["level"], entry["status"], entry["due"]) == ("S02", "major", "mitigated", "2026-07-31")
