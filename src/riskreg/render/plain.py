@@ -113,9 +113,10 @@ def aligned(headings: list[str], rows: list[list[Any]]) -> Iterator[str]:
     from rich.cells import cell_len
 
     texts = [[_cell(value) for value in row] for row in (headings, *rows)]
-    widths = [max(cell_len(row[index]) for row in texts) for index in range(len(headings) - 1)]
-    for row in texts:
-        padded = [text + " " * (width - cell_len(text)) for text, width in zip(row, widths)]
+    lengths = [[cell_len(text) for text in row[:-1]] for row in texts]  # measured once: 40,000 rows are common
+    widths = [max(row[index] for row in lengths) for index in range(len(headings) - 1)]
+    for row, measured in zip(texts, lengths):
+        padded = [text + " " * (width - length) for text, length, width in zip(row, measured, widths)]
         yield "  ".join([*padded, row[-1]]).rstrip() + "\n"
 
 
