@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import problem_lines, sheet_file
+from conftest import AS_OF, problem_lines, sheet_file
 
 
 def _problems_file(path: Path) -> list[list[str]]:
@@ -50,6 +50,7 @@ def test_rules_across_fields_are_each_a_problem(cli, register, tmp_path):
         ["S03", "东村", "已销号", "已销号", "区应急局", "已清偿", "2026-05-01", "2026-06-01", ""],
         ["S03", "东村", "管控中", "管控中", "", "", "", "", ""],
         ["S03", "东村", "未销号", "待化解", "", "已清偿", "", "", ""],
+        ["S03", "东村", "无登记日期", "closed", "", "已清偿", "2026-06-30", "", ""],
     ])
     lines = problem_lines(cli("import", sheet, code=1).stderr)
     assert lines[1:] == [
@@ -57,7 +58,9 @@ def test_rules_across_fields_are_each_a_problem(cli, register, tmp_path):
         "2 提级原因 empty, but 提级至 is filled; the two go together",
         "2 核验人 empty; a closed entry needs 核验人, 化解情况, 销号日期",
         "3 管控措施 empty; a mitigated entry needs its measures",
-        "4 化解情况 已清偿 only a closed entry has one, and this row's status is open"]
+        "4 化解情况 已清偿 only a closed entry has one, and this row's status is open",
+        f"5 销号日期 2026-06-30 before 登记日期 ({AS_OF}, today: the row gives none)",
+        "5 核验人 empty; a closed entry needs 核验人, 化解情况, 销号日期"]
 
 
 def test_35_bad_rows_are_counted_35_and_all_listed(cli, register, tmp_path):

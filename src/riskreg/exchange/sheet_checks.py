@@ -191,7 +191,8 @@ def _closing(row: _Row, status: str, risk: Risk | None, created: date | None, kn
         return None
     closed = row.values["closed_on"]
     if created is not None and closed < created:
-        row.fault("closed_on", f"before {row.column('created_on')} ({created})")
+        today_note = "" if row.given("created_on") else ", today: the row gives none"
+        row.fault("closed_on", f"before {row.column('created_on')} ({created}{today_note})")
     if closed > today:
         row.fault("closed_on", f"after today ({today})")
     watch = row.values.get("watch_until")
