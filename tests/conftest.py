@@ -138,6 +138,12 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, 
     return db
 
 
+def is_user_error(stderr: str) -> bool:
+    """One sentence, "Error: …"; under it only the table of problems of an import that refused rows."""
+    first, _, table = stderr.partition("\n")
+    return first.startswith("Error: ") and stderr.endswith("\n") and (not table or first.endswith("; nothing imported."))
+
+
 def problem_lines(stderr: str) -> list[str]:
     """A refused import's problem table as plain text (stderr is no terminal here), each line's runs of padding
     read as one space."""
@@ -174,10 +180,7 @@ class Cli:
                 f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
             )
         if code == 1:  # a user error is exactly one sentence on stderr, never a traceback
-            first, _, table = result.stderr.partition("\n")
-            assert first.startswith("Error: ") and result.stderr.endswith("\n"), result.stderr
-            # ... followed, when an import refused rows, by the table of their problems
-            assert not table or first.endswith("; nothing imported."), result.stderr
+            assert is_user_error(result.stderr), result.stderr
             assert "Traceback" not in result.stdout + result.stderr
         return result
 

@@ -199,12 +199,14 @@ def show_problems(problems: list[Problem], noun: str, *, lang: str, unmasked: bo
 def write_problems(path: Path, problems: list[Problem], noun: str, *, lang: str, unmasked: bool) -> None:
     """The problems as CSV for the village to fix its sheet by, written atomically: UTF-8 with a byte-order mark
     (so Excel and WPS read the Chinese), headings in the --lang language, values masked unless --unmasked."""
+    import itertools
+
     from riskreg.escaping import csv_cell
     from riskreg.render.plain import to_csv
 
     headings, rows = _problem_rows(problems, noun, lang, unmasked)
     keyed = ({heading: csv_cell(value) for heading, value in zip(headings, row)} for row in rows)
-    write_atomically(path, ["\ufeff", *to_csv(keyed, headings)], private=unmasked)
+    write_atomically(path, itertools.chain(["\ufeff"], to_csv(keyed, headings)), private=unmasked)
 
 
 def _problem_rows(problems: list[Problem], noun: str, lang: str, unmasked: bool) -> tuple[list[str], list[list[Any]]]:

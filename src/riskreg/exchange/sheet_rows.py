@@ -1,7 +1,8 @@
 """Checking a sheet's rows and importing them as entries.
 
-Every row is checked before anything is written, as `add`, `assign`, `mitigate`, `escalate` and `close` check
-the same fields, and every bad row is reported by its row number. Valid rows become entries through the same
+Every row is checked before anything is written (riskreg.exchange.sheet_checks, as `add`, `assign`, `mitigate`,
+`escalate` and `close` check the same fields), then checked against the rows before it and the entries already
+in the register; one RowsRefused carries every problem of every row. Valid rows become entries through the same
 bulk path as a JSON Lines import (riskreg.exchange.jsonl.import_entries), each with one `add` history event
 carrying every field, so the hash chain and `riskreg check` hold. A spreadsheet carries an entry's current
 fields, not its history: for a lossless copy use `export --format jsonl`.
