@@ -121,7 +121,7 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     field = "department" if split is SplitBy.dept else "unit"
     with state.read() as session:
         names = Names.load(session, state.lang)
-        form = Form.load(session, "", names.levels, state.lang)
+        form = Form.load(session, names.levels, state.lang)
         groups = group_rows(progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
     if not groups:
         say("No entries match; no workbooks written.")

@@ -24,20 +24,21 @@ BLANK_ROWS = 200  # rows below the entries that also get the drop-downs, for ent
 
 @dataclass
 class Form:
-    """Whose checklist a workbook is, and the words its drop-downs offer (retired departments are refused on
-    import, so they are not offered)."""
+    """The words a workbook's drop-downs offer (retired departments are refused on import, so they are not
+    offered), and whose checklist it is: one Form is loaded, then named for each workbook."""
 
-    name: str
     levels: list[str]
     statuses: list[str]
     departments: list[str]
+    name: str = ""
 
     @classmethod
-    def load(cls, session: Session, name: str, levels: dict[str, dict[str, str]], lang: str) -> "Form":
+    def load(cls, session: Session, levels: dict[str, dict[str, str]], lang: str) -> "Form":
+        """`levels` as riskreg.exchange.sheet_write.Names holds them, so the list offers the ledger's words."""
         pick = (lambda row: row.en if lang == "en" else row.zh)
         in_use = session.exec(select(Department).where(Department.retired == False)  # noqa: E712
                               .order_by(Department.rank))
-        return cls(name=name, levels=[level["name"] for level in levels.values()],
+        return cls(levels=[level["name"] for level in levels.values()],
                    statuses=[word(f"status.{code}", lang) for code in STATUS_NAMES],
                    departments=[pick(d) for d in in_use])
 
