@@ -1,10 +1,12 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
 import contextlib
+import dataclasses
 import functools
 import sys
 from collections.abc import Iterable
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,11 @@ PREVIEW_ROWS = 50
 app = typer.Typer()
 
 
+class SplitBy(str, Enum):
+    dept = "dept"
+    unit = "unit"
+
+
 @app.command(rich_help_panel=PANEL)
 def export(
     ctx: typer.Context,
@@ -39,6 +46,8 @@ def export(
     unaccountable: UnaccountableFilter = False,
     limit: Limit = 0,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
+    split: Annotated[SplitBy | None, typer.Option("--split", help="xlsx: one workbook per department (dept) or village/community (unit), each with only its entries, an instructions sheet and drop-down lists: the checklists to send out and fill in. Needs --output-dir.", show_default=False)] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the workbooks go in, made if missing.", show_default=False)] = None,
     unmasked: Unmasked = False,
 ) -> None:
     """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
@@ -48,6 +57,10 @@ def export(
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+    if split is not None or output_dir is not None:
+        _check_split(fmt, split, output_dir, output)
+        _export_split(ctx, wanted, limit, split, output_dir, unmasked=unmasked)
+        return
     target = Path(output) if output else None
     if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
@@ -71,15 +84,72 @@ def export(
                   output=target, unmasked=unmasked, binary=True)
 
 
-def _xlsx(rows: Iterable[dict], names: Any, today: date) -> bytes:
+def _xlsx(rows: Iterable[dict], names: Any, today: date, form: Any = None) -> bytes:
     """The workbook as bytes, which the writer puts in the file atomically or on stdout."""
     import io
 
     from riskreg.exchange.sheet_write import write_xlsx
 
     buffer = io.BytesIO()
-    write_xlsx(rows, names, buffer, today=today)
+    write_xlsx(rows, names, buffer, today=today, form=form)
     return buffer.getvalue()
+
+
+def _check_split(fmt: ExportFormat, split: SplitBy | None, output_dir: Path | None, output: Path | None) -> None:
+    if split is None:
+        raise RiskregError("--output-dir goes with --split dept|unit; for one file give --output FILE.")
+    if output_dir is None:
+        raise RiskregError("--split needs --output-dir DIR, the folder the workbooks go in.")
+    if output is not None:
+        raise RiskregError("--split writes one workbook per department or unit into --output-dir; leave out --output.")
+    if fmt is not ExportFormat.xlsx:
+        raise RiskregError("--split writes .xlsx workbooks with instructions and drop-down lists; add --format xlsx.")
+
+
+def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, folder: Path, *,
+                  unmasked: bool) -> None:
+    """Each department's or village's entries as a workbook of its own, each written atomically."""
+    from riskreg.cli.output import shown
+    from riskreg.domain.queries import list_entries
+    from riskreg.exchange.sheet_forms import Form
+    from riskreg.exchange.sheet_split import file_names, group_rows
+    from riskreg.exchange.sheet_write import Names
+    from riskreg.vocabulary import word
+
+    state = get_state(ctx)
+    flags = state.flags()
+    field = "department" if split is SplitBy.dept else "unit"
+    with state.read() as session:
+        names = Names.load(session, state.lang)
+        form = Form.load(session, names.levels, state.lang)
+        groups = group_rows(progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
+    if not groups:
+        say("No entries match; no workbooks written.")
+        return
+    owners = [names.departments.get(key, key) if field == "department" else key for key in groups]
+    files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
+    _make_folder(folder, private=unmasked)
+    for rows, owner, file in zip(groups.values(), owners, files):
+        write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
+                                                           Form(**in_form))],
+              rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
+              unmasked=unmasked, binary=True)
+    say(f"Wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {folder}:", unmasked=unmasked)
+    for rows, file in zip(groups.values(), files):
+        say(f"  {file}: {_entries(len(rows))}", unmasked=unmasked)
+    if field == "department":
+        sent = set(owners)
+        if idle := [name for name in form.departments if name not in sent]:
+            say(f"No workbook for {len(idle)} department{'s' if len(idle) != 1 else ''} without entries: "
+                f"{', '.join(idle)}.", unmasked=unmasked)
+
+
+def _make_folder(folder: Path, *, private: bool) -> None:
+    """The folder for the workbooks; one made for unmasked workbooks is its owner's alone, like the files."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    except OSError as err:
+        raise RiskregError(f"Cannot make the folder {folder}: {err.strerror}.") from None
 
 
 @app.command("import", rich_help_panel=PANEL)
