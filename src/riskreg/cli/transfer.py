@@ -58,11 +58,11 @@ def export(
             entries = export_entries(session, flags, wanted, limit=limit or None)
             write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
             return
-        from riskreg.domain.queries import list_entries
+        from riskreg.domain.queries import sheet_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
 
         names = vars(Names.load(session, state.lang))  # department names in both sheets
-        rows = progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting")
+        rows = progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting")
         if fmt is ExportFormat.csv:
             write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
                   output=target, unmasked=unmasked)

@@ -159,7 +159,23 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
 def list_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
                  limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Matching entries ordered by id, streamed from the database."""
-    query = (select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
+    return _listed(session, flags, wanted, limit, entry_columns(flags))
+
+
+def sheet_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
+                  limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`list_entries` with what a spreadsheet adds: each entry's `version`, the id of its latest history event
+    (`import --update` tells by it an entry changed since the export), and `note`, its latest note's text.
+
+    Both are subqueries per entry over the history's entry_id index: no history is loaded."""
+    version = select(func.max(History.id)).where(History.entry_id == Entry.id).scalar_subquery()
+    note = (select(History.text).where(History.entry_id == Entry.id, History.action == "note")
+            .order_by(History.id.desc()).limit(1).scalar_subquery())
+    return _listed(session, flags, wanted, limit, [*entry_columns(flags), note.label("note"), version.label("version")])
+
+
+def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | None, columns: list) -> Iterator[dict[str, Any]]:
+    query = (select(*columns).join(Risk, Risk.code == Entry.risk)
              .where(*_conditions(session, flags, wanted)).order_by(Entry.id))
     if limit:
         query = query.limit(limit)
