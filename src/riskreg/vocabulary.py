@@ -103,7 +103,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
     # hash chain record that name; translating it for people is a change of these values alone)
     **{f"action.{name}": (name, name) for name in (
-        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "undo")},
+        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "edit", "regrade", "undo")},
 }
 
 

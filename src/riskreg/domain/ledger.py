@@ -33,6 +33,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "escalate": ("open", "mitigated"),
     "consolidate": ("closed",),
     "reopen": ("closed", "consolidated"),
+    # Corrections (riskreg.domain.corrections): what was recorded wrong, and a level that changed
+    "edit": ("open", "mitigated", "closed", "consolidated"),
+    "regrade": ("open", "mitigated"),
 }
 ACTIONS = ("add", *ALLOWED, "undo")  # every action a history event may record
 
