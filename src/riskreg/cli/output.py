@@ -26,6 +26,14 @@ def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
     typer.echo(visible(message if unmasked else _masked(message)), err=err)
 
 
+def masked_copy(text: str) -> str:
+    """`text` as a masked export shows it (139****5678): `import --update` takes a cell holding this for the
+    stored text unchanged, so a masked copy never overwrites real data."""
+    from riskreg.masking import mask_text
+
+    return mask_text(text)
+
+
 def write_json(data: Any, output: Path | None = None, *, unmasked: bool, exact: tuple[str, ...] = ()) -> None:
     """A report or a listing as JSON, masked as it is encoded: each item is encoded once, and again, masked,
     only when its text may hold a number (docs/PERFORMANCE.md). The keys of `data` in `exact` are never masked."""
