@@ -115,7 +115,7 @@ def test_the_dry_run_shows_each_change_and_writes_nothing(cli, ledger, tmp_path,
         "  进展情况: 已约谈施工方，电话139****5678 → 已支付一半工资，联系电话138****5678  (note)\n"
         "Entry 3 后山滑坡隐患 (row 4)\n"
         "  标题: 后山滑坡隐患 → 后山滑坡隐患（二号点）  (edit)\n"
-        "  风险等级: general → major  (regrade)\n"
+        "  风险等级: 一般风险 → 重大风险  (regrade)\n"
         f"Would update 2 entries from {SHEET} with 4 events; would add 1 entry.\n")
     assert snapshot() == before
     assert "13812345678" in cli("import", "--update", returned, "--dry-run", "--unmasked").stdout
@@ -211,3 +211,24 @@ def test_options_that_do_not_go_together(cli, register, tmp_path, args, sentence
 def test_update_takes_spreadsheets_only(cli, register, tmp_path):
     assert cli("import", tmp_path / "backup.jsonl", "--update", code=1).stderr == (
         "Error: --update takes back a spreadsheet (.xlsx or .csv); backup.jsonl is not one.\n")
+
+
+def test_an_english_sheet_mitigates_escalates_reassigns_and_consolidates(cli, ledger, tmp_path):
+    sent = tmp_path / "sent.xlsx"
+    cli("--lang", "en", "export", "--format", "xlsx", "--output", sent)
+    returned = fill_in(sent, tmp_path / "returned.xlsx", {
+        2: {"Interim measures": "每周巡查", "Escalated to": "县应急局", "Escalation reason": "需要专项资金",
+            "Department": "Water Affairs Office"},
+        5: {"Status": "consolidated"},
+    })
+    out = cli("--lang", "en", "import", "--update", returned, "--dry-run", as_of="2026-07-20").stdout  # the watch is over
+    assert out.splitlines()[:2] == ["Entry 2 燃气管道老化 (row 3)", "  Department: Comprehensive Governance Centre → "
+                                    "Water Affairs Office  (assign)"]
+    assert "  Status: closed → consolidated  (consolidate)" in out
+    assert cli("import", "--update", returned, as_of="2026-07-20").stdout == (
+        "Updated 2 entries from returned.xlsx with 4 events.\n")
+    b, e = entry(cli, 2), entry(cli, 5)
+    assert (b["status"], b["department"], b["measures"], b["escalated_to"], e["status"]) == (
+        "mitigated", "WATER", "每周巡查", "县应急局", "consolidated")
+    assert [h["action"] for h in b["history"]] == ["add", "assign", "mitigate", "escalate"]
+    assert "every check passed" in cli("check").stdout

@@ -166,28 +166,33 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, force
     from riskreg.cli.output import masked_copy
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_update import take_back
+    from riskreg.exchange.sheet_write import Names
 
     state = get_state(ctx)
     sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
     with state.write(commit=not dry_run) as (session, stamp):  # a dry run checks all, then rolls back
         taken = take_back(session, stamp, sheet, force=force, masked=masked_copy)
+        names = Names.load(session, state.lang)
     if dry_run:
         for updated in taken.updated:
-            say("\n".join(_diff(updated, state.lang)), unmasked=unmasked)
+            say("\n".join(_diff(updated, names)), unmasked=unmasked)
     verb = "Would update" if dry_run else "Updated"
     added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
     say(f"{verb} {_entries(len(taken.updated))} from {file.name} with {taken.events} "
         f"event{'' if taken.events == 1 else 's'}{added}.", unmasked=unmasked)
 
 
-def _diff(updated: Any, lang: str) -> list[str]:
-    """One entry's changes, readable: `Entry 3 某工地… (row 4)`, then `  完成时限: 2026-06-20 → 2026-07-31  (assign)`."""
+def _diff(updated: Any, names: Any) -> list[str]:
+    """One entry's changes as the sheet words them: `Entry 3 某工地… (row 4)`, then
+    `  风险等级: 一般风险 → 较大风险  (regrade)`, one line a field."""
     from riskreg.exchange.sheet_columns import BY_FIELD, header
+    from riskreg.exchange.sheet_write import display_row
 
     lines = [f"Entry {updated.entry_id} {updated.title} (row {updated.row})"]
     for change in updated.changes:
-        old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (change.old, change.new))
-        lines.append(f"  {header(BY_FIELD[change.field], lang)}: {old} → {new}  ({change.action})")
+        old, new = (display_row({change.field: value}, names)[change.field] for value in (change.old, change.new))
+        old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (old, new))
+        lines.append(f"  {header(BY_FIELD[change.field], names.lang)}: {old} → {new}  ({change.action})")
     return lines
 
 
