@@ -93,7 +93,7 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
             seen[row.entry.id] = number
             row.compare(force)
         if not row.problems and row.edits:
-            updated = Updated(row.entry.id, row.entry.title, number, row.changes)  # the title as the sheet went out
+            updated = Updated(row.entry.id, row.entry.title, number, row.changes)  # its title before the row edits it
             taken.events += row.apply(session, stamp, f"updated from {source} row {number}")
             if row.changes:
                 taken.updated.append(updated)
