@@ -27,8 +27,9 @@ def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
 
 
 def shown(text: str, *, unmasked: bool) -> str:
-    """Stored text as the output shows it (masked unless --unmasked), where it names a file itself: a workbook
-    named after a village must not put a mobile number in a masked export's file name."""
+    """Stored text as the output shows it (masked unless --unmasked), where it is not written through the
+    output: a workbook named after a village must not put a mobile number in a masked export's file name, and
+    `import --update` takes a cell holding the masked form for the stored text unchanged."""
     return text if unmasked else _masked(text)
 
 

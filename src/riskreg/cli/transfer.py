@@ -71,11 +71,11 @@ def export(
             entries = export_entries(session, flags, wanted, limit=limit or None)
             write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
             return
-        from riskreg.domain.queries import list_entries
+        from riskreg.domain.queries import sheet_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
 
         names = vars(Names.load(session, state.lang))  # department names in both sheets
-        rows = progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting")
+        rows = progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting")
         if fmt is ExportFormat.csv:
             write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
                   output=target, unmasked=unmasked)
@@ -110,7 +110,7 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
                   unmasked: bool) -> None:
     """Each department's or village's entries as a workbook of its own, each written atomically."""
     from riskreg.cli.output import shown
-    from riskreg.domain.queries import list_entries
+    from riskreg.domain.queries import sheet_entries
     from riskreg.exchange.sheet_forms import Form
     from riskreg.exchange.sheet_split import file_names, group_rows
     from riskreg.exchange.sheet_write import Names
@@ -122,7 +122,7 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     with state.read() as session:
         names = Names.load(session, state.lang)
         form = Form.load(session, names.levels, state.lang)
-        groups = group_rows(progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
+        groups = group_rows(progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
     if not groups:
         say("No entries match; no workbooks written.")
         return
@@ -159,10 +159,22 @@ def import_(
     new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Take back a returned sheet: each changed cell of a row with a 编号 becomes the event its command records (assign, mitigate, note, close, reopen, edit, regrade, escalate); a blank cell changes nothing; rows without 编号 are new entries.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --update: take rows whose entry changed in the register since the sheet was exported (its 版本 is not the latest), and rows without a 版本.")] = False,
     unmasked: Unmasked = False,
 ) -> None:
-    """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing."""
+    """Add entries from an export or a spreadsheet, or take back a returned sheet (--update): every line or row
+    is checked first, then all or nothing."""
     suffix = file.suffix.lower()
+    if force and not update:
+        raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
+    if update:
+        if suffix not in SHEETS:
+            raise RiskregError(f"--update takes back a spreadsheet (.xlsx or .csv); {file.name} is not one.")
+        if new_ids:
+            raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
+        _update_sheet(ctx, file, mapping=mapping, force=force, dry_run=dry_run, unmasked=unmasked)
+        return
     if suffix in SHEETS:
         _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
         return
@@ -217,6 +229,41 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
     say(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}", unmasked=unmasked)
+
+
+def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, force: bool, dry_run: bool,
+                  unmasked: bool) -> None:
+    from riskreg.cli.output import shown
+    from riskreg.exchange.sheet_read import open_sheet, read_mapping
+    from riskreg.exchange.sheet_update import take_back
+    from riskreg.exchange.sheet_write import Names
+
+    state = get_state(ctx)
+    sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
+    with state.write(commit=not dry_run) as (session, stamp):  # a dry run checks all, then rolls back
+        taken = take_back(session, stamp, sheet, force=force, masked=functools.partial(shown, unmasked=False))
+        names = Names.load(session, state.lang)
+    if dry_run:
+        for updated in taken.updated:
+            say("\n".join(_diff(updated, names)), unmasked=unmasked)
+    verb = "Would update" if dry_run else "Updated"
+    added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
+    say(f"{verb} {_entries(len(taken.updated))} from {file.name} with {taken.events} "
+        f"event{'' if taken.events == 1 else 's'}{added}.", unmasked=unmasked)
+
+
+def _diff(updated: Any, names: Any) -> list[str]:
+    """One entry's changes as the sheet words them: `Entry 3 某工地… (row 4)`, then
+    `  风险等级: 一般风险 → 较大风险  (regrade)`, one line a field."""
+    from riskreg.exchange.sheet_columns import BY_FIELD, header
+    from riskreg.exchange.sheet_write import display_row
+
+    lines = [f"Entry {updated.entry_id} {updated.title} (row {updated.row})"]
+    for change in updated.changes:
+        old, new = (display_row({change.field: value}, names)[change.field] for value in (change.old, change.new))
+        old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (old, new))
+        lines.append(f"  {header(BY_FIELD[change.field], names.lang)}: {old} → {new}  ({change.action})")
+    return lines
 
 
 def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
