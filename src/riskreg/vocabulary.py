@@ -49,10 +49,27 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "header.escalation_reason": ("提级原因", "Escalation reason"), "header.verified_by": ("核验人", "Verified by"),
     "header.resolution": ("化解情况", "Resolution"), "header.closed_on": ("销号日期", "Closed on"),
     "header.watch_until": ("观察期至", "Watch until"), "header.created_on": ("登记日期", "Added on"),
+    "header.note": ("进展情况", "Progress"), "header.version": ("版本", "Version"),
     # The spreadsheet's own wording
     "sheet.ledger": ("风险台账", "Ledger"), "sheet.by_department": ("按部门汇总", "By department"),
     "sheet.total": ("合计", "Total"),
     "sheet.counted": ("截至 {date}，统计本次导出的条目", "As of {date}, counting the exported entries"),
+    # The workbooks `export --split` sends out to be filled in: file name, instructions, drop-downs
+    "sheet.form_for": ("责任清单", "Checklist"), "sheet.instructions": ("填表说明", "Instructions"),
+    "sheet.choices": ("选项", "Choices"), "sheet.list_separator": ("、", ", "),
+    "sheet.form_item": ("项目", "Item"), "sheet.form_how": ("说明", "How"),
+    "sheet.form_count": ("{name}：{count} 项，{date} 导出", "{name}: {count} entries, exported {date}"),
+    "sheet.form_fill": ("请填写", "Fill in"), "sheet.form_check_off": ("销号时填写", "To check off, fill in"),
+    "sheet.form_keep": ("请勿修改", "Do not change"), "sheet.form_words": ("{column}可填", "{column}: one of"),
+    "sheet.form_dates": ("日期格式", "Dates"),
+    "sheet.form_date_format": ("年-月-日，例如 {example}", "year-month-day, e.g. {example}"),
+    "sheet.form_new": ("新增事项", "New items"),
+    "sheet.form_new_rows": ("写在台账末尾的空行，编号留空。", "Add them in the blank rows below the ledger, leaving the ID empty."),
+    "sheet.form_return": ("填好后", "When done"),
+    "sheet.form_send_back": ("保存为 .xlsx，交回汇总人；不要改动表头，台账保持为第一个工作表。",
+                             "Save as .xlsx and send it back to the coordinator; keep the headings, and the ledger "
+                             "as the first sheet."),
+    "sheet.pick": ("请从下拉列表中选择。", "Choose from the drop-down list."),
     # Table columns (terminal and Markdown) that are not a field's label
     "column.owner": ("责任", "owner"), "column.due": ("完成时限", "due"), "column.due_flags": ("时限/标记", "due / flags"),
     "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
@@ -105,7 +122,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
     # hash chain record that name; translating it for people is a change of these values alone)
     **{f"action.{name}": (name, name) for name in (
-        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "undo")},
+        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "edit", "regrade", "undo")},
 }
 
 

@@ -8,7 +8,7 @@ layer down, fast, and without parsing any output. Which action each status allow
 import pytest
 from conftest import DOC_ALLOWED, built_once
 
-from riskreg.domain import ledger
+from riskreg.domain import corrections, ledger
 from riskreg.domain.catalogue import parse_catalogue
 from riskreg.domain.catalogue_sync import apply_catalogue
 from riskreg.domain.queries import show_entry
@@ -24,6 +24,8 @@ ACTIONS = {
     "escalate": ((ledger.escalate,), {"to": "区应急局", "reason": "需要专项资金"}, None),
     "consolidate": ((ledger.consolidate,), {}, "consolidated"),
     "reopen": ((ledger.reopen,), {"reason": "再次跳闸"}, "open"),
+    "edit": ((corrections.edit,), {"title": "某工地拖欠农民工工资（二期）", "reason": "标题写错"}, None),
+    "regrade": ((corrections.regrade,), {"level": "major", "reason": "涉及人数增加"}, None),
 }
 
 
@@ -209,4 +211,51 @@ def test_undo_refuses_with_a_sentence_and_writes_nothing(domain_register, snapsh
     with pytest.raises(InvalidTransition) as refused:
         domain_register.write(ledger.undo)
     assert str(refused.value) == sentence
+    assert snapshot() == before
+
+
+# --- corrections: edit and regrade ------------------------------------------------------------------------
+
+
+def _checks(domain) -> list[str]:
+    from riskreg.domain.integrity import run_checks
+
+    with domain.register.session() as session:
+        return run_checks(session)
+
+
+def test_edit_and_regrade_record_old_and_new_values_and_undo_reverts_them(domain_register):
+    entry_id = new_entry(domain_register)
+    changes = domain_register.write(corrections.edit, entry_id, title="拖欠工资（二期）", unit="西村", risk="s01",
+                                    detail="涉及23人", reason="村里报错了")
+    assert changes == {"title": {"old": "某工地拖欠农民工工资", "new": "拖欠工资（二期）"},
+                       "unit": {"old": "东村", "new": "西村"}, "risk": {"old": "S03", "new": "S01"},
+                       "detail": {"old": None, "new": "涉及23人"}}
+    assert domain_register.write(corrections.regrade, entry_id, level="红", reason="人数增加") == "major"
+    history = domain_register.read(show_entry, entry_id)["history"]
+    assert [(e["action"], e["text"]) for e in history[1:]] == [("edit", "村里报错了"), ("regrade", "人数增加")]
+    assert history[-1]["changes"] == {"level": {"old": "general", "new": "major"}}
+    assert _checks(domain_register) == []
+    assert domain_register.write(ledger.undo) == (entry_id, "regrade")
+    assert domain_register.write(ledger.undo) == (entry_id, "edit")
+    shown = domain_register.read(show_entry, entry_id)
+    assert (shown["title"], shown["unit"], shown["risk"], shown["detail"], shown["level"]) == (
+        "某工地拖欠农民工工资", "东村", "S03", None, "general")
+    assert _checks(domain_register) == []
+
+
+@pytest.mark.parametrize("call, kwargs, sentence", [
+    ("edit", {"reason": "无"}, "Nothing to edit: give at least one of the title, detail, unit or risk."),
+    ("edit", {"title": "某工地拖欠农民工工资", "reason": "无"}, "Entry 1 already has those values; nothing changed."),
+    ("edit", {"title": "新标题", "reason": " "}, "The reason must not be empty."),
+    ("edit", {"risk": "Z99", "reason": "无"}, "There is no risk 'Z99' in the catalogue; `riskreg catalogue show` lists them."),
+    ("regrade", {"level": "general", "reason": "无"}, "Entry 1 is already graded general; nothing changed."),
+    ("regrade", {"level": "特大", "reason": "无"}, "There is no level '特大'; use one of "),
+])
+def test_a_refused_correction_is_one_sentence_and_writes_nothing(domain_register, snapshot, call, kwargs, sentence):
+    new_entry(domain_register)
+    before = snapshot()
+    with pytest.raises((InvalidInput, NotFound)) as refused:
+        domain_register.write(getattr(corrections, call), 1, **kwargs)
+    assert str(refused.value).startswith(sentence)
     assert snapshot() == before

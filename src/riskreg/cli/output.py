@@ -26,6 +26,13 @@ def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
     typer.echo(visible(message if unmasked else _masked(message)), err=err)
 
 
+def shown(text: str, *, unmasked: bool) -> str:
+    """Stored text as the output shows it (masked unless --unmasked), where it is not written through the
+    output: a workbook named after a village must not put a mobile number in a masked export's file name, and
+    `import --update` takes a cell holding the masked form for the stored text unchanged."""
+    return text if unmasked else _masked(text)
+
+
 def write_json(data: Any, output: Path | None = None, *, unmasked: bool, exact: tuple[str, ...] = ()) -> None:
     """A report or a listing as JSON, masked as it is encoded: each item is encoded once, and again, masked,
     only when its text may hold a number (docs/PERFORMANCE.md). The keys of `data` in `exact` are never masked."""

@@ -1,10 +1,12 @@
 """Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
 
 import contextlib
+import dataclasses
 import functools
 import sys
 from collections.abc import Iterable
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,11 @@ PREVIEW_ROWS = 50
 app = typer.Typer()
 
 
+class SplitBy(str, Enum):
+    dept = "dept"
+    unit = "unit"
+
+
 @app.command(rich_help_panel=PANEL)
 def export(
     ctx: typer.Context,
@@ -39,6 +46,8 @@ def export(
     unaccountable: UnaccountableFilter = False,
     limit: Limit = 0,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
+    split: Annotated[SplitBy | None, typer.Option("--split", help="xlsx: one workbook per department (dept) or village/community (unit), each with only its entries, an instructions sheet and drop-down lists: the checklists to send out and fill in. Needs --output-dir.", show_default=False)] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the workbooks go in, made if missing.", show_default=False)] = None,
     unmasked: Unmasked = False,
 ) -> None:
     """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
@@ -48,6 +57,10 @@ def export(
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+    if split is not None or output_dir is not None:
+        _check_split(fmt, split, output_dir, output)
+        _export_split(ctx, wanted, limit, split, output_dir, unmasked=unmasked)
+        return
     target = Path(output) if output else None
     if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
@@ -58,11 +71,11 @@ def export(
             entries = export_entries(session, flags, wanted, limit=limit or None)
             write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
             return
-        from riskreg.domain.queries import list_entries
+        from riskreg.domain.queries import sheet_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
 
         names = vars(Names.load(session, state.lang))  # department names in both sheets
-        rows = progress(list_entries(session, flags, wanted, limit=limit or None), "Exporting")
+        rows = progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting")
         if fmt is ExportFormat.csv:
             write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
                   output=target, unmasked=unmasked)
@@ -71,15 +84,72 @@ def export(
                   output=target, unmasked=unmasked, binary=True)
 
 
-def _xlsx(rows: Iterable[dict], names: Any, today: date) -> bytes:
+def _xlsx(rows: Iterable[dict], names: Any, today: date, form: Any = None) -> bytes:
     """The workbook as bytes, which the writer puts in the file atomically or on stdout."""
     import io
 
     from riskreg.exchange.sheet_write import write_xlsx
 
     buffer = io.BytesIO()
-    write_xlsx(rows, names, buffer, today=today)
+    write_xlsx(rows, names, buffer, today=today, form=form)
     return buffer.getvalue()
+
+
+def _check_split(fmt: ExportFormat, split: SplitBy | None, output_dir: Path | None, output: Path | None) -> None:
+    if split is None:
+        raise RiskregError("--output-dir goes with --split dept|unit; for one file give --output FILE.")
+    if output_dir is None:
+        raise RiskregError("--split needs --output-dir DIR, the folder the workbooks go in.")
+    if output is not None:
+        raise RiskregError("--split writes one workbook per department or unit into --output-dir; leave out --output.")
+    if fmt is not ExportFormat.xlsx:
+        raise RiskregError("--split writes .xlsx workbooks with instructions and drop-down lists; add --format xlsx.")
+
+
+def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, folder: Path, *,
+                  unmasked: bool) -> None:
+    """Each department's or village's entries as a workbook of its own, each written atomically."""
+    from riskreg.cli.output import shown
+    from riskreg.domain.queries import sheet_entries
+    from riskreg.exchange.sheet_forms import Form
+    from riskreg.exchange.sheet_split import file_names, group_rows
+    from riskreg.exchange.sheet_write import Names
+    from riskreg.vocabulary import word
+
+    state = get_state(ctx)
+    flags = state.flags()
+    field = "department" if split is SplitBy.dept else "unit"
+    with state.read() as session:
+        names = Names.load(session, state.lang)
+        form = Form.load(session, names.levels, state.lang)
+        groups = group_rows(progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
+    if not groups:
+        say("No entries match; no workbooks written.")
+        return
+    owners = [names.departments.get(key, key) if field == "department" else key for key in groups]
+    files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
+    _make_folder(folder, private=unmasked)
+    for rows, owner, file in zip(groups.values(), owners, files):
+        write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
+                                                           Form(**in_form))],
+              rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
+              unmasked=unmasked, binary=True)
+    say(f"Wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {folder}:", unmasked=unmasked)
+    for rows, file in zip(groups.values(), files):
+        say(f"  {file}: {_entries(len(rows))}", unmasked=unmasked)
+    if field == "department":
+        sent = set(owners)
+        if idle := [name for name in form.departments if name not in sent]:
+            say(f"No workbook for {len(idle)} department{'s' if len(idle) != 1 else ''} without entries: "
+                f"{', '.join(idle)}.", unmasked=unmasked)
+
+
+def _make_folder(folder: Path, *, private: bool) -> None:
+    """The folder for the workbooks; one made for unmasked workbooks is its owner's alone, like the files."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    except OSError as err:
+        raise RiskregError(f"Cannot make the folder {folder}: {err.strerror}.") from None
 
 
 @app.command("import", rich_help_panel=PANEL)
@@ -89,17 +159,21 @@ def import_(
     new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Take back a returned sheet: each changed cell of a row with a 编号 becomes the event its command records (assign, mitigate, note, close, reopen, edit, regrade, escalate); a blank cell changes nothing; rows without 编号 are new entries.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --update: take rows whose entry changed in the register since the sheet was exported (its 版本 is not the latest), and rows without a 版本.")] = False,
     errors: ErrorsOutput = None,
     unmasked: Unmasked = False,
 ) -> None:
-    """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing.
+    """Add entries from an export or a spreadsheet, or take back a returned sheet (--update): every line or row
+    is checked first, then all or nothing.
 
     When rows are refused, nothing is imported and every problem of every row is listed on stderr
     (row, column, value, reason), and in the --errors file if given.
     """
     lang = get_state(ctx).lang
     try:
-        _import(ctx, file, new_ids=new_ids, mapping=mapping, dry_run=dry_run, unmasked=unmasked)
+        _import(ctx, file, new_ids=new_ids, mapping=mapping, dry_run=dry_run, update=update, force=force,
+                unmasked=unmasked)
     except RowsRefused as refused:
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
@@ -108,9 +182,18 @@ def import_(
         write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
 
 
-def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, dry_run: bool,
-            unmasked: bool) -> None:
+def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, dry_run: bool, update: bool,
+            force: bool, unmasked: bool) -> None:
     suffix = file.suffix.lower()
+    if force and not update:
+        raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
+    if update:
+        if suffix not in SHEETS:
+            raise RiskregError(f"--update takes back a spreadsheet (.xlsx or .csv); {file.name} is not one.")
+        if new_ids:
+            raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
+        _update_sheet(ctx, file, mapping=mapping, force=force, dry_run=dry_run, unmasked=unmasked)
+        return
     if suffix in SHEETS:
         _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
         return
@@ -165,6 +248,41 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
     say(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}", unmasked=unmasked)
+
+
+def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, force: bool, dry_run: bool,
+                  unmasked: bool) -> None:
+    from riskreg.cli.output import shown
+    from riskreg.exchange.sheet_read import open_sheet, read_mapping
+    from riskreg.exchange.sheet_update import take_back
+    from riskreg.exchange.sheet_write import Names
+
+    state = get_state(ctx)
+    sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
+    with state.write(commit=not dry_run) as (session, stamp):  # a dry run checks all, then rolls back
+        taken = take_back(session, stamp, sheet, force=force, masked=functools.partial(shown, unmasked=False))
+        names = Names.load(session, state.lang)
+    if dry_run:
+        for updated in taken.updated:
+            say("\n".join(_diff(updated, names)), unmasked=unmasked)
+    verb = "Would update" if dry_run else "Updated"
+    added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
+    say(f"{verb} {_entries(len(taken.updated))} from {file.name} with {taken.events} "
+        f"event{'' if taken.events == 1 else 's'}{added}.", unmasked=unmasked)
+
+
+def _diff(updated: Any, names: Any) -> list[str]:
+    """One entry's changes as the sheet words them: `Entry 3 某工地… (row 4)`, then
+    `  风险等级: 一般风险 → 较大风险  (regrade)`, one line a field."""
+    from riskreg.exchange.sheet_columns import BY_FIELD, header
+    from riskreg.exchange.sheet_write import display_row
+
+    lines = [f"Entry {updated.entry_id} {updated.title} (row {updated.row})"]
+    for change in updated.changes:
+        old, new = (display_row({change.field: value}, names)[change.field] for value in (change.old, change.new))
+        old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (old, new))
+        lines.append(f"  {header(BY_FIELD[change.field], names.lang)}: {old} → {new}  ({change.action})")
+    return lines
 
 
 def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:

@@ -33,6 +33,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "escalate": ("open", "mitigated"),
     "consolidate": ("closed",),
     "reopen": ("closed", "consolidated"),
+    # Corrections (riskreg.domain.corrections): what was recorded wrong, and a level that changed
+    "edit": ("open", "mitigated", "closed", "consolidated"),
+    "regrade": ("open", "mitigated"),
 }
 ACTIONS = ("add", *ALLOWED, "undo")  # every action a history event may record
 
@@ -205,7 +208,9 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
 
 def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None = None, department: str | None = None,
            task_force: str | None = None, plan: str | None = None, due: str | None = None,
-           contingency: str | None = None) -> dict[str, Any]:
+           contingency: str | None = None, text: str | None = None) -> dict[str, Any]:
+    """Set the four ones; `text`, like the other changes' (mitigate, close, escalate, consolidate), says where the
+    change came from in the history (import --update: the sheet and its row)."""
     entry = get_entry(session, entry_id)
     _require(entry, "assign")
     wanted: dict[str, Any] = {}
@@ -231,7 +236,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
             _change(entry, changes, "extensions", entry.extensions + 1)
     if not changes:
         raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
-    _record(session, stamp, entry, "assign", changes)
+    _record(session, stamp, entry, "assign", changes, text)
     return changes
 
 
@@ -241,7 +246,7 @@ def add_note(session: Session, stamp: Stamp, entry_id: int, text: str) -> None:
     _record(session, stamp, entry, "note", {}, clean_text(text, "note", required=True))
 
 
-def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str) -> None:
+def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "mitigate")
     changes: dict[str, Any] = {}
@@ -249,7 +254,7 @@ def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str) ->
     _change(entry, changes, "status", "mitigated")
     if not changes:
         raise InvalidInput(f"Entry {entry.id} already has exactly those measures; nothing changed.")
-    _record(session, stamp, entry, "mitigate", changes)
+    _record(session, stamp, entry, "mitigate", changes, text)
 
 
 def watch_until(closed_on: date, risk: Risk, default_days: int) -> date:
@@ -259,7 +264,7 @@ def watch_until(closed_on: date, risk: Risk, default_days: int) -> date:
 
 
 def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, resolution: str,
-          on: str | None = None) -> date:
+          on: str | None = None, text: str | None = None) -> date:
     """Verified check-off; returns the day the watch for relapse ends."""
     entry = get_entry(session, entry_id)
     _require(entry, "close")
@@ -275,11 +280,11 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
     for name, value in (("status", "closed"), ("verified_by", verifier), ("resolution", resolution_text),
                         ("closed_on", closed_on), ("watch_until", watch)):
         _change(entry, changes, name, value)
-    _record(session, stamp, entry, "close", changes, on=closed_on)
+    _record(session, stamp, entry, "close", changes, text, on=closed_on)
     return entry.watch_until
 
 
-def consolidate(session: Session, stamp: Stamp, entry_id: int) -> None:
+def consolidate(session: Session, stamp: Stamp, entry_id: int, *, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "consolidate")
     if stamp.today < entry.watch_until:
@@ -288,7 +293,7 @@ def consolidate(session: Session, stamp: Stamp, entry_id: int) -> None:
         )
     changes: dict[str, Any] = {}
     _change(entry, changes, "status", "consolidated")
-    _record(session, stamp, entry, "consolidate", changes)
+    _record(session, stamp, entry, "consolidate", changes, text)
 
 
 def reopen(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> None:
@@ -302,7 +307,7 @@ def reopen(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> Non
     _record(session, stamp, entry, "reopen", changes, reason_text)
 
 
-def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: str) -> None:
+def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: str, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "escalate")
     changes: dict[str, Any] = {}
@@ -310,7 +315,7 @@ def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: 
     _change(entry, changes, "escalation_reason", clean_text(reason, "reason", required=True))
     if not changes:
         raise InvalidInput(f"Entry {entry.id} is already escalated to that body for that reason; nothing changed.")
-    _record(session, stamp, entry, "escalate", changes)
+    _record(session, stamp, entry, "escalate", changes, text)
 
 
 def _stored(field: str, value: Any) -> Any:

@@ -159,7 +159,27 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
 def list_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
                  limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Matching entries ordered by id, streamed from the database."""
-    query = (select(*entry_columns(flags)).join(Risk, Risk.code == Entry.risk)
+    return _listed(session, flags, wanted, limit, entry_columns(flags))
+
+
+def sheet_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
+                  limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`list_entries` with what a spreadsheet adds: each entry's `version`, the id of its latest history event
+    (`import --update` tells by it an entry changed since the export), and `note`, its latest note's text.
+
+    Both are subqueries per entry over the history's entry_id index: no history is loaded."""
+    version = select(func.max(History.id)).where(History.entry_id == Entry.id).scalar_subquery()
+    note = _latest_note(Entry.id).scalar_subquery()
+    return _listed(session, flags, wanted, limit, [*entry_columns(flags), note.label("note"), version.label("version")])
+
+
+def _latest_note(entry_id: Any):
+    return (select(History.text).where(History.entry_id == entry_id, History.action == "note")
+            .order_by(History.id.desc()).limit(1))
+
+
+def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | None, columns: list) -> Iterator[dict[str, Any]]:
+    query = (select(*columns).join(Risk, Risk.code == Entry.risk)
              .where(*_conditions(session, flags, wanted)).order_by(Entry.id))
     if limit:
         query = query.limit(limit)
@@ -178,3 +198,29 @@ def show_entry(session: Session, flags: Flags, entry_id: int) -> dict[str, Any]:
     ]
     return data
 
+
+
+def entry_version(session: Session, entry_id: int) -> int | None:
+    """The entry's version: the id of its latest history event (the 版本 a sheet exported now would carry)."""
+    return session.exec(select(func.max(History.id)).where(History.entry_id == entry_id)).one()
+
+
+def latest_note(session: Session, entry_id: int) -> str | None:
+    """The text of the entry's latest note (what a sheet exported now shows as 进展情况)."""
+    return session.exec(_latest_note(entry_id)).first()
+
+
+def entry_as_of(session: Session, entry_id: int, version: int) -> dict[str, Any] | None:
+    """The entry as it stood after its history event `version`, as a sheet exported then showed it: its replayed
+    fields (dates as text), `created_on` and `note`, its latest note's text. None when that event is not the
+    entry's. Reads the one entry's history up to that event."""
+    events = session.exec(select(History).where(History.entry_id == entry_id, History.id <= version)
+                          .order_by(History.id)).all()
+    if not events or events[-1].id != version:
+        return None
+    state: dict[str, Any] = {"created_on": events[0].on.isoformat(), "note": None}
+    for event in events:
+        state.update({name: change["new"] for name, change in event.changes.items()})
+        if event.action == "note":
+            state["note"] = event.text
+    return state

@@ -31,8 +31,12 @@ def _column(field: Field) -> Column:
     return Column(field.name, *WORDS[field.header], _KINDS[field.kind] if field.stored else "derived")
 
 
+# Columns of the sheet alone, not fields of an entry (riskreg.fields): 进展情况, the entry's latest note, and
+# 版本, its version (the id of its latest history event), which `import --update` reads back to tell an entry
+# changed in the register since the export. A plain import reads past 版本.
+SHEET_ONLY = (Column("note", *WORDS["header.note"], "long"), Column("version", *WORDS["header.version"]))
 COLUMNS = tuple(_column(FIELDS[name]) for name in (
-    *TOWN_LEDGER, *(name for name, field in FIELDS.items() if field.sheet and name not in TOWN_LEDGER)))
+    *TOWN_LEDGER, *(name for name, field in FIELDS.items() if field.sheet and name not in TOWN_LEDGER))) + SHEET_ONLY
 BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED = ("risk", "unit", "title")  # the rest have defaults: general level, open, the risk's lead department
 STATUS_NAMES = {key.removeprefix("status."): words for key, words in WORDS.items() if key.startswith("status.")}

@@ -1,4 +1,5 @@
-"""Writing the ledger as a spreadsheet: CSV, or an .xlsx workbook with the ledger and a summary by department.
+"""Writing the ledger as a spreadsheet: CSV, or an .xlsx workbook with the ledger and a summary by department
+(or, sent out to be filled in, its instructions: riskreg.exchange.sheet_forms).
 
 Catalogue names, not codes, and headers in the --lang language, so a town reads it as its own ledger and
 riskreg.exchange.sheet_read reads it back. The workbook's formatting is riskreg.render.xlsx's.
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 
 from riskreg.escaping import csv_cell
 from riskreg.exchange.sheet_columns import COLUMNS, Column, header
+from riskreg.exchange.sheet_forms import Form, add_form
 from riskreg.store.models import ACTIVE, Category, Department
 from riskreg.vocabulary import word, words
 
@@ -80,9 +82,11 @@ def _csv_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else csv_cell(value)
 
 
-def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, today: date) -> int:
-    """The ledger sheet (header, frozen panes, autofilter, fitted widths, level colours, real dates)
-    and a summary by department. Widths are fitted on the first rows. Returns the number of entries written."""
+def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, today: date,
+               form: Form | None = None) -> int:
+    """The ledger sheet (header, frozen panes, autofilter, fitted widths, level colours, real dates), then a
+    summary by department, or with a `form` the instructions and drop-downs of a sheet sent out to be filled
+    in. Widths are fitted on the first rows. Returns the number of entries written."""
     from riskreg.render.xlsx import Book, fitted_width
 
     lang = names.lang
@@ -101,7 +105,10 @@ def write_xlsx(rows: Iterable[dict[str, Any]], names: Names, target: Any, *, tod
         _tally(by_department, shown, names)
         count += 1
     sheet.filter(len(COLUMNS), count + 1)
-    _summary_sheet(book, by_department, lang, today)
+    if form is None:
+        _summary_sheet(book, by_department, lang, today)
+    else:
+        add_form(book, sheet, form, count, lang, today)
     book.save(target)
     return count
 

@@ -48,14 +48,17 @@ class Book:
                for colour, (fill, font) in FILLS.items()},
         }
 
-    def sheet(self, title: str, widths: list[float], *, freeze: str) -> "Sheet":
-        """A new sheet with its column widths and the cell above and left of which stays in view."""
+    def sheet(self, title: str, widths: list[float], *, freeze: str, hidden: bool = False) -> "Sheet":
+        """A new sheet with its column widths and the cell above and left of which stays in view; a hidden one
+        holds what other sheets refer to (the lists a drop-down offers)."""
         from openpyxl.utils import get_column_letter
 
         sheet = self.workbook.create_sheet(title)
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = freeze
+        if hidden:
+            sheet.sheet_state = "hidden"
         return Sheet(sheet, self.styles)
 
     def save(self, target: Any) -> None:
@@ -97,3 +100,21 @@ class Sheet:
         from openpyxl.utils import get_column_letter
 
         self._sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows}"
+
+    def column_range(self, column: int, first: int, last: int) -> str:
+        """Cells `first` to `last` of a column, as another sheet's formula names them: '选项'!$A$2:$A$5."""
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
+        letter = get_column_letter(column)
+        return f"{quote_sheetname(self._sheet.title)}!${letter}${first}:${letter}${last}"
+
+    def choose(self, column: int, first: int, last: int, source: str, error: str) -> None:
+        """A drop-down on rows `first` to `last` of a column offering the cells `source` names, which Excel,
+        WPS and LibreOffice all read (an inline list is limited to 255 characters); a blank stays allowed."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        letter = get_column_letter(column)
+        choice = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
+                                errorStyle="stop", error=error, sqref=f"{letter}{first}:{letter}{last}")
+        self._sheet.data_validations.append(choice)

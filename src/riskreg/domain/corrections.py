@@ -1,0 +1,63 @@
+"""Dynamic management: correcting what an entry says (`edit`) and grading it again (`regrade`).
+
+Kept beside riskreg.domain.ledger, whose rules they follow: the status table `ALLOWED`, one history event with
+old and new values, replayed by `check` and reverted by `undo` like any other. Each needs a reason, which the
+event records as its text.
+"""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
+                                   get_entry, parse_level)
+from riskreg.errors import InvalidInput, NotFound
+from riskreg.store.models import Risk
+
+
+def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: str | None = None,
+         detail: str | None = None, unit: str | None = None, risk: str | None = None) -> dict[str, Any]:
+    """Correct the title, detail, unit or risk; returns the changes. Closed entries may be corrected too."""
+    entry = get_entry(session, entry_id)
+    _require(entry, "edit")
+    reason_text = clean_text(reason, "reason", required=True)
+    wanted: dict[str, Any] = {}
+    if title is not None:
+        wanted["title"] = clean_text(title, "title", limit=MAX_TITLE, multiline=False, required=True)
+    if detail is not None:
+        wanted["detail"] = clean_text(detail, "detail", required=True)
+    if unit is not None:
+        wanted["unit"] = _unit(session, unit)
+    if risk is not None:
+        wanted["risk"] = _risk(session, risk, entry.risk)
+    if not wanted:
+        raise InvalidInput("Nothing to edit: give at least one of the title, detail, unit or risk.")
+    changes: dict[str, Any] = {}
+    for name, value in wanted.items():
+        _change(entry, changes, name, value)
+    if not changes:
+        raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
+    _record(session, stamp, entry, "edit", changes, reason_text)
+    return changes
+
+
+def _risk(session: Session, typed: str, current: str) -> str:
+    row = catalogue_row(session, Risk, typed)
+    if row is None:
+        raise NotFound(f"There is no risk {typed!r} in the catalogue; `riskreg catalogue show` lists them.")
+    if row.retired and row.code != current:
+        raise InvalidInput(f"Risk {row.code} is retired from the catalogue; choose a current one.")
+    return row.code
+
+
+def regrade(session: Session, stamp: Stamp, entry_id: int, *, level: str, reason: str) -> str:
+    """Grade an active entry again; returns the new level's code."""
+    entry = get_entry(session, entry_id)
+    _require(entry, "regrade")
+    reason_text = clean_text(reason, "reason", required=True)
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "level", parse_level(session, level))
+    if not changes:
+        raise InvalidInput(f"Entry {entry.id} is already graded {entry.level}; nothing changed.")
+    _record(session, stamp, entry, "regrade", changes, reason_text)
+    return entry.level

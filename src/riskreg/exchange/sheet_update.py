@@ -1,0 +1,283 @@
+"""Taking back a returned sheet (`import --update`): each changed cell becomes the event the command would record.
+
+A row with a 编号 is that entry as a village or department sends it back. Its cells are compared with the entry
+as the sheet showed it when exported (its 版本: the entry replayed up to that history event), so what the sheet
+changed is told apart from what the register changed since. Each change goes through the domain function the
+command calls, so every lifecycle rule is checked exactly as there (closing a closed entry is refused):
+
+    状态 待化解 or 管控中 on a closed entry         reopen
+    风险等级                                       regrade
+    责任部门 牵头领导 工作专班 工作方案 完成时限 应急预案   assign (a later deadline counts as an extension)
+    管控措施, or 状态 管控中                         mitigate
+    提级至 提级原因                                 escalate
+    核验人 化解情况 销号日期, or 状态 已销号           close, dated by 销号日期 (else today)
+    风险编码 村(社区) 标题 详情                       edit
+    进展情况                                       note
+    状态 已巩固                                     consolidate
+
+A blank cell leaves the field as it is (a village clearing a cell does not delete the plan), and a cell that holds
+the stored text as a masked export shows it (139****5678) is unchanged, so a masked copy never overwrites real
+data. A row the sheet changed whose entry changed in the register since the export is a conflict, refused with
+both values unless `force`, which takes the sheet's changes over the register's (the fields the sheet left as
+exported keep the register's values). Rows without a 编号 are new entries, as a plain import makes them. All or
+nothing: every problem of every row is raised together as RowsRefused.
+"""
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from riskreg.domain import corrections, ledger
+from riskreg.domain.queries import entry_as_of, entry_version, latest_note
+from riskreg.errors import Problem, RiskregError, RowsRefused
+from riskreg.exchange.sheet_cells import lookup, nfkc, sheet_date, shown
+from riskreg.exchange.sheet_checks import Catalogue
+from riskreg.exchange.sheet_columns import BY_FIELD
+from riskreg.exchange.sheet_read import Sheet, blank
+from riskreg.exchange.sheet_rows import import_parsed, parse_rows
+from riskreg.store.models import ACTIVE, REPLAYED, Entry
+
+FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
+EDITED = ("risk", "unit", "title", "detail")
+CLOSING = ("verified_by", "resolution", "closed_on")
+FIXED = ("created_on", "watch_until")  # riskreg's own record: a sheet may show them, not change them
+_PASSED_OVER = ("id", "version", "category")  # the row's identity, and the risk's category (derived)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one entry: the register's value, the sheet's, and the action that records it."""
+
+    field: str
+    old: Any
+    new: Any
+    action: str
+
+
+@dataclass
+class Updated:
+    entry_id: int
+    title: str
+    row: int
+    changes: list[Change]
+
+
+@dataclass
+class Taken:
+    """What a returned sheet did: the entries it updated, the events that recorded it, the entries it added."""
+
+    updated: list[Updated] = field(default_factory=list)
+    events: int = 0
+    added: int = 0
+
+
+def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: bool = False,
+              masked: Callable[[str], str]) -> Taken:
+    """Apply a returned sheet in the caller's transaction; raise RowsRefused naming every problem of every row.
+
+    `masked` shows text as a masked export wrote it; `force` takes rows whose entry changed since the export."""
+    known = Catalogue(session)
+    taken, problems, new_rows, seen = Taken(), [], [], {}
+    source = Path(sheet.source).name
+    for number, raw in sheet.rows:
+        if blank(raw.get("id")):
+            new_rows.append((number, raw))
+            continue
+        row = _Row(session, known, number, raw, masked, sheet.headers)
+        if row.entry is not None and row.entry.id in seen:
+            row.problem("id", f"编号 {row.entry.id} is also on row {seen[row.entry.id]}")
+        elif row.entry is not None:
+            seen[row.entry.id] = number
+            row.compare(force)
+        if not row.problems and row.edits:
+            updated = Updated(row.entry.id, row.entry.title, number, row.changes)  # its title before the row edits it
+            taken.events += row.apply(session, stamp, f"updated from {source} row {number}")
+            if row.changes:
+                taken.updated.append(updated)
+        problems += row.problems
+    if new_rows:
+        try:
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, new_rows)
+        except RowsRefused as refused:
+            problems += refused.problems
+        else:
+            if not problems:
+                taken.added = import_parsed(session, parsed).entries
+    if problems:
+        raise RowsRefused(source, sorted(problems, key=lambda p: p.row))
+    return taken
+
+
+class _Row:
+    """One numbered row: its cells typed, the entry it names, what it changes, and its problems."""
+
+    def __init__(self, session: Session, known: Catalogue, number: int, raw: dict[str, Any],
+                 masked: Callable[[str], str], headers: dict[str, str]) -> None:
+        self.session, self.number, self.raw, self.masked, self.headers = session, number, raw, masked, headers
+        self.problems: list[Problem] = []
+        self.edits: dict[str, Any] = {}
+        self.changes: list[Change] = []
+        self.values: dict[str, Any] = {}  # the filled cells, as the register stores their fields
+        for name, value in raw.items():
+            typed = None if name in _PASSED_OVER or blank(value) else self._typed(name, value, known)
+            if typed is not None:
+                self.values[name] = typed
+        self.entry = self._entry()
+
+    def problem(self, name: str, reason: str) -> None:
+        value = self.raw.get(name)
+        self.problems.append(Problem(self.number, self.headers.get(name) or BY_FIELD[name].zh, shown(value), reason))
+
+    def _typed(self, name: str, value: Any, known: Catalogue) -> Any:
+        """The cell as the register stores the field (codes, dates as text); None, with a problem, if it is not one."""
+        try:
+            if BY_FIELD[name].kind == "date":
+                return sheet_date(value).isoformat()
+            if name == "level":
+                return _code(value, known.levels, "level", known.level_hint)
+            if name == "status":
+                return _code(value, known.statuses, "status", "待化解, 管控中, 已销号 or 已巩固")
+            if name == "department":
+                return _code(value, known.department_names, "department", "`riskreg catalogue show` lists them")
+            if name == "risk":
+                return _code(value, known.risk_names, "risk", "`riskreg catalogue show` lists them")
+        except RiskregError as err:
+            self.problem(name, str(err).rstrip("."))
+            return None
+        return _text(value)
+
+    def _entry(self) -> Entry | None:
+        number = _whole(self.raw["id"])
+        if number is None:
+            self.problem("id", "编号 is not an entry's number")
+            return None
+        entry = self.session.get(Entry, number) if number <= ledger.MAX_ID else None
+        if entry is None:
+            self.problem("id", f"there is no entry {number} in the register; a new entry's row leaves 编号 blank")
+        return entry
+
+    def compare(self, force: bool) -> None:
+        """What the sheet changed: its cells against the entry as exported (its 版本), else as it is now."""
+        now = entry_version(self.session, self.entry.id)
+        current = {name: _plain(getattr(self.entry, name)) for name in (*REPLAYED, "created_on")}
+        current["note"] = latest_note(self.session, self.entry.id)
+        if blank(self.raw.get("version")):
+            if not force:
+                self.problem("version", "the row has no 版本; --update takes back sheets exported with their 版本 "
+                                        "column (--force compares the row with the register as it is now)")
+                return
+            exported, base = now, current
+        else:
+            exported = _whole(self.raw["version"])
+            base = current if exported == now else entry_as_of(self.session, self.entry.id, exported or 0)
+            if base is None:
+                self.problem("version", f"版本 {_text(self.raw['version'])} is not a version of entry "
+                                        f"{self.entry.id} (its latest is {now})")
+                return
+        edits = {name: value for name, value in self.values.items() if not self._same(value, base.get(name))}
+        if exported != now and edits and not force:
+            for name, value in edits.items():
+                self.problem(name, f"entry {self.entry.id} changed in the register since this sheet was exported "
+                                   f"(版本 {exported}, now {now}): the sheet has {value!r}, the register "
+                                   f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force")
+            return
+        self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
+        self.changes = [Change(name, current.get(name), value, _action(name, value, current))
+                        for name, value in self.edits.items() if name not in FIXED]
+
+    def _same(self, cell: Any, stored: Any) -> bool:
+        return cell == stored or (isinstance(stored, str) and cell == self.masked(stored))
+
+    def apply(self, session: Session, stamp: ledger.Stamp, why: str) -> int:
+        """Record the row's changes in the order the commands would take them; returns the events recorded."""
+        entry, edits = self.entry, self.edits
+        status, closing = edits.get("status"), {name: edits[name] for name in CLOSING if name in edits}
+        closes = bool(closing) or (status in ("closed", "consolidated") and entry.status in ACTIVE)
+        if closing and status in ACTIVE:
+            self.problem("status", f"the row says {status} but fills in the closing columns; those belong to a "
+                                   "closed entry")
+            return 0
+        if status == "open" and entry.status == "mitigated" or status == "closed" and entry.status == "consolidated":
+            self.problem("status", f"no command takes a {entry.status} entry back to {status}")
+            return 0
+        closed_on = date.fromisoformat(closing["closed_on"]) if "closed_on" in closing else stamp.today
+        # Changes made before the check-off are dated by it, so the history runs forward in time.
+        before = ledger.Stamp(stamp.actor, min(closed_on, stamp.today), stamp.now) if closes else stamp
+        wanted = {name: edits[name] for name in FOUR_ONES if name in edits}
+        steps: list[tuple[str, Callable[[], Any]]] = []
+        if status in ACTIVE and entry.status not in ACTIVE:
+            steps.append(("status", lambda: ledger.reopen(session, stamp, entry.id, reason=why)))
+        if "level" in edits:
+            steps.append(("level", lambda: corrections.regrade(session, before, entry.id, level=edits["level"],
+                                                               reason=why)))
+        if wanted:
+            steps.append((next(iter(wanted)), lambda: ledger.assign(session, before, entry.id, text=why, **wanted)))
+        if "measures" in edits or status == "mitigated":
+            steps.append(("measures" if "measures" in edits else "status", lambda: ledger.mitigate(
+                session, before, entry.id, measures=edits.get("measures", entry.measures), text=why)))
+        if "escalated_to" in edits or "escalation_reason" in edits:
+            steps.append(("escalated_to", lambda: ledger.escalate(
+                session, before, entry.id, to=edits.get("escalated_to", entry.escalated_to),
+                reason=edits.get("escalation_reason", entry.escalation_reason), text=why)))
+        if closes:
+            steps.append((next(iter(closing), "status"), lambda: ledger.close(
+                session, stamp, entry.id, verified_by=edits.get("verified_by", entry.verified_by),
+                resolution=edits.get("resolution", entry.resolution), on=closing.get("closed_on"), text=why)))
+        corrected = {name: edits[name] for name in EDITED if name in edits}
+        if corrected:
+            steps.append((next(iter(corrected)), lambda: corrections.edit(session, stamp, entry.id, reason=why,
+                                                                          **corrected)))
+        if "note" in edits:
+            steps.append(("note", lambda: ledger.add_note(session, stamp, entry.id, f"{edits['note']}\n({why})")))
+        if status == "consolidated":
+            steps.append(("status", lambda: ledger.consolidate(session, stamp, entry.id, text=why)))
+        recorded = 0
+        for name, step in steps:
+            try:
+                step()
+                recorded += 1
+            except RiskregError as err:
+                self.problem(name, str(err))
+        for name in FIXED:  # left as exported, or as the changes above set it (观察期至 after a check-off)
+            if name in edits and edits[name] != _plain(getattr(entry, name)):
+                self.problem(name, f"{BY_FIELD[name].zh} is riskreg's own record; a sheet cannot change it")
+        return recorded
+
+
+def _action(name: str, value: Any, current: dict[str, Any]) -> str:
+    """The action a changed field becomes, as the dry run names it."""
+    if name == "status":
+        return {"open": "reopen", "mitigated": "mitigate", "closed": "close", "consolidated": "consolidate"}[value]
+    if name == "due" and current["due"] is not None and value > current["due"]:
+        return "assign (extension)"
+    for action, names in (("edit", EDITED), ("assign", FOUR_ONES), ("close", CLOSING),
+                          ("escalate", ("escalated_to", "escalation_reason"))):
+        if name in names:
+            return action
+    return {"level": "regrade", "measures": "mitigate", "note": "note"}[name]
+
+
+def _code(value: Any, names: dict[str, str], what: str, hint: str) -> str:
+    code = lookup(_text(value), names)
+    if code is None:
+        raise RiskregError(f"{what} {_text(value)!r} is not in the catalogue ({hint})")
+    return code
+
+
+def _text(value: Any) -> str:
+    """A cell as text: 12 for a number a spreadsheet stored as 12.0, 2026-07-01 for a date."""
+    return shown(value).strip()
+
+
+def _whole(value: Any) -> int | None:
+    text = nfkc(_text(value))  # a full-width １２ is 12
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) else None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
