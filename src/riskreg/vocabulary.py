@@ -49,6 +49,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "header.escalation_reason": ("提级原因", "Escalation reason"), "header.verified_by": ("核验人", "Verified by"),
     "header.resolution": ("化解情况", "Resolution"), "header.closed_on": ("销号日期", "Closed on"),
     "header.watch_until": ("观察期至", "Watch until"), "header.created_on": ("登记日期", "Added on"),
+    "header.note": ("进展情况", "Progress"),  # a sheet-only column: a progress note, not an entry field
     # The spreadsheet's own wording
     "sheet.ledger": ("风险台账", "Ledger"), "sheet.by_department": ("按部门汇总", "By department"),
     "sheet.total": ("合计", "Total"),
