@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 TITLE = "XX镇重大活动前风险隐患排查化解台账"
@@ -234,6 +236,7 @@ def test_an_ods_workbook_is_read_with_its_merged_cells(cli, register, tmp_path):
     ("rows", "has data in row 100,004; riskreg imports at most 100,000 rows"),
     ("grid", "riskreg reads sheets of at most 5,000,000 cells from an .ods workbook"),
     ("damaged", "is not a readable .ods workbook ("),
+    ("bomb", "unpacks to 4,295 MB; riskreg reads workbooks that unpack to at most 500 MB"),
 ])
 def test_a_hostile_ods_is_one_sentence(cli, register, tmp_path, snapshot, case, refusal):
     path = tmp_path / f"{case}.ods"
@@ -245,8 +248,12 @@ def test_a_hostile_ods_is_one_sentence(cli, register, tmp_path, snapshot, case, 
         _ods(path, {"台账": ODS_ROWS + _row(f'<table:table-cell table:number-columns-repeated="1000" '
                                               f'office:value-type="string"><text:p>x</text:p></table:table-cell>',
                                               repeated=10_000)})
-    else:
+    elif case == "damaged":
         path.write_bytes(_ods(tmp_path / "good.ods", {"台账": ODS_LEDGER}).read_bytes()[:300])
+    else:
+        from test_hostile_files import declared_huge
+
+        declared_huge(_ods(path, {"台账": ODS_LEDGER}), "content.xml")
     before = snapshot()
     error = cli("import", path, code=1).stderr
     assert refusal in error and error.count("\n") == 1 and "passwd" not in error.replace(str(tmp_path), ""), error
@@ -260,3 +267,47 @@ def test_riskregs_own_exports_read_back_in_both_languages(cli, register, tmp_pat
         cli("--lang", lang, "export", "--format", "csv", "--output", out)
         # Read, every column matched: it is refused only as the entry already in the register.
         assert "row 2: already in the register as entry 1" in cli("import", out, "--dry-run", "--new-ids", code=1).stderr
+
+
+# Headings a generated sheet may carry: fields, their aliases, the row number, a derived column, a progress
+# column, headings riskreg does not know, and none.
+HEADINGS = ["风险编码", "村(社区)", "标题", "责任单位", "所在村", "序号", "类别", "备注", "联系电话", "说明", None]
+
+
+@pytest.mark.pure
+@given(st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_filled_cell_is_dropped_silently(tmp_path, data):
+    """Every non-empty cell of a data row is read into a field, or is in a column passed over on purpose (序号,
+    a derived column, one named by --ignore), or the import is refused naming its column."""
+    from riskreg.errors import InvalidInput
+    from riskreg.exchange.sheet_header import column_letter
+    from riskreg.exchange.sheet_read import open_sheet
+
+    headers = data.draw(st.lists(st.sampled_from(HEADINGS), min_size=3, max_size=8, unique=True)
+                        .filter(lambda h: {"风险编码", "标题"} <= set(h)))
+    width = len(headers) + data.draw(st.integers(0, 2))  # cells past the header's last column
+    cell = st.one_of(st.none(), st.sampled_from(["S03", "东村", "x", "  ", "13812345678"]))
+    rows = data.draw(st.lists(st.lists(cell, min_size=width, max_size=width), min_size=1, max_size=6))
+    ignore = data.draw(st.lists(st.sampled_from([h for h in headers if h]), max_size=2, unique=True))
+    path = _csv(tmp_path / "generated.csv", [headers, *rows])
+    try:
+        sheet = open_sheet(path, ignore=ignore)
+        read = {number: raw for number, raw in sheet.rows}
+    except InvalidInput as err:
+        stray = [(headers[i] if i < len(headers) else None, i) for row in rows for i, v in enumerate(row)
+                 if v and v.strip() and (i >= len(headers) or headers[i] in (None, "联系电话", "说明"))
+                 and (i >= len(headers) or headers[i] not in ignore)]
+        if "lacks" in str(err) or "two columns both give" in str(err):
+            return  # the header refused as a whole (no unit column, or two): nothing read
+        assert stray, err
+        for heading, index in stray:
+            assert f"{heading or column_letter(index)} " in str(err) or f"{column_letter(index)} (no header)" in str(err)
+        return
+    passed_over = {"序号", "类别", *ignore}
+    for number, row in enumerate(rows, 2):
+        for index, value in enumerate(row):
+            if not value or not value.strip() or headers[index] in passed_over:
+                continue
+            field = sheet.fields[index]
+            assert read[number][field] == value, (number, index, value)
