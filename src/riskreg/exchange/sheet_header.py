@@ -102,7 +102,8 @@ def columns(source: str, header: Header, known: dict[str, str], mapping: Iterabl
         elif wanted is None:
             result.names[index] = text or ""
         elif wanted in result.fields.values():
-            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); --ignore one of them.")
+            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); --ignore one of "
+                               "them.")
         else:
             result.fields[index] = wanted
     return result

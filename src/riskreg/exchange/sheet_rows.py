@@ -282,7 +282,8 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
             bad.append(repeat)
             continue
         added = _added(row, number, stamp, sheet.source)
-        parsed.entries.append((row, [added, {**added, "action": "note", "changes": {}, "text": note}] if note else [added]))
+        noted = [{**added, "action": "note", "changes": {}, "text": note}] if note else []
+        parsed.entries.append((row, [added, *noted]))
         parsed.rows.append(number)
     with use() as session:
         bad += _already_in_register(session, parsed, new_ids)
