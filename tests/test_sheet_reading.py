@@ -70,7 +70,7 @@ def test_a_two_row_header_in_xlsx_with_or_without_merged_group_cells(cli, regist
 
 def test_built_in_headings_and_full_width_text(cli, register, tmp_path):
     path = _xlsx(tmp_path / "清单.xlsx", ("Sheet1", [
-        ["序号", "风险编码", "村（社区）", "风险隐患", "问题描述", "等级", "责任单位", "责任领导", "整改时限",
+        ["序号", "Ｒｉｓｋ　ｃｏｄｅ", "村（社区）", "风险隐患", "问题描述", "等级", "责任单位", "责任领导", "整改时限",
          "防控措施", "化解措施", "应急预案", "排查日期", "风险类别"],
         [1, "S03", "东村", "欠薪", "工地欠薪三个月", "较大", "LABOUR", "王明", "2026年7月20日", "每日巡查", "约谈企业",
          "启动预案", "2026-06-01", "社会"],

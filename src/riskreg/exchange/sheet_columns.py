@@ -6,6 +6,7 @@ columns; riskreg.fields says which fields they are and riskreg.vocabulary (`head
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from riskreg.fields import FIELDS, Field
@@ -45,8 +46,9 @@ def header(column: Column, lang: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Header and name matching ignores case, spaces, underscores and full-width brackets: 村（社区） is 村(社区)."""
-    return re.sub(r"[\s_\-]+", "", str(text).replace("（", "(").replace("）", ")")).casefold()
+    """Header and name matching ignores case, spaces, underscores and full-width forms (NFKC): 村（社区） is
+    村(社区), Ｒｉｓｋ　ｃｏｄｅ is Risk code."""
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).casefold()
 
 
 # Headings towns write for riskreg's columns, met in real ledgers (风险隐患排查台账, 矛盾纠纷排查化解台账,
