@@ -247,7 +247,8 @@ def _closing(row: dict[str, Any], risk: Risk, known: _Catalogue, today: date) ->
 
 @dataclass
 class Parsed:
-    """Validated rows, ready to import: each entry with its one history event."""
+    """Validated rows, ready to import: each entry with its history, its `add` event and a progress note if
+    the row has one (进展情况, 备注), recorded the same day."""
 
     source: str
     entries: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
@@ -272,6 +273,7 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     for number, raw in (rows if rows is not None else sheet.rows):
         try:
             row = _row(raw, known, stamp.today)
+            note = _typed({"note": raw["note"]})["note"] if "note" in raw else None
         except InvalidInput as err:
             bad.append(f"row {number}: {str(err).rstrip('.')}")
             continue
@@ -279,7 +281,9 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
         if repeat:
             bad.append(repeat)
             continue
-        parsed.entries.append((row, [_added(row, number, stamp, sheet.source)]))
+        added = _added(row, number, stamp, sheet.source)
+        noted = [{**added, "action": "note", "changes": {}, "text": note}] if note else []
+        parsed.entries.append((row, [added, *noted]))
         parsed.rows.append(number)
     with use() as session:
         bad += _already_in_register(session, parsed, new_ids)
