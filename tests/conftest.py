@@ -324,6 +324,15 @@ print(json.dumps(results))
 """
 
 
+def installed_riskreg() -> list[str]:
+    """The installed console script beside this interpreter: the entry point users and cron jobs run."""
+    script = Path(sys.executable).with_name("riskreg")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("riskreg")
+    return [found] if found else [sys.executable, "-m", "riskreg"]
+
+
 def spawn_workers(env: dict, jobs: list[list[list[str]]]) -> list[subprocess.Popen]:
     """One process per job; each runs its command lines in order."""
     return [subprocess.Popen([sys.executable, "-c", _WORKER, json.dumps(job)], env=env, stdout=subprocess.PIPE,

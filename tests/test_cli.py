@@ -2,13 +2,11 @@
 
 import json
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import typer
+from conftest import installed_riskreg
 
 from riskreg import __version__
 from riskreg.cli import app
@@ -79,19 +77,13 @@ def test_debug_switch_shows_the_traceback(cli, register, monkeypatch):
     assert result.exit_code == 1 and type(result.exception).__name__ == "NotFound"
 
 
-def _riskreg() -> list[str]:
-    """The installed console script beside this interpreter (the entry point users run)."""
-    script = Path(sys.executable).with_name("riskreg")
-    return [str(script)] if script.exists() else [shutil.which("riskreg") or "riskreg"]
-
-
 @pytest.mark.sqlite_only  # its own register file; one run is enough
 def test_installed_entry_point_main_path(tmp_path):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RISKREG_DB": str(tmp_path / "r.db"),
            "RISKREG_ACTOR": "cron"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*_riskreg(), "--as-of", "2026-07-01", *args], env=env, capture_output=True,
+        return subprocess.run([*installed_riskreg(), "--as-of", "2026-07-01", *args], env=env, capture_output=True,
                               text=True, stdin=subprocess.DEVNULL, timeout=60)
 
     assert run("init").returncode == 0

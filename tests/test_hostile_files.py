@@ -113,7 +113,7 @@ def test_a_million_row_sheet_is_refused_quickly_in_little_memory(register, tmp_p
     assert time.perf_counter() - started < 30
 
 
-@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+@pytest.mark.parametrize("suffix", ["xlsx", "csv", "xls", "ods"])
 def test_a_file_over_the_size_limit_is_refused_unread(cli, register, tmp_path, suffix):
     path = tmp_path / f"huge.{suffix}"
     with path.open("wb") as handle:  # sparse: no disk is spent on it
@@ -121,16 +121,21 @@ def test_a_file_over_the_size_limit_is_refused_unread(cli, register, tmp_path, s
     assert "larger than 50 MB" in cli("import", path, code=1).stderr
 
 
-def test_a_zip_bomb_is_refused_by_its_unpacked_size(cli, register, tmp_path):
-    path = _ledger(tmp_path / "bomb.xlsx")
-    data = bytearray(path.read_bytes())  # declare the sheet 4 GB unpacked in the central directory, as a bomb would
+def declared_huge(path: Path, member: str) -> Path:
+    """The zip file with `member` declared 4 GB unpacked in its central directory, as a zip bomb would."""
+    data = bytearray(path.read_bytes())
     entry = data.find(b"PK\x01\x02")
     while entry != -1:
         name_length = int.from_bytes(data[entry + 28:entry + 30], "little")
-        if data[entry + 46:entry + 46 + name_length] == SHEET.encode():
+        if data[entry + 46:entry + 46 + name_length] == member.encode():
             data[entry + 24:entry + 28] = (0xFFFF_FFFE).to_bytes(4, "little")
         entry = data.find(b"PK\x01\x02", entry + 4)
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(cli, register, tmp_path):
+    path = declared_huge(_ledger(tmp_path / "bomb.xlsx"), SHEET)
     assert "unpacks to 4,295 MB; riskreg reads workbooks that unpack to at most 500 MB" in \
         cli("import", path, code=1).stderr
 

@@ -102,7 +102,7 @@ def test_messages_mask_numbers(cli, planted, tmp_path):
                      encoding="utf-8")
     unlisted = tmp_path / "smaller.yaml"
     unlisted.write_text(CATALOGUE.replace(f", 西村{PHONE}", "").replace(f"东村{PHONE}", "南村"), encoding="utf-8")
-    for argv, code in ((["import", sheet, "--dry-run"], 0), (["catalogue", "load", unlisted, "--dry-run"], 0),
+    for argv, code in ((["import", sheet, "--dry-run", "--ignore", f"备注{PHONE}"], 0), (["import", sheet], 1), (["catalogue", "load", unlisted, "--dry-run"], 0),
                        (["catalogue", "load", unlisted], 0), (["add", "S03", "--title", "x", "--unit", _planted("北村")], 1),
                        (["escalate", "1", "--to", _planted("县里"), "--reason", "r"], 0), (["undo"], 0), (["check"], 0)):
         result = cli(*argv, code=code)

@@ -19,13 +19,11 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_register
+from conftest import copy_register, installed_riskreg
 
 from riskreg.masking import mask_text
 
@@ -686,16 +684,8 @@ def test_summary_without_a_register_says_how_to_create_one(cli):
 # --- scripted use: the installed entry point ------------------------------------------------------------
 
 
-def _entry_point() -> list[str]:
-    script = Path(sys.executable).with_name("riskreg")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("riskreg")
-    return [found] if found else [sys.executable, "-m", "riskreg"]
-
-
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*_entry_point(), "--as-of", AS_OF, *args], env=env, capture_output=True, text=True,
+    return subprocess.run([*installed_riskreg(), "--as-of", AS_OF, *args], env=env, capture_output=True, text=True,
                           encoding="utf-8", stdin=subprocess.DEVNULL, timeout=120)
 
 

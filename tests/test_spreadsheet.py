@@ -159,21 +159,20 @@ def _workbook(path: Path, rows: list[list], merge: list[str] = ()) -> Path:
 
 
 def test_town_ledger_quirks_are_read(cli, register, tmp_path):
-    """A title row merged above the header, a village merged down three rows, blank rows, an extra column,
+    """A title row merged above the header, a village merged down three rows, blank rows, a 备注 column,
     full-width brackets, level names in both languages and dates in every form."""
     path = _workbook(tmp_path / "town.xlsx", [
         ["某镇重大活动风险隐患排查台账", None, None, None, None, None, None],
         ["风险编码", "村（社区）", "标题", "风险等级", "完成时限", "备注", "牵头领导"],
-        ["S03", "东村", "拖欠工资", "重大", 46204, "x", "王明"],
+        ["S03", "东村", "拖欠工资", "重大", 46204, "已约谈企业", "王明"],
         [None, None, None, None, None, None, None],
         ["S01", None, "宅基地纠纷", "significant", "2026/7/1", None, None],
         ["P01", None, "燃气管道", "一般风险", "2026年7月1日", None, None],
         ["H02", "西村", "山体滑坡", "low", datetime(2026, 7, 1), None, None],
         ["G01", "北社区", "信访", "蓝色", "2026-07-01", None, None],
-        [None, None, None, None, None, "只有备注的行", None],
     ], merge=["A1:G1", "B3:B6"])
     out = cli("import", path).stdout
-    assert "Imported 5 entries from town.xlsx. Ignored columns: 备注." in out
+    assert "Imported 5 entries from town.xlsx, sheet Sheet." in out
     entries = cli.json("list", "--format", "json")
     assert [(e["risk"], e["unit"], e["level"], e["due"]) for e in entries] == [
         ("S03", "东村", "major", "2026-07-01"), ("S01", "东村", "significant", "2026-07-01"),
@@ -220,14 +219,14 @@ def test_every_bad_row_is_reported_and_nothing_written(cli, register, tmp_path, 
 
 def test_mapping_file_names_odd_headers(cli, register, tmp_path):
     sheet = tmp_path / "odd.csv"
-    sheet.write_text("序号,隐患名称,所在村,风险编码,风险等级,整改时限\n1,老旧电线,东村,P01,低,2026年8月1日\n", encoding="utf-8")
+    sheet.write_text("序号,问题名称,所属网格,风险编码,风险等级,截止日期\n1,老旧电线,东村,P01,低,2026年8月1日\n", encoding="utf-8")
     assert "lacks 村(社区) (unit), 标题 (title)" in cli("import", sheet, code=1).stderr
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text("隐患名称: title\n所在村: 村(社区)\n整改时限: due\n", encoding="utf-8")
+    mapping.write_text("问题名称: title\n所属网格: 村(社区)\n截止日期: due\n", encoding="utf-8")
     assert "Imported 1 entry" in cli("import", sheet, "--mapping", mapping).stdout
     assert cli.json("show", "1", "--format", "json")["due"] == "2026-08-01"
-    mapping.write_text("隐患名称: 名字\n", encoding="utf-8")
-    assert "maps '隐患名称' to '名字'" in cli("import", sheet, "--mapping", mapping, code=1).stderr
+    mapping.write_text("问题名称: 名字\n", encoding="utf-8")
+    assert "maps '问题名称' to '名字'" in cli("import", sheet, "--mapping", mapping, code=1).stderr
 
 
 def test_dry_run_previews_as_a_table_and_writes_nothing(cli, register, tmp_path, snapshot):
@@ -273,7 +272,10 @@ def test_unreadable_spreadsheets(cli, register, tmp_path):
     assert "not a readable .xlsx workbook" in cli("import", fake, code=1).stderr
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    assert "save it as .xlsx" in cli("import", old, code=1).stderr
+    assert "old.xls is not a readable .xls workbook (" in cli("import", old, code=1).stderr
+    wps = tmp_path / "台账.et"
+    wps.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert "save it as .xlsx" in cli("import", wps, code=1).stderr
     headerless = tmp_path / "numbers.csv"
     headerless.write_text("1,2,3\n4,5,6\n", encoding="utf-8")
     assert "no header row riskreg knows" in cli("import", headerless, code=1).stderr

@@ -120,7 +120,7 @@ def test_dry_run_writes_nothing(cli, exported, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, name, phrase", [
-    ("", "entries.txt", "not a .jsonl, .xlsx or .csv file"),
+    ("", "entries.txt", "not a .jsonl, .xlsx, .xls, .ods or .csv file"),
     (b"\xff\xfe\x00", "entries.jsonl", "not UTF-8"),
 ])
 def test_unreadable_files_are_refused(cli, register, tmp_path, content, name, phrase):

@@ -1,4 +1,5 @@
-"""Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .csv)."""
+"""Upkeep: moving entries in and out — JSON Lines (lossless, with history) and spreadsheets (.xlsx, .xls, .ods,
+.csv)."""
 
 import contextlib
 import dataclasses
@@ -20,7 +21,7 @@ from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError, RowsRefused
 
 PANEL = "Upkeep"
-SHEETS = (".xlsx", ".xlsm", ".csv", ".xls", ".et")
+SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
 PREVIEW_ROWS = 50
 app = typer.Typer()
 
@@ -155,9 +156,11 @@ def _make_folder(folder: Path, *, private: bool) -> None:
 @app.command("import", rich_help_panel=PANEL)
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`, or a ledger as .xlsx or .csv.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`, or a ledger as .xlsx, .xls, .ods or .csv.")],
     new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME|N", help="Workbooks: the sheet to read, by name or number from 1 (default: the first with a header riskreg knows).", show_default=False)] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="COLUMN", help="Spreadsheets: leave out this column (its header, or its letter if it has none); repeatable. A column holding data riskreg has no field for is refused otherwise.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
     update: Annotated[bool, typer.Option("--update", help="Take back a returned sheet: each changed cell of a row with a 编号 becomes the event its command records (assign, mitigate, note, close, reopen, edit, regrade, escalate); a blank cell changes nothing; rows without 编号 are new entries.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --update: take rows whose entry changed in the register since the sheet was exported (its 版本 is not the latest), and rows without a 版本.")] = False,
@@ -172,8 +175,8 @@ def import_(
     """
     lang = get_state(ctx).lang
     try:
-        _import(ctx, file, new_ids=new_ids, mapping=mapping, dry_run=dry_run, update=update, force=force,
-                unmasked=unmasked)
+        _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
+                update=update, force=force, unmasked=unmasked)
     except RowsRefused as refused:
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
@@ -182,8 +185,8 @@ def import_(
         write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
 
 
-def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, dry_run: bool, update: bool,
-            force: bool, unmasked: bool) -> None:
+def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, sheet: str | None,
+            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool) -> None:
     suffix = file.suffix.lower()
     if force and not update:
         raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
@@ -195,12 +198,15 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
         _update_sheet(ctx, file, mapping=mapping, force=force, dry_run=dry_run, unmasked=unmasked)
         return
     if suffix in SHEETS:
-        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
+        _import_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, new_ids=new_ids, dry_run=dry_run,
+                      unmasked=unmasked)
         return
     if suffix != ".jsonl":
-        raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
-    if mapping is not None:
-        raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
+        raise RiskregError(f"{file} is not a .jsonl, .xlsx, .xls, .ods or .csv file; riskreg imports its own exports "
+                           "and spreadsheets.")
+    for given, option in ((mapping, "--mapping"), (sheet, "--sheet"), (ignore, "--ignore")):
+        if given:
+            raise RiskregError(f"{option} applies to spreadsheets; a .jsonl export needs none.")
     from riskreg.exchange.jsonl import Codes, check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
@@ -221,33 +227,37 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
                + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
 
 
-def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool,
-                  unmasked: bool) -> None:
+def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
+                  new_ids: bool, dry_run: bool, unmasked: bool) -> None:
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_rows import import_parsed, parse_rows, preview_rows
 
     state = get_state(ctx)
-    sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
-    rows = progress(sheet.rows, "Checking rows", total=sheet.total)
+    opened = open_sheet(file, read_mapping(mapping) if mapping else None, sheet=sheet, ignore=ignore)  # before the lock
+    rows = progress(opened.rows, "Checking rows", total=opened.total)
     if not dry_run:
         with state.write() as (session, stamp):
-            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, rows, new_ids=new_ids)
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), opened, stamp, rows, new_ids=new_ids)
             result = import_parsed(session, parsed, new_ids=new_ids)
     else:  # rows checked between short read transactions, so others can write meanwhile
-        parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids)
+        parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids)
         with state.read() as session:
             from riskreg.domain.catalogue_sync import level_styles
 
             from riskreg.cli.output import print_view
 
             result = import_parsed(session, parsed, new_ids=new_ids, write=False)
-            title = f"{file.name}, from row {sheet.header_row + 1}, as the entries would be made"
+            title = f"{_source(file, opened.sheet)}, from row {opened.header_row + 1}, as the entries would be made"
             print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
                        level_styles(session, state.lang), title, unmasked=unmasked)
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
-    ignored = f" Ignored columns: {', '.join(sheet.ignored)}." if sheet.ignored else ""
-    say(f"{verb} {_entries(result.entries)} from {file.name}{more}.{ignored}", unmasked=unmasked)
+    ignored = f" Left out as asked: {', '.join(opened.ignored)}." if opened.ignored else ""
+    say(f"{verb} {_entries(result.entries)} from {_source(file, opened.sheet)}{more}.{ignored}", unmasked=unmasked)
+
+
+def _source(file: Path, sheet: str | None) -> str:
+    return file.name if sheet is None else f"{file.name}, sheet {sheet}"
 
 
 def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, force: bool, dry_run: bool,

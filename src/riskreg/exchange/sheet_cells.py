@@ -1,9 +1,11 @@
-"""One spreadsheet cell read as its column's type: a date, a whole number, a code or name to look up, or text.
+"""One spreadsheet cell read as its column's type: a date, a whole number, or text (a code or name is looked up
+by riskreg.exchange.sheet_checks, through sheet_columns.normalise).
 
 Each function checks one cell on its own and raises InvalidInput with a short reason (no column, no row:
-riskreg.exchange.sheet_rows puts those in the Problem), so a row's every bad cell is reported, not its first.
-Codes, names, numbers and dates are read as NFKC normalises them, as a Chinese input method in full-width
-mode types them: Ｓ０２ is S02 and ２０２６／７／３１ a date. Free text is kept as written (clean_text only trims it).
+riskreg.exchange.sheet_checks puts those in the Problem), so a row's every bad cell is reported, not its first.
+Numbers and dates are read as NFKC normalises them, as a Chinese input method in full-width mode types them
+(２０２６／７／３１ is a date, １２ a number), as codes and names are matched (Ｓ０２ is S02). Free text is kept as
+written (clean_text only trims it).
 """
 
 import re
@@ -14,7 +16,7 @@ from typing import Any
 from riskreg.dates import EARLIEST, LATEST
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.errors import InvalidInput
-from riskreg.exchange.sheet_columns import Column, normalise
+from riskreg.exchange.sheet_columns import Column
 from riskreg.exchange.sheet_read import blank
 
 _DATE_PATTERNS = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
@@ -109,8 +111,3 @@ def cell(value: Any, column: Column) -> Any:
     if column.kind == "date":
         return sheet_date(value)
     return _text(value, column)
-
-
-def lookup(value: str, names: dict[str, str]) -> str | None:
-    """The code a written code or name stands for (full-width, case and spacing aside), or None."""
-    return names.get(normalise(nfkc(value)))

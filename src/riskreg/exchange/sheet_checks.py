@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.domain.ledger import level_forms, watch_until
 from riskreg.errors import InvalidInput, Problem
-from riskreg.exchange.sheet_cells import cell, lookup, nfkc, shown
+from riskreg.exchange.sheet_cells import cell, nfkc, shown
 from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES, normalise
 from riskreg.store.models import ACTIVE, REPLAYED, Department, Level, Risk, RiskDepartment, Unit
 
@@ -82,7 +82,8 @@ class _Row:
 
 def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: Catalogue,
               today: date) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """An entry's fields from one row, or None and every problem the row has."""
+    """An entry's fields from one row and its progress `note` (None if it has none), or None and every problem
+    the row has."""
     row = _Row(number, raw, headers)
     for name, value in raw.items():
         try:
@@ -105,7 +106,7 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
         return None, [problem for _, problem in sorted(row.faults, key=lambda fault: fault[0])]
     fields = {name: row.values.get(name) for name in REPLAYED}
     fields.update(codes, risk=risk.code, extensions=0, reopen_count=0, id=row.values.get("id"),
-                  created_on=created, updated_on=created)
+                  created_on=created, updated_on=created, note=row.values.get("note"))
     if fields["due"] is not None:  # a deadline given is also the first deadline
         fields["original_due"] = fields["due"]
     return fields, []
@@ -114,7 +115,7 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
 def _risk(row: _Row, known: Catalogue) -> Risk | None:
     if not row.given("risk"):
         return None
-    code = lookup(row.values["risk"], known.risk_names)
+    code = known.risk_names.get(normalise(row.values["risk"]))
     if code is None:
         row.fault("risk", f"not in the catalogue ({_CATALOGUE_HINT})")
         return None
@@ -134,7 +135,7 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     for name, names, default, hint in (("level", known.levels, "general", known.level_hint),
                                        ("status", known.statuses, "open", known.status_hint)):
         if row.given(name):
-            code = lookup(row.values[name], names)
+            code = names.get(normalise(row.values[name]))
             if code is None:
                 row.fault(name, f"not a {name} ({hint})")
             else:
@@ -142,7 +143,7 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
         elif row.empty(name):
             codes[name] = default
     if row.given("department"):
-        code = lookup(row.values["department"], known.department_names)
+        code = known.department_names.get(normalise(row.values["department"]))
         if code is None:
             row.fault("department", f"not in the catalogue ({_CATALOGUE_HINT})")
         elif known.departments[code].retired:

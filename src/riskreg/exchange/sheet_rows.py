@@ -27,7 +27,8 @@ from riskreg.store.models import REPLAYED, Entry
 
 @dataclass
 class Parsed:
-    """Validated rows, ready to import: each entry with its one history event."""
+    """Validated rows, ready to import: each entry with its history, its `add` event and a progress note if
+    the row has one (进展情况, 备注), recorded the same day."""
 
     source: str
     entries: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
@@ -56,7 +57,10 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
         if faults:
             problems += faults
             continue
-        parsed.entries.append((row, [_added(row, number, stamp, sheet.source)]))
+        note = row.pop("note")  # the row's progress note (进展情况, 备注) is an event, not a field of the entry
+        added = _added(row, number, stamp, sheet.source)
+        noted = [{**added, "action": "note", "changes": {}, "text": note}] if note else []
+        parsed.entries.append((row, [added, *noted]))
         parsed.rows.append(number)
     with use() as session:
         problems += _already_in_register(session, parsed, new_ids, sheet.headers)

@@ -35,9 +35,9 @@ from sqlmodel import Session
 from riskreg.domain import corrections, ledger
 from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
-from riskreg.exchange.sheet_cells import lookup, nfkc, sheet_date, shown
+from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
 from riskreg.exchange.sheet_checks import Catalogue
-from riskreg.exchange.sheet_columns import BY_FIELD
+from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.store.models import ACTIVE, REPLAYED, Entry
@@ -263,7 +263,7 @@ def _action(name: str, value: Any, current: dict[str, Any]) -> str:
 
 
 def _code(value: Any, names: dict[str, str], what: str, hint: str) -> str:
-    code = lookup(_text(value), names)
+    code = names.get(normalise(_text(value)))
     if code is None:
         raise RiskregError(f"{what} {_text(value)!r} is not in the catalogue ({hint})")
     return code

@@ -1,0 +1,88 @@
+"""What every spreadsheet format's reader gives: a workbook's sheet names and each sheet's rows, streamed, within
+limits far past any town's ledger, so a small hostile file cannot exhaust time or memory.
+
+riskreg.exchange.sheet_read picks the sheet and finds its header; sheet_xlsx, sheet_calamine and the CSV reader
+in sheet_read open the files.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from riskreg.errors import InvalidInput
+
+MAX_SHEET_BYTES = 50_000_000  # a workbook or .csv file
+MAX_SHEET_ROWS = 100_000  # rows in a sheet, up to the last one holding a value
+MAX_UNPACKED_BYTES = 500_000_000  # an .xlsx or .ods unpacked: a zip bomb packs gigabytes into kilobytes
+MAX_MERGED_CELLS = 1_000_000  # cells covered by merged ranges, counted within the cells in use
+
+Row = tuple[int, list[Any], set[int]]  # row number, cell values, columns holding a merged value copied in
+Span = tuple[int, int, int, int]  # a merged range: (min_col, min_row, max_col, max_row), 1-based, inclusive
+
+
+@dataclass
+class Book:
+    """A workbook's sheets (a CSV file is one sheet without a name), each read on demand."""
+
+    names: list[str]
+    read: Callable[[int], tuple[Iterator[Row], int]]  # sheet index -> its rows, streamed, and how many there are
+    close: Callable[[], None] = lambda: None
+    named: bool = True  # False for CSV: one sheet, no name
+
+
+def refuse_oversized(path: Path, size: int) -> None:
+    if size > MAX_SHEET_BYTES:
+        raise InvalidInput(f"{path} is larger than {MAX_SHEET_BYTES / 1e6:,.0f} MB; riskreg imports sheets of at most "
+                           f"{MAX_SHEET_BYTES / 1e6:,.0f} MB and {MAX_SHEET_ROWS:,} rows.")
+
+
+def refuse_row(path: Path, row: int) -> None:
+    if row > MAX_SHEET_ROWS:
+        raise InvalidInput(f"{path} has data in row {row:,}; riskreg imports at most {MAX_SHEET_ROWS:,} rows "
+                           "from a sheet (split it, or import the entries as JSON Lines).")
+
+
+def refuse_unpacked(path: Path, unpacked: int) -> None:
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInput(f"{path} unpacks to {unpacked / 1e6:,.0f} MB; riskreg reads workbooks that unpack "
+                           f"to at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
+
+
+def clipped(path: Path, spans: Iterable[Span], rows: int, columns: int) -> list[Span]:
+    """Merged ranges cut to the cells in use; refused when they cover more than MAX_MERGED_CELLS of them."""
+    kept, covered = [], 0
+    for min_col, min_row, max_col, max_row in spans:
+        max_col, max_row = min(max_col, columns), min(max_row, rows)
+        if min_col <= max_col and min_row <= max_row:
+            kept.append((min_col, min_row, max_col, max_row))
+            covered += (max_col - min_col + 1) * (max_row - min_row + 1)
+    if covered > MAX_MERGED_CELLS:
+        raise InvalidInput(f"{path} merges {covered:,} of the cells in use; riskreg reads at most "
+                           f"{MAX_MERGED_CELLS:,} merged cells in a sheet.")
+    return kept
+
+
+def with_merged_values(cells: Iterable[Iterable[Any]], merged: list[Span]) -> Iterator[Row]:
+    """A value merged across cells (a village spanning several rows) belongs to every cell it covers.
+
+    Ranges are applied row by row as the rows stream past, never laid out cell by cell in memory."""
+    starting: dict[int, list[Span]] = {}
+    for span in merged:
+        starting.setdefault(span[1], []).append(span)
+    active: list[tuple[Span, Any]] = []  # ranges covering this row, with their values
+    for number, row in enumerate(cells, 1):
+        values = list(row)
+        active = [(span, value) for span, value in active if span[3] >= number]
+        active += [(span, values[span[0] - 1] if span[0] <= len(values) else None) for span in starting.pop(number, ())]
+        inherited: set[int] = set()
+        for (min_col, min_row, max_col, _), value in active:
+            values += [None] * (max_col - len(values))
+            values[min_col - 1:max_col] = [value] * (max_col - min_col + 1)
+            inherited.update(range(min_col - 1 if number > min_row else min_col, max_col))
+        yield number, values, inherited
+
+
+def unreadable(path: Path, err: BaseException, kind: str = ".xlsx") -> InvalidInput:
+    detail = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
+    return InvalidInput(f"{path} is not a readable {kind} workbook ({detail[:200]}).")

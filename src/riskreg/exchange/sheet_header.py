@@ -1,0 +1,168 @@
+"""Finding a sheet's header and what each column gives, and making sure no filled cell is dropped unsaid.
+
+A header may span rows: a group cell above (四个一 over 责任部门 … 完成时限), field cells below. Saved as CSV,
+the group's text stands in the first column of its span and the columns after it are empty; in a workbook
+it is merged across them, or also written once. So up to three consecutive rows are read as one header, each
+column headed by its lowest non-empty cell, and the rows that name the most fields win. A title row above
+the header names none, so it never joins.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from riskreg.errors import InvalidInput
+from riskreg.exchange.sheet_book import Row
+from riskreg.exchange.sheet_columns import BY_FIELD, ROW_NUMBER, normalise
+
+HEADER_SCAN_ROWS = 20
+MAX_HEADER_ROWS = 3
+SAMPLES = 3  # values shown of a column refused
+
+
+@dataclass
+class Header:
+    first_row: int  # the header's rows, 1-based
+    last_row: int
+    texts: list[str | None]  # each column's heading, None where it has none
+
+
+def find_header(scanned: list[Row], known: dict[str, str]) -> Header | None:
+    """The rows, at most MAX_HEADER_ROWS consecutive ones, naming the most known fields (two at least)."""
+    best, best_score = None, 1
+    for end in range(len(scanned)):
+        for depth in range(1, MAX_HEADER_ROWS + 1):
+            rows = scanned[end - depth + 1:end + 1] if depth <= end + 1 else []
+            if not rows or rows[-1][0] - rows[0][0] != depth - 1:
+                break
+            texts = _combined([values for _, values, _ in rows])
+            score = len({known[normalise(t)] for t in texts if t is not None and normalise(t) in known})
+            if score > best_score:  # ties keep the earlier, shallower header
+                best, best_score = Header(rows[0][0], rows[-1][0], texts), score
+    return best
+
+
+def _combined(rows: list[list[Any]]) -> list[str | None]:
+    width = max(map(len, rows))
+    texts: list[str | None] = []
+    for column in range(width):
+        cells = [_text(row[column]) for row in rows if column < len(row)]
+        texts.append(next((text for text in reversed(cells) if text is not None), None))
+    return texts
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+@dataclass
+class Columns:
+    """What each column of a sheet gives."""
+
+    fields: dict[int, str]  # column index -> field
+    skipped: set[int]  # passed over: the row number, a derived field, a column named by --ignore
+    ignored: list[str]  # the columns --ignore named, as the sheet heads them
+    names: dict[int, str] = field(default_factory=dict)  # every other column's heading: data there is refused
+
+
+def columns(source: str, header: Header, known: dict[str, str], mapping: Iterable[str],
+            ignore: Iterable[str]) -> Columns:
+    """Each column's field; a mapping line or --ignore naming no column of the sheet is refused."""
+    by_text = {normalise(t): index for index, t in enumerate(header.texts) if t is not None}
+    where = f"{source}: the header (row {_rows(header)})"
+    for key in mapping:
+        if key not in by_text:
+            raise InvalidInput(f"The mapping file names {key!r}, but {where} has no such column; its headers are "
+                               f"{_listed(header)}.")
+    skip = {}
+    for name in ignore:
+        index = by_text.get(normalise(name))
+        if index is None and name.strip().isalpha() and name.strip().isascii():
+            index = _letter_index(name.strip())
+        if index is None:
+            raise InvalidInput(f"--ignore {name!r} names no column: {where} has {_listed(header)} (a column without a "
+                               "header is named by its letter, e.g. --ignore F).")
+        skip[index] = name
+    result = Columns({}, set(skip), [skip[i] for i in sorted(skip)])
+    for index, text in enumerate(header.texts):
+        if index in skip:
+            continue
+        wanted = known.get(normalise(text)) if text is not None else None
+        if text is not None and (normalise(text) in ROW_NUMBER or (wanted and BY_FIELD[wanted].kind == "derived")):
+            result.skipped.add(index)
+        elif wanted is None:
+            result.names[index] = text or ""
+        elif wanted in result.fields.values():
+            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); --ignore one of "
+                               "them.")
+        else:
+            result.fields[index] = wanted
+    return result
+
+
+def _letter_index(letters: str) -> int | None:
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        return column_index_from_string(letters.upper()) - 1
+    except ValueError:
+        return None
+
+
+def _rows(header: Header) -> str:
+    return str(header.last_row) if header.first_row == header.last_row else f"rows {header.first_row}-{header.last_row}"
+
+
+def _listed(header: Header) -> str:
+    named = [t for t in header.texts if t is not None]
+    return ", ".join(named[:30]) + (" …" if len(named) > 30 else "")
+
+
+def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row with anything of its own in a field's column, as field -> raw value.
+
+    A cell filled under a heading riskreg has no field for (or under none, or past the header's last column)
+    is remembered; when the rows are done, the import is refused naming each such column, so nothing is
+    dropped without a word. Merged values copied in do not count: they are their first cell's."""
+    stray: dict[int, list[Any]] = {}
+    for number, values, inherited in rows:
+        for index, value in enumerate(values):
+            if index not in found.fields and index not in found.skipped and index not in inherited and not blank(value):
+                samples = stray.setdefault(index, [])
+                if len(samples) < SAMPLES:
+                    samples.append(value)
+        row = {name: values[index] if index < len(values) else None for index, name in found.fields.items()}
+        # Blank unless the row has text of its own: a village merged down over an empty row does not count.
+        if any(not blank(values[index]) and index not in inherited for index in found.fields if index < len(values)):
+            yield number, row
+    if stray:
+        raise InvalidInput(_refusal(source, stray, found))
+
+
+def _refusal(source: str, stray: dict[int, list[Any]], found: Columns) -> str:
+    described, flags, example = [], [], None
+    for index, samples in sorted(stray.items()):
+        heading = found.names.get(index) or None
+        name = f"{heading} ({column_letter(index)})" if heading else f"{column_letter(index)} (no header)"
+        values = ", ".join(repr(v if isinstance(v, str) else str(v))[:60] for v in samples)
+        described.append(f"{name}, e.g. {values}")
+        flags.append(f"--ignore {heading or column_letter(index)}")
+        example = example or (f"`{heading}: detail`" if heading else None)
+    mapping = f"give it a field with a --mapping line (such as {example}) or " if example else ""
+    return (f"{source}: column{'s' if len(described) > 1 else ''} {'; '.join(described)} "
+            f"hold{'' if len(described) > 1 else 's'} data riskreg has no field for, so nothing was imported; "
+            f"{mapping}leave {'them' if len(described) > 1 else 'it'} out with {' '.join(flags)}.")
+
+
+def blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,0 +1,116 @@
+"""Reading an .xlsx workbook with openpyxl's read-only mode, which holds one row at a time.
+
+Read-only mode cannot see merged cells, and the sheet XML lists them after the rows, so a first cheap pass
+(_scan_sheet) finds the cells in use and the merged ranges; the second streams rows within the cells in use,
+copying each merged value into the cells its range covers.
+"""
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
+
+from riskreg.errors import InvalidInput
+from riskreg.exchange.sheet_book import (Book, Row, Span, clipped, refuse_oversized, refuse_row, refuse_unpacked,
+                                         unreadable, with_merged_values)
+
+# What a damaged or hostile workbook raises from zipfile, expat and openpyxl's reading of it.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ParseError, ExpatError, KeyError,
+              IndexError, ValueError, TypeError)
+
+
+def xlsx_book(path: Path) -> Book:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    refuse_oversized(path, path.stat().st_size if path.is_file() else 0)
+    try:
+        handle = path.open("rb")  # ours to close: openpyxl leaves a file it opened open when it fails
+    except OSError as err:
+        raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
+    try:
+        archive = zipfile.ZipFile(handle)
+        refuse_unpacked(path, sum(member.file_size for member in archive.infolist()))
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        if not workbook.worksheets:
+            raise InvalidInput(f"{path} has no worksheet (only charts); put the ledger on a worksheet and import that.")
+    except (InvalidFileException, OSError, *UNREADABLE) as err:
+        handle.close()
+        raise unreadable(path, err) from None
+    except BaseException:
+        handle.close()
+        raise
+
+    def read(index: int) -> tuple[Iterator[Row], int]:
+        sheet = workbook.worksheets[index]
+        try:
+            # The sheet's own name for its XML part; openpyxl has no public way to reach the part.
+            with archive.open(sheet._worksheet_path) as source:
+                used = _scan_sheet(source, path)
+        except (OSError, *UNREADABLE) as err:
+            raise unreadable(path, err) from None
+        sheet.reset_dimensions()  # the sheet's <dimension> is what it claims, not what it holds
+
+        def rows() -> Iterator[Row]:
+            try:
+                if used.rows:
+                    cells = sheet.iter_rows(max_row=used.rows, max_col=used.columns, values_only=True)
+                    yield from with_merged_values(cells, used.merged)
+            except UNREADABLE as err:
+                raise unreadable(path, err) from None
+
+        return rows(), used.rows
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
+    return Book([sheet.title for sheet in workbook.worksheets], read, close)
+
+
+@dataclass
+class _UsedCells:
+    rows: int = 0  # the last row and column holding a value
+    columns: int = 0
+    merged: list[Span] = field(default_factory=list)
+
+
+def _scan_sheet(source: Any, path: Path) -> _UsedCells:
+    """One pass over the sheet XML with expat, keeping no cell: the last row and column that hold a value and
+    the merged ranges clipped to them. Refuses a DTD (no spreadsheet needs one; it is how entity bombs and
+    external entities get in), rows past MAX_SHEET_ROWS and merged ranges covering more than MAX_MERGED_CELLS."""
+    from xml.parsers import expat
+
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
+    used, refs = _UsedCells(), []
+    row = column = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, column
+        tag = name.rpartition(" ")[2]
+        if tag == "row":
+            row, column = int(attributes["r"]) if "r" in attributes else row + 1, 0
+        elif tag == "c":
+            column = coordinate_to_tuple(attributes["r"])[1] if "r" in attributes else column + 1
+        elif tag in ("v", "is"):  # a value, or an inline string
+            refuse_row(path, row)
+            used.rows, used.columns = max(used.rows, row), max(used.columns, column)
+        elif tag == "mergeCell":
+            refs.append(attributes["ref"])
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = lambda *_: no_dtd(path, ".xlsx")
+    parser.ParseFile(source)
+    used.merged = clipped(path, (range_boundaries(ref) for ref in refs), used.rows, used.columns)
+    return used
+
+
+def no_dtd(path: Path, kind: str) -> None:
+    raise InvalidInput(f"{path} is not a readable {kind} workbook (its sheet declares a DTD, which no "
+                       "spreadsheet program writes).")
