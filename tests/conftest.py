@@ -7,6 +7,7 @@ marked `sqlite_only`; tests that touch no register at all (pure functions,
 parsing, help text) are marked `pure` and run once.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -137,6 +138,33 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, 
     return db
 
 
+def is_user_error(stderr: str) -> bool:
+    """One sentence, "Error: …"; under it only the table of problems of an import that refused rows."""
+    first, _, table = stderr.partition("\n")
+    return first.startswith("Error: ") and stderr.endswith("\n") and (not table or first.endswith("; nothing imported."))
+
+
+def problem_lines(stderr: str) -> list[str]:
+    """A refused import's problem table as plain text (stderr is no terminal here), each line's runs of padding
+    read as one space."""
+    return [" ".join(line.split()) for line in stderr.splitlines()[1:]]
+
+
+def sheet_file(path: Path, rows: list[list]) -> Path:
+    """A sheet as a village sends it: an .xlsx workbook, or CSV as UTF-8, by the name's suffix."""
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return path
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
 class Cli:
     """Runs riskreg in-process the way a user would type it."""
 
@@ -152,7 +180,7 @@ class Cli:
                 f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
             )
         if code == 1:  # a user error is exactly one sentence on stderr, never a traceback
-            assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+            assert is_user_error(result.stderr), result.stderr
             assert "Traceback" not in result.stdout + result.stderr
         return result
 

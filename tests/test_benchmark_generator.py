@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF
+from conftest import AS_OF, problem_lines
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -123,7 +123,7 @@ def test_a_bad_line_after_many_good_batches_writes_nothing(cli, generated, tmp_p
     cli("--db", target, "init")
     before = target.read_bytes()
     error = cli("--db", target, "import", exported, code=1).stderr
-    assert f"line {ENTRIES + 1}: not JSON" in error
+    assert problem_lines(error)[1:] == [f"{ENTRIES + 1} not JSON (Expecting value at column 1)"]
     assert target.read_bytes() == before
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from conftest import is_user_error
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -130,7 +131,7 @@ def _import(snapshot, tmp_path: Path, name: str, data: bytes, dry_run: bool, new
     assert result.exception is None or isinstance(result.exception, SystemExit), shown
     assert "Traceback" not in result.stdout + result.stderr, shown
     if result.exit_code == 1:
-        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, shown
+        assert is_user_error(result.stderr), shown
     if result.exit_code or dry_run:
         assert snapshot() == before, f"{shown}\nthe register changed"
     # For --hypothesis-show-statistics: how far into import the cases get.

@@ -81,6 +81,9 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # `show`'s history
     "column.on": ("日期", "on"), "column.at": ("记录时间 (UTC)", "at (UTC)"), "column.actor": ("操作人", "actor"),
     "column.action": ("操作", "action"), "column.details": ("详情", "details"),
+    # A refused import's problems (the stderr table and the --errors file handed back to a village)
+    "column.row": ("行号", "row"), "column.line": ("行号", "line"), "column.column": ("列", "column"),
+    "column.value": ("填写内容", "value"), "column.reason": ("问题", "reason"),
     # Section headings
     "heading.by_level_status": ("按风险等级和状态", "By level and status"), "heading.by_level": ("按风险等级", "By level"),
     "heading.by_category": ("按类别", "By category"), "heading.by_department": ("按责任部门", "By department"),

@@ -15,7 +15,7 @@ from riskreg import __version__
 from riskreg.cli import config, ledger, reports, setup, shell, transfer, upkeep, views
 from riskreg.cli.grouping import GroupedHelp, plain_words
 from riskreg.cli.state import State
-from riskreg.errors import RiskregError
+from riskreg.errors import RiskregError, RowsRefused
 
 
 class _Group(GroupedHelp):
@@ -26,6 +26,8 @@ class _Group(GroupedHelp):
             if os.environ.get("RISKREG_DEBUG"):
                 raise
             _say(err)
+            if isinstance(err, RowsRefused):
+                _show_problems(ctx, err)
             raise typer.Exit(err.exit_code) from None
         except typer.BadParameter as err:
             err.message = plain_words(err.message)
@@ -39,6 +41,15 @@ def _say(err: RiskregError) -> None:
     from riskreg.cli.output import say
 
     say(f"Error: {err}", err=True)
+
+
+def _show_problems(ctx: Any, refused: RowsRefused) -> None:
+    """The refused import's every problem, under its summary, in the --lang language and masked unless --unmasked."""
+    from riskreg.cli.options import UNMASKED
+    from riskreg.cli.output import show_problems
+
+    lang = ctx.obj.lang if isinstance(ctx.obj, State) else "zh"
+    show_problems(refused.problems, refused.noun, lang=lang, unmasked=ctx.meta.get(UNMASKED, False))
 
 
 def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:

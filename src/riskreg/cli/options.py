@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number, as `add` printed it.", min=1)]
-Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mobile numbers in free text as stored (masked by default).")]
+UNMASKED = "riskreg.unmasked"  # ctx.meta key: --unmasked as given, for the error handler's problem table
+
+
+def _remember_unmasked(ctx: typer.Context, unmasked: bool) -> bool:
+    ctx.meta[UNMASKED] = unmasked  # click shares meta with the enclosing contexts, where errors are shown
+    return unmasked
+
+
+Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mobile numbers in free text as stored (masked by default).", callback=_remember_unmasked)]
 
 
 def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
@@ -33,6 +41,8 @@ def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
 
 # readable=False: an output need not be readable (/dev/stdout, a FIFO); Typer would refuse it as "not readable"
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=_not_the_register)]
+
+ErrorsOutput = Annotated[Path | None, typer.Option("--errors", metavar="FILE.csv", dir_okay=False, readable=False, callback=_not_the_register, help="Also write the problems to this CSV file (row, column, value, reason; UTF-8 with a byte-order mark for Excel and WPS) to hand back with the sheet; values masked unless --unmasked. If every row passes, it holds only the heading line.", show_default=False)]
 
 
 class TableOrJson(str, Enum):

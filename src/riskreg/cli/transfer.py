@@ -13,12 +13,12 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ExportFormat, LevelFilter, Limit,
-                                 OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter, UnitFilter,
-                                 Unmasked)
-from riskreg.cli.output import progress, say, write, write_json_lines
+from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
+                                 Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
+                                 UnitFilter, Unmasked)
+from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
-from riskreg.errors import RiskregError
+from riskreg.errors import RiskregError, RowsRefused
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
@@ -164,10 +164,29 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
     update: Annotated[bool, typer.Option("--update", help="Take back a returned sheet: each changed cell of a row with a 编号 becomes the event its command records (assign, mitigate, note, close, reopen, edit, regrade, escalate); a blank cell changes nothing; rows without 编号 are new entries.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --update: take rows whose entry changed in the register since the sheet was exported (its 版本 is not the latest), and rows without a 版本.")] = False,
+    errors: ErrorsOutput = None,
     unmasked: Unmasked = False,
 ) -> None:
     """Add entries from an export or a spreadsheet, or take back a returned sheet (--update): every line or row
-    is checked first, then all or nothing."""
+    is checked first, then all or nothing.
+
+    When rows are refused, nothing is imported and every problem of every row is listed on stderr
+    (row, column, value, reason), and in the --errors file if given.
+    """
+    lang = get_state(ctx).lang
+    try:
+        _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
+                update=update, force=force, unmasked=unmasked)
+    except RowsRefused as refused:
+        if errors is not None:
+            write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
+        raise
+    if errors is not None:
+        write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
+
+
+def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, sheet: str | None,
+            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool) -> None:
     suffix = file.suffix.lower()
     if force and not update:
         raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
@@ -179,7 +198,7 @@ def import_(
         _update_sheet(ctx, file, mapping=mapping, force=force, dry_run=dry_run, unmasked=unmasked)
         return
     if suffix in SHEETS:
-        _import_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore or [], new_ids=new_ids, dry_run=dry_run,
+        _import_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, new_ids=new_ids, dry_run=dry_run,
                       unmasked=unmasked)
         return
     if suffix != ".jsonl":
@@ -195,10 +214,10 @@ def import_(
         with file.open(encoding="utf-8") as handle:
             lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
-                result = check_jsonl(state.read, lines, new_ids=new_ids)
+                result = check_jsonl(state.read, lines, str(file), new_ids=new_ids)
             else:
                 with state.write() as (session, _):
-                    result = import_entries(session, read_jsonl(Codes(session), lines), new_ids=new_ids)
+                    result = import_entries(session, read_jsonl(Codes(session), lines, str(file)), new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from riskreg.store.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.store.chain import GENESIS, event_hash
-from riskreg.errors import InvalidInput
+from riskreg.errors import InvalidInput, Problem, RowsRefused
 from riskreg.fields import FIELDS, REQUIRED, Field
 from riskreg.domain.integrity import replay_mismatches, validate_history_event
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
@@ -32,7 +32,6 @@ from riskreg.domain.queries import EntryFilter, Flags, list_entries
 
 BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)
-MAX_BAD_LINES_SHOWN = 20
 MAX_LINE_CHARS = 10_000_000  # one entry with its history; the longest real one is far shorter
 _REQUIRED = (*REQUIRED, "history")
 _OWN_DATES = tuple(name for name, f in FIELDS.items() if f.kind == "date" and f.stored and not f.replayed)
@@ -91,13 +90,28 @@ def _is_iso_day(text: str) -> bool:
         return False
 
 
+class _AtKey(InvalidInput):
+    """A fault in one key's value, so the problem report names the key."""
+
+    def __init__(self, key: str, value: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.key, self.value = key, value
+
+
+def _at_key(key: str, value: Any, check: Callable[[], Any]) -> Any:
+    try:
+        return check()
+    except InvalidInput as err:
+        raise _AtKey(key, value, str(err)) from None
+
+
 def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One line's entry checked step by step, each step reporting the first fault it finds."""
     entry_id = _entry_id(data)
     _require_keys(data, entry_id)
     row = {"id": entry_id, **_replayed_fields(data), **_own_dates(data)}
     _check_codes(row, known)
-    events = _history(data.get("history"))
+    events = _at_key("history", None, lambda: _history(data.get("history")))
     problems = replay_mismatches(row, events)
     if problems:
         raise InvalidInput(problems[0].rstrip("."))
@@ -109,7 +123,7 @@ def _entry_id(data: Any) -> int:
         raise InvalidInput("not a JSON object")
     entry_id = data.get("id")
     if not _is_whole(entry_id) or not 0 < entry_id <= MAX_ID:
-        raise InvalidInput("id must be a positive whole number")
+        raise _AtKey("id", entry_id, "id must be a positive whole number")
     return entry_id
 
 
@@ -125,7 +139,8 @@ def _is_whole(value: Any) -> bool:
 
 def _replayed_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Each replayed field checked as its kind asks, in the entry table's order (the first bad one is reported)."""
-    return {name: _CHECK_BY_KIND[FIELDS[name].kind](data.get(name), FIELDS[name]) for name in REPLAYED}
+    return {name: _at_key(name, data.get(name), lambda: _CHECK_BY_KIND[FIELDS[name].kind](data.get(name), FIELDS[name]))
+            for name in REPLAYED}
 
 
 def _count(value: Any, field: Field) -> int:
@@ -152,14 +167,14 @@ _CHECK_BY_KIND: dict[str, Callable[[Any, Field], Any]] = {
 
 def _own_dates(data: dict[str, Any]) -> dict[str, str | None]:
     """The entry's dates that no event sets (its first and last events' days), each required."""
-    return {name: _day(data.get(name), name, required=True) for name in _OWN_DATES}
+    return {name: _at_key(name, data.get(name), lambda: _day(data.get(name), name, required=True)) for name in _OWN_DATES}
 
 
 def _check_codes(row: dict[str, Any], known: Codes) -> None:
     """Codes the catalogue knows, a status riskreg has, and a unit and title that are more than blanks."""
     for name, codes in (("risk", known.risks), ("department", known.departments), ("level", known.levels)):
         if row[name] not in codes:
-            raise InvalidInput(f"{name} {row[name]!r} is not in this register's catalogue")
+            raise _AtKey(name, row[name], f"{name} {row[name]!r} is not in this register's catalogue")
     if row["status"] not in STATUSES or not row["unit"] or not row["title"]:
         raise InvalidInput("status, unit and title are required (status one of " + ", ".join(STATUSES) + ")")
 
@@ -234,8 +249,8 @@ def _texts(value: Any) -> Iterator[str]:
             pending += item
 
 
-def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Parse and validate line by line, yielding good entries; at the end raise one error listing every bad line.
+def read_jsonl(known: Codes, lines: Iterable[str], source: str) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Parse and validate line by line, yielding good entries; at the end raise RowsRefused with every bad line.
 
     A generator, so a large file is never held in memory: import_entries writes what
     it yields a batch at a time, and the error raised at the end rolls the whole
@@ -251,26 +266,27 @@ def read_jsonl(known: Codes, lines: Iterable[str]) -> Iterator[tuple[dict[str, A
                 raise InvalidInput(f"id {row['id']} appears twice in the file")
             seen.add(row["id"])
         except json.JSONDecodeError as err:
-            bad.append(f"line {number}: not JSON ({err.msg.removesuffix(' at')} at column {err.colno})")
+            bad.append(Problem(number, "", "", f"not JSON ({err.msg.removesuffix(' at')} at column {err.colno})"))
         except RecursionError:
-            bad.append(f"line {number}: nested too deeply to be an entry")
+            bad.append(Problem(number, "", "", "nested too deeply to be an entry"))
+        except _AtKey as err:
+            bad.append(Problem(number, err.key, _quoted(err.value), str(err).rstrip(".")))
         except (InvalidInput, TypeError, AttributeError) as err:
-            bad.append(f"line {number}: {str(err).rstrip('.')}")  # one full stop, at the end of the whole list
+            bad.append(Problem(number, "", "", str(err).rstrip(".")))
         else:
             if not bad:  # once a line is bad nothing will be written; keep reading only to report every bad line
                 yield row, events
     if bad:
-        raise bad_input(bad, "line")
+        raise RowsRefused(source, bad, "line")
 
 
 def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def bad_input(bad: list[str], noun: str) -> InvalidInput:
-    """One sentence naming every bad line or row (the first few in full), for an all-or-nothing import."""
-    shown = "; ".join(bad[:MAX_BAD_LINES_SHOWN]) + (f"; and {len(bad) - MAX_BAD_LINES_SHOWN} more" if len(bad) > MAX_BAD_LINES_SHOWN else "")
-    return InvalidInput(f"{len(bad)} bad {noun}(s), nothing imported: {shown}.")
+def _quoted(value: Any) -> str:
+    """A key's value as a problem report quotes it: text as it is, anything else as JSON, "" when absent."""
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
@@ -318,7 +334,7 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
     return result
 
 
-def check_jsonl(use: OpenSession, lines: Iterable[str], *, new_ids: bool = False) -> ImportResult:
+def check_jsonl(use: OpenSession, lines: Iterable[str], source: str, *, new_ids: bool = False) -> ImportResult:
     """What importing the lines would do, without writing or holding the register while they are read.
 
     For a dry run: the catalogue is read in one short read transaction and the ids in another, and
@@ -328,7 +344,7 @@ def check_jsonl(use: OpenSession, lines: Iterable[str], *, new_ids: bool = False
     with use() as session:
         known = Codes(session)
     result, ids = ImportResult(), []
-    for row, events in read_jsonl(known, lines):
+    for row, events in read_jsonl(known, lines, source):
         ids.append(row["id"])
         result.entries += 1
         result.events += len(events)

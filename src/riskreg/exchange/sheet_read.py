@@ -11,7 +11,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from riskreg.exchange.sheet_columns import BY_FIELD, HEADERS, REQUIRED, normalis
 from riskreg.exchange.sheet_header import HEADER_SCAN_ROWS, blank, columns, data_rows, find_header
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
-__all__ = ["Sheet", "blank", "open_sheet", "read_mapping"]  # blank: sheet_rows' test of an empty cell
+__all__ = ["Sheet", "blank", "open_sheet", "read_mapping"]  # blank: the row checks' test of an empty cell
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Sheet:
     ignored: list[str]  # the columns --ignore named
     rows: Iterator[tuple[int, dict[str, Any]]]  # (spreadsheet row number, field -> raw value)
     total: int  # rows after the header, blank ones included (for progress)
+    headers: dict[str, str] = field(default_factory=dict)  # field -> its header as written, left to right (for problems)
 
 
 MAX_MAPPING_BYTES = 100_000  # a mapping is a few dozen header lines
@@ -165,7 +166,9 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         finally:
             book.close()
 
-    return Sheet(str(path), name, header.last_row, found.fields, found.ignored, rows(), max(0, total - header.last_row))
+    headers = {name: header.texts[index] or BY_FIELD[name].zh for index, name in found.fields.items()}
+    return Sheet(str(path), name, header.last_row, found.fields, found.ignored, rows(), max(0, total - header.last_row),
+                 headers)
 
 
 def _csv_book(path: Path) -> Book:

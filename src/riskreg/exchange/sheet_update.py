@@ -26,7 +26,7 @@ nothing: every problem of every row is raised together as RowsRefused.
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,11 @@ from sqlmodel import Session
 from riskreg.domain import corrections, ledger
 from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
+from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
+from riskreg.exchange.sheet_checks import Catalogue
 from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
-from riskreg.exchange.sheet_rows import _Catalogue, import_parsed, parse_rows, sheet_date
+from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.store.models import ACTIVE, REPLAYED, Entry
 
 FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
@@ -79,14 +81,14 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
     """Apply a returned sheet in the caller's transaction; raise RowsRefused naming every problem of every row.
 
     `masked` shows text as a masked export wrote it; `force` takes rows whose entry changed since the export."""
-    known = _Catalogue(session)
+    known = Catalogue(session)
     taken, problems, new_rows, seen = Taken(), [], [], {}
     source = Path(sheet.source).name
     for number, raw in sheet.rows:
         if blank(raw.get("id")):
             new_rows.append((number, raw))
             continue
-        row = _Row(session, known, number, raw, masked)
+        row = _Row(session, known, number, raw, masked, sheet.headers)
         if row.entry is not None and row.entry.id in seen:
             row.problem("id", f"编号 {row.entry.id} is also on row {seen[row.entry.id]}")
         elif row.entry is not None:
@@ -114,9 +116,9 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
 class _Row:
     """One numbered row: its cells typed, the entry it names, what it changes, and its problems."""
 
-    def __init__(self, session: Session, known: _Catalogue, number: int, raw: dict[str, Any],
-                 masked: Callable[[str], str]) -> None:
-        self.session, self.number, self.raw, self.masked = session, number, raw, masked
+    def __init__(self, session: Session, known: Catalogue, number: int, raw: dict[str, Any],
+                 masked: Callable[[str], str], headers: dict[str, str]) -> None:
+        self.session, self.number, self.raw, self.masked, self.headers = session, number, raw, masked, headers
         self.problems: list[Problem] = []
         self.edits: dict[str, Any] = {}
         self.changes: list[Change] = []
@@ -129,9 +131,9 @@ class _Row:
 
     def problem(self, name: str, reason: str) -> None:
         value = self.raw.get(name)
-        self.problems.append(Problem(self.number, BY_FIELD[name].zh, "" if blank(value) else _text(value), reason))
+        self.problems.append(Problem(self.number, self.headers.get(name) or BY_FIELD[name].zh, shown(value), reason))
 
-    def _typed(self, name: str, value: Any, known: _Catalogue) -> Any:
+    def _typed(self, name: str, value: Any, known: Catalogue) -> Any:
         """The cell as the register stores the field (codes, dates as text); None, with a problem, if it is not one."""
         try:
             if BY_FIELD[name].kind == "date":
@@ -269,15 +271,11 @@ def _code(value: Any, names: dict[str, str], what: str, hint: str) -> str:
 
 def _text(value: Any) -> str:
     """A cell as text: 12 for a number a spreadsheet stored as 12.0, 2026-07-01 for a date."""
-    if isinstance(value, float) and value == int(value):
-        value = int(value)
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        value = value.date()
-    return value.isoformat() if isinstance(value, (date, datetime)) else str(value).strip()
+    return shown(value).strip()
 
 
 def _whole(value: Any) -> int | None:
-    text = _text(value)
+    text = nfkc(_text(value))  # a full-width １２ is 12
     return int(text) if text.isascii() and text.isdigit() and 0 < int(text) else None
 
 

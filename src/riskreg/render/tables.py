@@ -253,3 +253,15 @@ def trend_table(trend: dict[str, Any]) -> Table:
         table.add_row(_text(d["day"]), _text(d["open"]), _text(d["overdue"], "bold red" if d["overdue"] else ""),
                       _text(d["closed"]), bar)
     return table
+
+
+def problems_table(headings: list[str], rows: Iterable[list[Any]]) -> Table:
+    """A refused import's problems, one a line: row, column, value, reason. The reason wraps; the value folds."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column(headings[0], justify="right", no_wrap=True)
+    table.add_column(headings[1], no_wrap=True, overflow="fold", max_width=24)
+    table.add_column(headings[2], overflow="fold", max_width=40)
+    table.add_column(headings[3], min_width=max(20, cell_len(headings[3])), overflow="fold")
+    for row in rows:
+        table.add_row(*(_text(value) for value in row))
+    return table

@@ -1,0 +1,113 @@
+"""One spreadsheet cell read as its column's type: a date, a whole number, or text (a code or name is looked up
+by riskreg.exchange.sheet_checks, through sheet_columns.normalise).
+
+Each function checks one cell on its own and raises InvalidInput with a short reason (no column, no row:
+riskreg.exchange.sheet_checks puts those in the Problem), so a row's every bad cell is reported, not its first.
+Numbers and dates are read as NFKC normalises them, as a Chinese input method in full-width mode types them
+(２０２６／７／３１ is a date, １２ a number), as codes and names are matched (Ｓ０２ is S02). Free text is kept as
+written (clean_text only trims it).
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+from typing import Any
+
+from riskreg.dates import EARLIEST, LATEST
+from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
+from riskreg.errors import InvalidInput
+from riskreg.exchange.sheet_columns import Column
+from riskreg.exchange.sheet_read import blank
+
+_DATE_PATTERNS = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+                  re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"))
+
+
+def nfkc(value: Any) -> Any:
+    """Text as NFKC normalises it (full-width letters, digits and punctuation as ASCII); other values as they are."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def shown(value: Any) -> str:
+    """A cell as a problem report quotes it: as the sheet shows it, "" when empty."""
+    if blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def sheet_date(value: Any) -> date:
+    """A date as spreadsheets hold it: a real date, an Excel serial number, 2026-07-01, 2026/7/1 or 2026年7月1日."""
+    day = None
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = _serial(value)
+    elif isinstance(value, str):
+        text = nfkc(value).strip()
+        if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+            day = _serial(float(text))
+        for pattern in _DATE_PATTERNS:
+            if day is None and (m := pattern.fullmatch(text)):
+                try:
+                    day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError:
+                    raise InvalidInput("not a real day") from None
+    if day is None:
+        raise InvalidInput("not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)")
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"out of range ({EARLIEST} to {LATEST})")
+    return day
+
+
+def _serial(number: float) -> date | None:
+    if number != int(number) or not 1 <= number <= 400_000:
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    return from_excel(int(number)).date()
+
+
+def _text(value: Any, column: Column) -> str | None:
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise InvalidInput("should be text")
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    short = column.kind == "text"
+    try:
+        return clean_text(str(value), column.field.replace("_", " "), limit=MAX_TITLE if short else MAX_TEXT,
+                          multiline=not short)
+    except InvalidInput as err:  # "The title contains control characters." reads, after the column, as a reason
+        reason = str(err).rstrip(".")
+        raise InvalidInput(reason[:1].lower() + reason[1:]) from None
+
+
+def _whole(value: Any) -> int:
+    number = nfkc(value).strip() if isinstance(value, str) else value
+    if isinstance(number, str) and re.fullmatch(r"\d+(\.0+)?", number):
+        number = float(number)
+    if isinstance(number, float) and number == int(number):
+        number = int(number)
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 < number <= MAX_ID:
+        raise InvalidInput("not a positive whole number")
+    return number
+
+
+def cell(value: Any, column: Column) -> Any:
+    """The cell as its column's type, None when empty; InvalidInput with the reason when it is not one."""
+    if blank(value):
+        return None
+    if column.kind == "int":
+        return _whole(value)
+    if column.kind == "date":
+        return sheet_date(value)
+    return _text(value, column)

@@ -1,0 +1,204 @@
+"""Checking one sheet row as `add`, `assign`, `mitigate`, `escalate` and `close` check the same fields.
+
+Every problem of a row is found, not its first: each cell is read on its own (its type, a catalogue
+lookup, its length), then the rules across fields (a mitigated entry has measures, a closed one a
+verifier, resolution and day, escalation's two fields go together, dates in order) wherever the cells
+they need could be read. So a village gets back every fault of a row at once, each naming the column as
+its sheet heads it.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from riskreg.domain.catalogue_sync import read_settings
+from riskreg.domain.ledger import level_forms, watch_until
+from riskreg.errors import InvalidInput, Problem
+from riskreg.exchange.sheet_cells import cell, nfkc, shown
+from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES, normalise
+from riskreg.store.models import ACTIVE, REPLAYED, Department, Level, Risk, RiskDepartment, Unit
+
+_CLOSING = ("verified_by", "resolution", "closed_on")
+_CATALOGUE_HINT = "`riskreg catalogue show` lists them"
+
+
+class Catalogue:
+    """Everything a row may name, loaded once, with the names people write for each code."""
+
+    def __init__(self, session: Session) -> None:
+        self.risks = {r.code: r for r in session.exec(select(Risk))}
+        self.risk_names = _names(self.risks.values(), ("code", "zh", "en"))
+        self.departments = {d.code: d for d in session.exec(select(Department))}
+        self.department_names = _names(self.departments.values(), ("code", "zh", "en"))
+        self.levels: dict[str, str] = {}
+        for level in session.exec(select(Level).order_by(Level.rank)):
+            self.levels.update({normalise(form): level.code for form in level_forms(level)})
+        self.level_hint = "/".join(f"{lv.zh.removesuffix('风险')}|{lv.code}" for lv in session.exec(select(Level).order_by(Level.rank)))
+        self.statuses = {normalise(name): code for code, forms in STATUS_NAMES.items() for name in forms}
+        self.status_hint = "/".join(f"{zh}|{en}" for zh, en in STATUS_NAMES.values())
+        # as the catalogue spells each unit, by its NFKC form: a full-width 东村１组 is the catalogue's 东村1组
+        self.units = {nfkc(name): name for name in session.exec(select(Unit.name).where(Unit.retired == False))}  # noqa: E712
+        self.lead = {}
+        for link in session.exec(select(RiskDepartment).order_by(RiskDepartment.position.desc())):
+            self.lead[link.risk] = link.department
+        self.consolidation_days = read_settings(session).consolidation_days
+        session.expunge_all()  # the risks and departments stay readable after the transaction (a dry run's) ends
+
+
+def _names(rows: Iterable[Any], attributes: tuple[str, ...]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for attribute in reversed(attributes):  # codes win over names if they ever collide
+        names.update({normalise(getattr(row, attribute)): row.code for row in rows})
+    return names
+
+
+class _Row:
+    """One row under check: its cells read so far, and its problems, each naming the column as the sheet heads it."""
+
+    def __init__(self, number: int, raw: dict[str, Any], headers: dict[str, str]) -> None:
+        self.number, self.raw, self.headers = number, raw, headers
+        self.values: dict[str, Any] = {}  # field -> the cell read as its type (None: empty); unreadable cells absent
+        self.faults: list[tuple[int, Problem]] = []  # with the column's place in the sheet, to list them left to right
+        self.places = {name: place for place, name in enumerate(headers)}
+
+    def column(self, name: str) -> str:
+        """The field's header in this sheet; the standard one for a column the sheet lacks."""
+        return self.headers.get(name) or BY_FIELD[name].zh
+
+    def fault(self, name: str, reason: str) -> None:
+        place = self.places.get(name, len(self.places))  # a column the sheet lacks comes after those it has
+        self.faults.append((place, Problem(self.number, self.column(name), shown(self.raw.get(name)), reason)))
+
+    def given(self, name: str) -> bool:
+        """The cell holds a readable value."""
+        return self.values.get(name) is not None
+
+    def empty(self, name: str) -> bool:
+        """The cell is empty, or the sheet has no such column (an unreadable cell is neither: it has its problem)."""
+        return name in self.values and self.values[name] is None or name not in self.raw
+
+
+def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: Catalogue,
+              today: date) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """An entry's fields from one row and its progress `note` (None if it has none), or None and every problem
+    the row has."""
+    row = _Row(number, raw, headers)
+    for name, value in raw.items():
+        try:
+            row.values[name] = cell(value, BY_FIELD[name])
+        except InvalidInput as err:
+            row.fault(name, str(err))
+    for name in REQUIRED:
+        if row.empty(name):
+            row.fault(name, f"empty; every row needs {', '.join(row.column(f) for f in REQUIRED)}")
+    risk = _risk(row, known)
+    codes = _codes(row, risk, known)
+    created = _created(row, today)
+    _escalation(row)
+    status = codes.get("status")
+    if status in ACTIVE:
+        _still_active(row, status)
+    elif status is not None:
+        codes["watch_until"] = _closing(row, status, risk, created, known, today)
+    if row.faults:
+        return None, [problem for _, problem in sorted(row.faults, key=lambda fault: fault[0])]
+    fields = {name: row.values.get(name) for name in REPLAYED}
+    fields.update(codes, risk=risk.code, extensions=0, reopen_count=0, id=row.values.get("id"),
+                  created_on=created, updated_on=created, note=row.values.get("note"))
+    if fields["due"] is not None:  # a deadline given is also the first deadline
+        fields["original_due"] = fields["due"]
+    return fields, []
+
+
+def _risk(row: _Row, known: Catalogue) -> Risk | None:
+    if not row.given("risk"):
+        return None
+    code = known.risk_names.get(normalise(row.values["risk"]))
+    if code is None:
+        row.fault("risk", f"not in the catalogue ({_CATALOGUE_HINT})")
+        return None
+    if known.risks[code].retired:
+        row.fault("risk", f"risk {code} is retired from the catalogue")
+    return known.risks[code]
+
+
+def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
+    """The unit as the catalogue spells it, and the level, status and department codes for the names written
+    (一般, 待化解 and the risk's lead department when empty). A field whose cell has a problem is left out."""
+    codes: dict[str, Any] = {}
+    if row.given("unit"):
+        codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]
+        if known.units and nfkc(row.values["unit"]) not in known.units:
+            row.fault("unit", "not in the catalogue's list of units")
+    for name, names, default, hint in (("level", known.levels, "general", known.level_hint),
+                                       ("status", known.statuses, "open", known.status_hint)):
+        if row.given(name):
+            code = names.get(normalise(row.values[name]))
+            if code is None:
+                row.fault(name, f"not a {name} ({hint})")
+            else:
+                codes[name] = code
+        elif row.empty(name):
+            codes[name] = default
+    if row.given("department"):
+        code = known.department_names.get(normalise(row.values["department"]))
+        if code is None:
+            row.fault("department", f"not in the catalogue ({_CATALOGUE_HINT})")
+        elif known.departments[code].retired:
+            row.fault("department", f"department {code} is retired from the catalogue")
+        codes["department"] = code
+    elif row.empty("department") and risk is not None:
+        if risk.code not in known.lead:
+            row.fault("department", f"empty, and risk {risk.code} names no lead department")
+        codes["department"] = known.lead.get(risk.code)
+    return codes
+
+
+def _created(row: _Row, today: date) -> date | None:
+    """The day the entry was added (today when empty), never in the future; None when unreadable."""
+    if not (row.given("created_on") or row.empty("created_on")):
+        return None
+    created = row.values.get("created_on") or today
+    if created > today:
+        row.fault("created_on", f"after today ({today})")
+    return created
+
+
+def _escalation(row: _Row) -> None:
+    pair = ("escalated_to", "escalation_reason")
+    for name, other in (pair, pair[::-1]):
+        if row.empty(name) and row.given(other):
+            row.fault(name, f"empty, but {row.column(other)} is filled; the two go together")
+
+
+def _still_active(row: _Row, status: str) -> None:
+    """An open or mitigated entry has no closing fields, and a mitigated one has its measures."""
+    for name in (*_CLOSING, "watch_until"):
+        if row.given(name):
+            row.fault(name, f"only a closed entry has one, and this row's status is {status}")
+    if status == "mitigated" and row.empty("measures"):
+        row.fault("measures", "empty; a mitigated entry needs its measures")
+
+
+def _closing(row: _Row, status: str, risk: Risk | None, created: date | None, known: Catalogue,
+             today: date) -> date | None:
+    """A closed or consolidated entry's verifier, resolution and closing day; its watch date, computed when empty."""
+    for name in _CLOSING:
+        if row.empty(name):
+            row.fault(name, f"empty; a {status} entry needs {', '.join(row.column(f) for f in _CLOSING)}")
+    if not row.given("closed_on"):
+        return None
+    closed = row.values["closed_on"]
+    if created is not None and closed < created:
+        today_note = "" if row.given("created_on") else ", today: the row gives none"
+        row.fault("closed_on", f"before {row.column('created_on')} ({created}{today_note})")
+    if closed > today:
+        row.fault("closed_on", f"after today ({today})")
+    watch = row.values.get("watch_until")
+    if watch is None and row.empty("watch_until") and risk is not None:
+        watch = watch_until(closed, risk, known.consolidation_days)
+    elif watch is not None and watch < closed:
+        row.fault("watch_until", f"before {row.column('closed_on')} ({closed})")
+    return watch
