@@ -1,0 +1,113 @@
+"""The ledger's round trip with the departments (对账销号): the coordinator sends each department its checklist
+(`export --split dept`), each fills it in the way a department office does and sends it back, and the
+coordinator takes the changes back (`import --update`), the last one through the installed entry point."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import installed_riskreg
+from openpyxl import load_workbook
+
+from riskreg.cli import app
+
+LABOUR, WATER, COMP = "责任清单-劳动保障中心.xlsx", "责任清单-水利办.xlsx", "责任清单-综治中心.xlsx"
+
+
+@pytest.fixture
+def town(cli, register):
+    """Five entries in three departments, as the coordinator has them on 2026-07-01."""
+    cli.add("S03", "某工地拖欠农民工工资，工人代表电话13912345678", "东村", "--due", "2026-07-10", as_of="2026-06-01")
+    cli("assign", 1, "--leader", "王明", "--task-force", "劳资纠纷专班", as_of="2026-06-02")
+    cli.add("S03", "劳务派遣纠纷", "南社区", as_of="2026-06-03")
+    cli.add("H02", "后山滑坡隐患", "西村", "--dept", "WATER", as_of="2026-06-04")
+    cli("mitigate", 3, "--measures", "设置警示牌，雨天撤离坡下住户", as_of="2026-06-05")
+    cli.add("S01", "小区逾期交房", "西村", as_of="2026-06-06")
+    cli("assign", 4, "--leader", "赵刚", as_of="2026-06-06")
+    cli.add("S02", "非法集资宣传单", "北村", as_of="2026-06-07")
+    return register
+
+
+def filled_in(path: Path, edits: dict[int, dict[str, object]], new_rows: list[dict[str, object]] = ()) -> None:
+    """The department's changes, typed into the workbook it was sent: cells by heading, new items in the
+    blank rows under the ledger, everything else (instructions, drop-downs) left as it came."""
+    workbook = load_workbook(path)
+    ledger = workbook.worksheets[0]
+    headings = {cell.value: cell.column for cell in ledger[1]}
+    rows = {ledger.cell(row, 1).value: row for row in range(2, ledger.max_row + 1)}
+    for entry_id, cells in edits.items():
+        for heading, value in cells.items():
+            ledger.cell(rows[entry_id], headings[heading]).value = value
+    for offset, new in enumerate(new_rows, 1):
+        for heading, value in new.items():
+            ledger.cell(len(rows) + 1 + offset, headings[heading]).value = value
+    workbook.save(path)
+
+
+def entry(cli, entry_id: int) -> dict:
+    return cli.json("show", entry_id, "--format", "json", "--unmasked")
+
+
+def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated_env, backend):
+    out = tmp_path / "下发"
+    sent = cli("export", "--format", "xlsx", "--split", "dept", "--status", "active", "--output-dir", out).stdout
+    assert f"Wrote 3 workbooks to {out}:" in sent
+    assert sorted(p.name for p in out.iterdir()) == sorted([LABOUR, WATER, COMP])
+
+    # The register moves on while the sheets are out: the coordinator names a new lead for 小区逾期交房.
+    cli("assign", 4, "--leader", "孙丽", as_of="2026-07-02")
+
+    filled_in(out / LABOUR, {
+        1: {"进展情况": "已约谈施工方，支付一半工资", "完成时限": "2026-07-31"},  # progress and a later deadline
+        2: {"状态": "已销号", "核验人": "镇劳动保障中心 李强", "化解情况": "双方达成调解协议", "销号日期": "2026-07-02"},
+    }, new_rows=[{"风险编码": "S03", "村(社区)": "东村", "标题": "砖厂拖欠运费", "风险等级": "一般风险"}])
+    filled_in(out / WATER, {3: {"进展情况": "排危工程已开工", "管控措施": "设置警示牌，雨天撤离坡下住户，专人巡查"}})
+    filled_in(out / COMP, {4: {"牵头领导": "钱伟"}, 5: {"进展情况": "已收缴宣传单"}})
+
+    as_sent = {n: entry(cli, n) for n in range(1, 6)}
+    assert cli("--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (
+        f"Updated 2 entries from {LABOUR} with 3 events; added 1 entry.\n")
+    assert cli("--actor", "镇综治办", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
+        f"Updated 1 entry from {WATER} with 2 events.\n")
+
+    # 综治中心 changed the lead the coordinator changed too: refused as a whole, both values shown.
+    refused = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / COMP)])
+    assert refused.exit_code == 1, refused.output
+    assert "changed in the register since this sheet was exported" in refused.stderr
+    assert "'钱伟'" in refused.stderr and "'孙丽'" in refused.stderr
+    assert entry(cli, 5) == as_sent[5]  # its other row waits with it: all or nothing
+
+    # The coordinator decides the department's word stands, through the installed entry point.
+    env = {"PATH": str(Path(installed_riskreg()[0]).parent) + ":/usr/bin:/bin", "HOME": str(tmp_path),
+           "RISKREG_DB": str(isolated_env), "RISKREG_ACTOR": "镇综治办", "LANG": "C.UTF-8"}
+    forced = subprocess.run([*installed_riskreg(), "--as-of", "2026-07-03", "import", "--update", str(out / COMP),
+                             "--force"], env=env, capture_output=True, text=True, timeout=120)
+    assert (forced.returncode, forced.stderr) == (0, "")
+    assert forced.stdout == f"Updated 2 entries from {COMP} with 2 events.\n"
+
+    a, b, c, d, e = (entry(cli, n) for n in range(1, 6))
+    assert (a["due"], a["extensions"], a["leader"], a["title"]) == (
+        "2026-07-31", 1, "王明", "某工地拖欠农民工工资，工人代表电话13912345678")  # the masked title stays real
+    assert (b["status"], b["verified_by"], b["resolution"], b["closed_on"]) == (
+        "closed", "镇劳动保障中心 李强", "双方达成调解协议", "2026-07-02")
+    assert (c["status"], c["measures"]) == ("mitigated", "设置警示牌，雨天撤离坡下住户，专人巡查")
+    assert d["leader"] == "钱伟"
+    added = cli.json("list", "--format", "json", "--unmasked", "--unit", "东村")
+    assert [(x["title"], x["department"]) for x in added if x["id"] > 5] == [("砖厂拖欠运费", "LABOUR")]
+
+    # Every change is in the history as its command records it, by the coordinator, naming the file and row.
+    def taken(record: dict, n: int) -> list[tuple[str, str]]:
+        return [(event["action"], event["actor"]) for event in record["history"][len(as_sent[n]["history"]):]]
+
+    assert taken(a, 1) == [("assign", "镇综治办"), ("note", "镇综治办")]
+    assert taken(b, 2) == [("close", "镇综治办")] and b["history"][-1]["on"] == "2026-07-02"
+    assert taken(c, 3) == [("mitigate", "镇综治办"), ("note", "镇综治办")]
+    assert taken(d, 4) == [("assign", "镇综治办")] and taken(e, 5) == [("note", "镇综治办")]
+    for record, file in ((a, LABOUR), (b, LABOUR), (c, WATER), (d, COMP), (e, COMP)):
+        assert all(file in event["text"] for event in record["history"][-1:]), record["history"][-1]
+    assert "已约谈施工方，支付一半工资" in cli("show", 1).stdout
+    assert "every check passed" in cli("check").stdout
+
+    # A sheet taken back once is not taken twice: every changed row is now out of date.
+    again = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / LABOUR)])
+    assert again.exit_code == 1 and "nothing imported" in again.stderr
