@@ -33,6 +33,7 @@ def check(
 
         seen = head_seen_by(against)
     register = get_state(ctx).register()
+    _warn_if_exposed(register)
     findings = _findings(register, seen)
     for finding in findings:
         say(finding)
@@ -41,6 +42,17 @@ def check(
         raise typer.Exit(1)
     held = f"; it still holds the {seen.events:,} history events {against} saw" if seen else ""
     say(f"{register.location}: every check passed{held}.")
+
+
+def _warn_if_exposed(register) -> None:
+    """A warning, not a finding: the register is sound, only readable by more people than should read it.
+    riskreg never changes an existing file's mode behind its owner's back."""
+    from riskreg.store.files import exposed_mode
+
+    mode = None if register.server else exposed_mode(Path(register.location))
+    if mode is not None:
+        say(f"Warning: {register.location} is mode {mode:o}: others than its owner may read or change it, and it "
+            f"holds every entry unmasked. Make it private: chmod 600 {register.location}.", err=True)
 
 
 @app.command(rich_help_panel=PANEL)
