@@ -61,7 +61,7 @@ def test_xlsx_round_trip_gives_the_same_entries(cli, four_entries, tmp_path, mon
     assert "every check passed" in cli("check").stdout
     history = cli.json("show", "3", "--format", "json")["history"]
     assert [(e["action"], e["on"], e["text"]) for e in history] == [("add", "2026-06-08", "imported from ledger.xlsx, row 4")]
-    assert "4 entries already exist (ids 1, 2, 3, 4)" in cli("import", out, code=1).stderr
+    assert "row 2: 编号 1 is already in the register; row 3: 编号 2" in cli("import", out, code=1).stderr
 
 
 def test_unnumbered_rows_are_not_imported_twice(cli, register, tmp_path):

@@ -247,6 +247,7 @@ def _export_steps() -> list:
         step("export-jsonl", "export"),
         step("export-jsonl-unmasked", "export", "--unmasked", "--output", "out/all.jsonl", files=("out/all.jsonl",)),
         step("export-jsonl-filtered", "export", "--format", "jsonl", "--status", "closed", "--limit", "1"),
+        step("export-jsonl-masked", "export", "--masked", "--limit", "1"),
         step("export-xlsx-stdout", "export", "--format", "xlsx"),
     ]
     for lang, option in LANGS:

@@ -26,7 +26,7 @@ app = typer.Typer()
 @app.command(rich_help_panel=PANEL)
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: every entry with its history (lossless); xlsx or csv: the ledger as a spreadsheet, headers in the --lang language.")] = ExportFormat.jsonl,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: every entry with its history, unmasked (lossless: the backup and transfer format, to a file or stdout); xlsx or csv: the ledger as a spreadsheet, masked, headers in the --lang language.")] = ExportFormat.jsonl,
     output: Output = None,
     status: StatusFilter = None,
     risk: RiskFilter = None,
@@ -39,15 +39,23 @@ def export(
     unaccountable: UnaccountableFilter = False,
     limit: Limit = 0,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
-    unmasked: Unmasked = False,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="xlsx and csv: identity and mobile numbers as stored (masked by default); the file is written 0600.")] = False,
+    masked: Annotated[bool, typer.Option("--masked", help="jsonl: mask identity and mobile numbers, for a copy to share (import refuses it unless --accept-masked).")] = False,
 ) -> None:
-    """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
+    """Write entries out: jsonl lossless and unmasked, xlsx and csv masked; `import` reads each back.
+
+    jsonl is the backup and transfer format: unmasked unless --masked, on stdout too, and a file written
+    with --output is readable by its owner only (0600). xlsx and csv are masked unless --unmasked."""
     from riskreg.domain.queries import EntryFilter
 
     state = get_state(ctx)
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+    if masked and fmt is not ExportFormat.jsonl:
+        raise RiskregError(f"--masked applies to jsonl; a {fmt.value} export is masked unless --unmasked.")
+    if masked and unmasked:
+        raise RiskregError("--masked and --unmasked contradict each other; give one.")
     target = Path(output) if output else None
     if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
         raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
@@ -56,7 +64,7 @@ def export(
             from riskreg.exchange.jsonl import export_entries
 
             entries = export_entries(session, flags, wanted, limit=limit or None)
-            write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
+            write_json_lines(progress(entries, "Exporting"), target, unmasked=not masked)
             return
         from riskreg.domain.queries import list_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
@@ -86,31 +94,35 @@ def _xlsx(rows: Iterable[dict], names: Any, today: date) -> bytes:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`, or a ledger as .xlsx or .csv.")],
-    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
+    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets); an entry the register has already (same risk, unit and title) is refused all the same.")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and preview, write nothing.")] = False,
+    accept_masked: Annotated[bool, typer.Option("--accept-masked", help="Take text holding numbers riskreg masked (138****5678) as it is; refused by default, so a masked copy never overwrites real numbers.")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """Add entries from an export or a spreadsheet: every line or row is checked first, then all or nothing."""
     suffix = file.suffix.lower()
     if suffix in SHEETS:
-        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked)
+        _import_sheet(ctx, file, mapping=mapping, new_ids=new_ids, dry_run=dry_run, unmasked=unmasked,
+                      accept_masked=accept_masked)
         return
     if suffix != ".jsonl":
         raise RiskregError(f"{file} is not a .jsonl, .xlsx or .csv file; riskreg imports its own exports and spreadsheets.")
     if mapping is not None:
         raise RiskregError("--mapping applies to .xlsx and .csv files; a .jsonl export needs none.")
-    from riskreg.exchange.jsonl import Codes, check_jsonl, import_entries, lines_of, read_jsonl
+    from riskreg.exchange.jsonl import check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
     try:
         with file.open(encoding="utf-8") as handle:
             lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
-                result = check_jsonl(state.read, lines, new_ids=new_ids)
+                result = check_jsonl(state.read, lines, new_ids=new_ids, accept_masked=accept_masked)
             else:
                 with state.write() as (session, _):
-                    result = import_entries(session, read_jsonl(Codes(session), lines), new_ids=new_ids)
+                    parsed = read_jsonl(lambda: contextlib.nullcontext(session), lines, new_ids=new_ids,
+                                        accept_masked=accept_masked)
+                    result = import_entries(session, parsed, new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:
@@ -121,7 +133,7 @@ def import_(
 
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_ids: bool, dry_run: bool,
-                  unmasked: bool) -> None:
+                  unmasked: bool, accept_masked: bool) -> None:
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_rows import import_parsed, parse_rows, preview_rows
 
@@ -130,10 +142,11 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, new_i
     rows = progress(sheet.rows, "Checking rows", total=sheet.total)
     if not dry_run:
         with state.write() as (session, stamp):
-            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, rows, new_ids=new_ids)
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, rows, new_ids=new_ids,
+                                accept_masked=accept_masked)
             result = import_parsed(session, parsed, new_ids=new_ids)
     else:  # rows checked between short read transactions, so others can write meanwhile
-        parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids)
+        parsed = parse_rows(state.read, sheet, state.stamp(), rows, new_ids=new_ids, accept_masked=accept_masked)
         with state.read() as session:
             from riskreg.domain.catalogue_sync import level_styles
 

@@ -20,9 +20,11 @@ from riskreg.dates import EARLIEST, LATEST
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, Stamp, clean_text, level_forms, watch_until
 from riskreg.errors import InvalidInput
-from riskreg.exchange.jsonl import BATCH, ImportResult, OpenSession, bad_input, import_entries
+from riskreg.exchange.duplicates import same_content, taken_ids
+from riskreg.exchange.jsonl import ImportResult, OpenSession, bad_input, import_entries
 from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES, Column, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
+from riskreg.masking import refuse_masked
 from riskreg.store.models import ACTIVE, REPLAYED, Department, Entry, Level, Risk, RiskDepartment, Unit
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
@@ -255,7 +257,7 @@ class Parsed:
 
 
 def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
-               *, new_ids: bool = False) -> Parsed:
+               *, new_ids: bool = False, accept_masked: bool = False) -> Parsed:
     """Check every row; raise one error naming every bad row, or return them all ready to import.
 
     `rows` defaults to the sheet's rows (pass them wrapped, e.g. in a progress bar). A row is one
@@ -271,6 +273,8 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     parsed, bad, seen = Parsed(sheet.source), [], _Seen(new_ids)
     for number, raw in (rows if rows is not None else sheet.rows):
         try:
+            if not accept_masked:  # a masked copy must never overwrite the real numbers
+                refuse_masked((f"{BY_FIELD[name].zh} ({name})", value) for name, value in raw.items())
             row = _row(raw, known, stamp.today)
         except InvalidInput as err:
             bad.append(f"row {number}: {str(err).rstrip('.')}")
@@ -320,19 +324,14 @@ def _added(row: dict[str, Any], number: int, stamp: Stamp, source: str) -> dict[
 
 
 def _already_in_register(session: Session, parsed: Parsed, new_ids: bool) -> list[str]:
-    """Unnumbered rows whose risk, unit and title an entry already has (numbered ones clash by 编号)."""
-    by_title: dict[str, list[int]] = {}
-    for position, (row, _) in enumerate(parsed.entries):
-        if row["id"] is None or new_ids:
-            by_title.setdefault(row["title"], []).append(position)
-    titles, found = list(by_title), []
-    for start in range(0, len(titles), BATCH):
-        for entry_id, risk, unit, title in session.exec(
-                select(Entry.id, Entry.risk, Entry.unit, Entry.title).where(Entry.title.in_(titles[start:start + BATCH]))):
-            for position in by_title[title]:
-                row = parsed.entries[position][0]
-                if (row["risk"], row["unit"]) == (risk, unit):
-                    found.append((parsed.rows[position], f"row {parsed.rows[position]}: already in the register as entry {entry_id}"))
+    """Rows an entry already has: by 编号, or by risk, unit and title for a row without one (or with --new-ids)."""
+    rows = list(zip(parsed.rows, (row for row, _ in parsed.entries)))
+    unnumbered = [(number, row) for number, row in rows if row["id"] is None or new_ids]
+    taken = set(taken_ids(session, [row["id"] for _, row in rows if row["id"] is not None and not new_ids]))
+    found = [(number, f"row {number}: 编号 {row['id']} is already in the register") for number, row in rows
+             if row["id"] in taken and not new_ids]
+    found += [(number, f"row {number}: already in the register as entry {entry_id}")
+              for number, entry_id in same_content(session, unnumbered)]
     return [message for _, message in sorted(found)]
 
 
