@@ -26,7 +26,9 @@ def check(
     ctx: typer.Context,
     against: Annotated[Path | None, typer.Option("--against", metavar="REPORT.json", exists=True, dir_okay=False, help="Also prove the register still holds the history this earlier JSON report saw (keep reports where the register's editors cannot change them).", show_default=False)] = None,
 ) -> None:
-    """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head."""
+    """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head.
+
+    A register file that others may read or change gets a warning on stderr (the exit code stays that of the checks)."""
     seen = None
     if against is not None:
         from riskreg.domain.integrity import head_seen_by
