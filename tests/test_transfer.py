@@ -116,8 +116,21 @@ def test_new_ids_refuse_a_file_holding_the_same_entry_twice(cli, exported, tmp_p
     fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
     before = fresh.read_bytes()
     error = cli("import", doubled, "--new-ids", code=1).stderr
-    assert error == "Error: 1 bad line(s), nothing imported: line 5: repeats line 1 (same risk, unit and title).\n"
+    assert error == ("Error: 1 bad line(s), nothing imported: line 5: repeats line 1 (the same entry: same risk, "
+                     "unit, title and first event).\n")
     assert fresh.read_bytes() == before
+
+
+def test_new_ids_take_a_hazard_that_recurred_as_an_entry_of_its_own(cli, register, tmp_path, monkeypatch):
+    first = cli.add("S03", "某工地拖欠农民工工资", "东村", as_of="2026-05-01")
+    cli("close", first, "--verified-by", "劳动监察", "--resolution", "已结清", as_of="2026-05-20")
+    cli.add("S03", "某工地拖欠农民工工资", "东村", as_of="2026-06-15")  # the same hazard, again, later
+    exported = tmp_path / "town.jsonl"
+    cli("export", "--output", exported)
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    cli.add("S01", "宅基地边界纠纷", "北村")
+    assert "Imported 2 entries with 3 history events. Renumbered 2." in cli("import", exported, "--new-ids").stdout
+    assert "already in the register as entry 2" in cli("import", exported, "--new-ids", code=1).stderr
 
 
 def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path, monkeypatch):

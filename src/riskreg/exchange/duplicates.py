@@ -38,18 +38,19 @@ def same_content(session: Session, rows: Iterable[tuple[int, dict[str, Any]]],
     return sorted(found)
 
 
-def first_in_file(row: dict[str, Any], number: int, ids: set[int],
-                  contents: dict[tuple[str, str, str], int] | None) -> None:
-    """Refuse a line repeating an earlier one's id, or (`contents`: under --new-ids) its risk, unit and title;
-    else remember it."""
+def first_in_file(row: dict[str, Any], events: list[dict[str, Any]], number: int, ids: set[int],
+                  seen: dict[tuple[str, ...], int] | None) -> None:
+    """Refuse a line repeating an earlier one's id, or (`seen`: under --new-ids) the same entry under another id;
+    else remember it. The same entry has the same risk, unit, title and first event: a hazard that recurred
+    was added again, later, and is an entry of its own (216 of the benchmark register's 20,000)."""
     if row["id"] in ids:
         raise InvalidInput(f"id {row['id']} appears twice in the file")
     ids.add(row["id"])
-    if contents is not None:
-        key = (row["risk"], row["unit"], row["title"])
-        if key in contents:
-            raise InvalidInput(f"repeats line {contents[key]} (same risk, unit and title)")
-        contents[key] = number
+    if seen is not None:
+        key = (row["risk"], row["unit"], row["title"], events[0]["at"], events[0]["actor"])
+        if key in seen:
+            raise InvalidInput(f"repeats line {seen[key]} (the same entry: same risk, unit, title and first event)")
+        seen[key] = number
 
 
 def lines_in_register(session: Session, lines: list[tuple[int, dict[str, Any]]], *, new_ids: bool,

@@ -254,7 +254,7 @@ def read_jsonl(use: OpenSession, lines: Iterable[str], *, new_ids: bool = False,
         known = Codes(session)
     bad: list[tuple[int, str]] = []
     ids: set[int] = set()
-    contents: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     pending: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -264,7 +264,7 @@ def read_jsonl(use: OpenSession, lines: Iterable[str], *, new_ids: bool = False,
             row, events = _entry(data, known)
             if not accept_masked and ("*" in line or "\\u002" in line):  # a * may be escaped as \u002a
                 refuse_masked(_labelled_texts(data))
-            first_in_file(row, number, ids, contents if new_ids else None)
+            first_in_file(row, events, number, ids, seen if new_ids else None)
         except json.JSONDecodeError as err:
             bad.append((number, f"line {number}: not JSON ({err.msg.removesuffix(' at')} at column {err.colno})"))
         except RecursionError:
