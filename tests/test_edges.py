@@ -4,6 +4,7 @@ Each failure is one sentence and exit 1, never a traceback, and never shows the 
 the unmasked text a user typed).
 """
 
+import json
 import os
 import resource
 import shutil
@@ -116,8 +117,10 @@ def test_a_fifo_as_the_register_is_refused_without_hanging(tmp_path):
 def _add_assign_close_import_restore(cli, tmp_path) -> list[list]:
     """One command of each kind that writes, ready to run against a register with entry 1 open."""
     cli.add()
+    line = json.loads(cli("export").stdout)  # under another title: the register's own entry would be refused
+    line["title"] = line["history"][0]["changes"]["title"]["new"] = "另一项"
     exported = tmp_path / "export.jsonl"
-    cli("export", "--unmasked", "--output", exported)
+    exported.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
     backup = tmp_path / "backup.db"
     cli("backup", backup)
     return [["add", "S03", "--title", f"电话 {MOBILE}", "--unit", "u"],

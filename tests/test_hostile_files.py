@@ -221,14 +221,19 @@ main()
 
 
 def _many_lines(cli, tmp_path: Path, count: int) -> Path:
-    """An export of `count` entries (one entry's line under new ids), for import --new-ids."""
+    """An export of `count` entries (one entry's line under new ids and titles), for import --new-ids."""
+    import copy
     import json
 
     cli.add("S03", "样本", "东村")
-    line = json.loads(cli("export", "--unmasked").stdout)
+    line = json.loads(cli("export").stdout)
+    lines = []
+    for n in range(1, count + 1):
+        entry = copy.deepcopy({**line, "id": n, "title": f"样本{n}"})  # the same title twice would be refused
+        entry["history"][0]["changes"]["title"]["new"] = entry["title"]
+        lines.append(json.dumps(entry, ensure_ascii=False) + "\n")
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(json.dumps({**line, "id": n}, ensure_ascii=False) + "\n" for n in range(1, count + 1)),
-                    encoding="utf-8")
+    path.write_text("".join(lines), encoding="utf-8")
     return path
 
 

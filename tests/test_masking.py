@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskreg.masking import NFKC_BLOCKS, ZERO_WIDTH, mask_text, masked, masked_json, may_need_masking, nfkc_matters
+from riskreg.masking import (NFKC_BLOCKS, ZERO_WIDTH, mask_text, masked, masked_json, masked_number, may_need_masking,
+                             nfkc_matters)
 
 pytestmark = pytest.mark.pure
 
@@ -132,6 +133,44 @@ def test_text_without_such_numbers_is_unchanged_and_the_shortcut_never_misses(te
         assert out == text
     if out != text:
         assert may_need_masking(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=_NO_DIGITS, number=st.one_of(_id_number(), _mobile()), after=_NO_DIGITS)
+def test_a_number_riskreg_masked_is_recognised_however_it_was_written(before, number, after):
+    text = f"{before}{number[0]}{after}"
+    out = mask_text(text)
+    assert out != text
+    found = masked_number(out)
+    assert found is not None and found in out and "*" in found
+    assert masked_number(text) is None or "*" in before + after  # the number as typed is no masked one
+
+
+# Ledger text as towns write it: Chinese, dates, amounts, counts, punctuation, stars used as bullets or ratings.
+_LEDGER = st.text(st.sampled_from("东村西村工地拖欠农民工工资纠纷化解稳控责任部门完成时限年月日户人元万、，。：；（）()"
+                                  "-/ 0123456789.*★※"), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LEDGER)
+def test_ordinary_ledger_text_is_not_taken_for_masked(text):
+    if masked_number(text) is not None:  # only text holding a number's shape with its digits starred
+        assert mask_text(text.replace("*", "0")) != text.replace("*", "0")
+
+
+@pytest.mark.parametrize("text", ["拖欠工资*3户，涉及金额12.5万元", "★★★重点：2026年7月1日前化解", "3**5", "138*1234*5678",
+                                  "评分**********", "13812345678", "编号1381234****"])
+def test_text_riskreg_did_not_mask_is_not_taken_for_masked(text):
+    assert masked_number(text) is None
+
+
+@pytest.mark.parametrize("text, form", [
+    ("联系138****5678", "138****5678"), ("身份证360426***********1。", "360426***********1"),
+    ("１３８－****－５６７８", "１３８－****－５６７８"), ("+86 138 **** 5678", "+86 138 **** 5678"),
+    ("110105-****-****-***X", "110105-****-****-***X"),
+])
+def test_masked_forms_are_named(text, form):
+    assert masked_number(text) == form
 
 
 def test_every_path_masks_the_same_way():

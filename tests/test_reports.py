@@ -583,7 +583,7 @@ def secret_entry(cli, register) -> int:
 def test_a_mobile_number_written_in_groups_is_masked_everywhere(cli, register, written):
     entry_id = cli.add("S03", f"欠薪，联系人{written}", "东村", "--due", "2026-06-10", as_of="2026-06-01")
     for argv in (["list", "--format", "json"], ["list", "--format", "csv"], ["show", str(entry_id)],
-                 ["report", "--format", "json"], ["report", "--format", "html"], ["export"], ["summary"]):
+                 ["report", "--format", "json"], ["report", "--format", "html"], ["export", "--masked"], ["summary"]):
         out = cli(*argv).stdout
         assert written not in out and "****" in out, argv
     assert written in cli("list", "--format", "json", "--unmasked").stdout

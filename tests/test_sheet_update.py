@@ -232,3 +232,29 @@ def test_an_english_sheet_mitigates_escalates_reassigns_and_consolidates(cli, le
         "mitigated", "WATER", "每周巡查", "县应急局", "consolidated")
     assert [h["action"] for h in b["history"]] == ["add", "assign", "mitigate", "escalate"]
     assert "every check passed" in cli("check").stdout
+
+
+def test_an_edited_cell_holding_a_masked_number_is_refused_unless_accepted(cli, ledger, tmp_path, monkeypatch):
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {1: {"牵头领导": "王明 139****5678 新"}})
+    assert refused(cli, monkeypatch, "import", "--update", returned) == [Problem(
+        2, "牵头领导", "王明 139****5678 新",
+        "holds a masked number (139****5678); import the unmasked export, or pass --accept-masked")]
+    assert entry(cli, 1)["leader"] == "王明 13912345678"
+    taken = cli("import", "--update", returned, "--accept-masked").stdout
+    assert taken == f"Updated 1 entry from {SHEET} with 1 event.\n"
+    assert entry(cli, 1)["leader"] == "王明 139****5678 新"
+
+
+def test_sheet_and_ignore_apply_to_update(cli, ledger, tmp_path):
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {1: {"牵头领导": "钱伟"}})
+    workbook = load_workbook(returned)
+    ledger_sheet = workbook.worksheets[0]
+    ledger_sheet.cell(1, ledger_sheet.max_column + 1).value = "联系电话"
+    ledger_sheet.cell(2, ledger_sheet.max_column).value = "13800000000"
+    instructions = workbook.create_sheet("填表说明", 0)
+    instructions["A1"] = "请填写进展情况后交回镇综治办。"
+    workbook.save(returned)
+    assert "联系电话" in cli("import", "--update", returned, "--sheet", "2", code=1).stderr
+    taken = cli("import", "--update", returned, "--sheet", "2", "--ignore", "联系电话").stdout
+    assert taken == f"Updated 1 entry from {SHEET} with 1 event.\n"
+    assert entry(cli, 1)["leader"] == "钱伟"

@@ -43,10 +43,20 @@ def test_export_lines_carry_list_keys_and_history(cli, exported):
                for line in lines for event in line["history"])
 
 
-def test_export_masks_unless_asked(cli, exported):
-    masked = cli("export").stdout
+def test_jsonl_export_is_lossless_unless_asked_to_mask(cli, exported):
+    assert "13912345678" in cli("export").stdout  # stdout too: it is what a script pipes into a backup
+    masked = cli("export", "--masked").stdout
     assert "13912345678" not in masked and "139****5678" in masked
     assert "13912345678" in exported.read_text(encoding="utf-8")
+    assert "139****5678" in cli("export", "--format", "csv").stdout  # spreadsheets stay masked
+
+
+@pytest.mark.parametrize("flags, reason", [
+    (["--format", "csv", "--masked"], "--masked applies to jsonl; a csv export is masked unless --unmasked."),
+    (["--masked", "--unmasked"], "--masked and --unmasked contradict each other; give one."),
+])
+def test_masked_is_refused_where_it_means_nothing(cli, exported, flags, reason):
+    assert cli("export", *flags, code=1).stderr == f"Error: {reason}\n"
 
 
 def test_export_takes_the_list_filters_limit_included(cli, exported):
@@ -56,25 +66,73 @@ def test_export_takes_the_list_filters_limit_included(cli, exported):
     assert {json.loads(line)["id"] for line in cli("export", "--overdue").stdout.splitlines()} == overdue
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
-def test_unmasked_files_are_readable_by_their_owner_only(cli, exported, tmp_path, fmt):
-    # Unmasked output may hold identity and mobile numbers; masked output is shared as before.
+@pytest.mark.parametrize("fmt, private_flags, shared_flags", [
+    ("jsonl", [], ["--masked"]), ("jsonl", ["--unmasked"], ["--masked"]),
+    ("csv", ["--unmasked"], []), ("xlsx", ["--unmasked"], []),
+])
+def test_unmasked_files_are_readable_by_their_owner_only(cli, exported, tmp_path, fmt, private_flags, shared_flags):
+    # Unmasked output may hold identity and mobile numbers (jsonl always does, unless --masked); masked output
+    # is shared as before.
     private, shared = tmp_path / f"private.{fmt}", tmp_path / f"shared.{fmt}"
-    cli("export", "--format", fmt, "--unmasked", "--output", private)
-    cli("export", "--format", fmt, "--output", shared)
+    cli("export", "--format", fmt, *private_flags, "--output", private)
+    cli("export", "--format", fmt, *shared_flags, "--output", shared)
     assert (private.stat().st_mode & 0o777, shared.stat().st_mode & 0o777) == (0o600, 0o644)
     report = tmp_path / "report.json"
     cli("report", "--format", "json", "--unmasked", "--output", report)
     assert report.stat().st_mode & 0o777 == 0o600
 
 
-def test_existing_ids_are_refused_unless_renumbered(cli, exported, snapshot):
+def test_a_second_import_is_refused_line_by_line_whatever_the_flags(cli, exported, snapshot):
     before = snapshot()
-    assert "already exist" in cli("import", exported, code=1).stderr
+    error = cli("import", exported, code=1).stderr
+    assert error.startswith(f"Error: {exported}: 4 lines with 4 problems; nothing imported.\n")
+    assert problem_lines(error)[1:3] == ["1 id 1 entry 1 is already in the register",
+                                         "2 id 2 entry 2 is already in the register"]
+    for flags in (["--new-ids"], ["--new-ids", "--dry-run"]):  # renumbering is no way round the check
+        error = cli("import", exported, *flags, code=1).stderr
+        assert error.startswith(f"Error: {exported}: 4 lines with 4 problems; nothing imported.\n")
+        assert [line.split(" ", 2)[0] for line in problem_lines(error)[1:]] == ["1", "2", "3", "4"]
+        assert problem_lines(error)[1].endswith("already in the register as entry 1 (same risk, unit and title)")
     assert snapshot() == before
+
+
+def test_new_ids_renumber_entries_the_register_does_not_have(cli, exported, tmp_path, monkeypatch):
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    cli.add("S01", "宅基地边界纠纷", "北村")
+    assert "Would import 4 entries with 12 history events. Renumbered 4." in cli("import", exported, "--new-ids",
+                                                                                  "--dry-run").stdout
     assert "Renumbered 4" in cli("import", exported, "--new-ids").stdout
-    assert [e["id"] for e in cli.json("list", "--format", "json")] == list(range(1, 9))
+    assert [e["id"] for e in cli.json("list", "--format", "json")] == [1, 2, 3, 4, 5]
     assert "every check passed" in cli("check").stdout
+    error = cli("import", exported, "--new-ids", code=1).stderr  # imported once, renumbered: not again
+    assert problem_lines(error)[1].startswith("1 title ")
+    assert problem_lines(error)[1].endswith("already in the register as entry 2 (same risk, unit and title)")
+
+
+def test_new_ids_refuse_a_file_holding_the_same_entry_twice(cli, exported, tmp_path, monkeypatch):
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    twice = json.loads(lines[0])
+    twice["id"] = 99
+    doubled = tmp_path / "doubled.jsonl"
+    doubled.write_text("\n".join([*lines, json.dumps(twice, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
+    before = fresh.read_bytes()
+    error = cli("import", doubled, "--new-ids", code=1).stderr
+    assert error.startswith(f"Error: {doubled}: 1 line with 1 problem; nothing imported.\n")
+    assert problem_lines(error)[1:] == ["5 repeats line 1 (the same entry: same risk, unit, title and first event)"]
+    assert fresh.read_bytes() == before
+
+
+def test_new_ids_take_a_hazard_that_recurred_as_an_entry_of_its_own(cli, register, tmp_path, monkeypatch):
+    first = cli.add("S03", "某工地拖欠农民工工资", "东村", as_of="2026-05-01")
+    cli("close", first, "--verified-by", "劳动监察", "--resolution", "已结清", as_of="2026-05-20")
+    cli.add("S03", "某工地拖欠农民工工资", "东村", as_of="2026-06-15")  # the same hazard, again, later
+    exported = tmp_path / "town.jsonl"
+    cli("export", "--output", exported)
+    _use_fresh_register(cli, tmp_path, monkeypatch)
+    cli.add("S01", "宅基地边界纠纷", "北村")
+    assert "Imported 2 entries with 3 history events. Renumbered 2." in cli("import", exported, "--new-ids").stdout
+    assert "already in the register as entry 2" in cli("import", exported, "--new-ids", code=1).stderr
 
 
 def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path, monkeypatch):

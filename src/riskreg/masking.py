@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+
 # Invisible characters that may sit inside a number: soft hyphen, Mongolian vowel separator, zero-width
 # space / joiners / marks, bidirectional embeddings and isolates, word joiner and invisible operators, BOM.
 ZERO_WIDTH = ((0xAD, 0xAD), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
@@ -32,9 +33,9 @@ _SEPARATORS = f" .\\-/_(){_DASHES}"
 _GAP = f"[{_SEPARATORS}]{{0,3}}"  # 138 - 1234 - 5678, (138)1234, 1 3 8
 
 
-def _digits(count: int) -> str:
-    """`count` digits, perhaps with a gap between any two."""
-    return f"\\d(?:{_GAP}\\d){{{count - 1}}}"
+def _digits(count: int, digit: str = "\\d") -> str:
+    """`count` digits (or what stands for them), perhaps with a gap between any two."""
+    return f"{digit}(?:{_GAP}{digit}){{{count - 1}}}"
 
 
 # Every character whose NFKC form holds a digit, an X or a separator lies in these blocks; a test scans all
@@ -85,11 +86,23 @@ _RESHAPED = re.compile(f"[{_ranges([ord(ch) for ch in _FORMS if ord(ch) < 0x1000
 # nothing _RESHAPED finds is its own normalised text.
 NUMBER_RUN = re.compile(f"\\d(?:[{_SEPARATORS}]*\\d){{10}}")
 
-# On normalised text. Resident identity number: 6 + 8 + 3 digits, then a digit or X, not inside a longer run
-# of digits; the 11 digits after the first 6 (birth date and sequence) are masked.
-_ID_NUMBER = re.compile(f"(?<!\\d){_digits(6)}{_GAP}({_digits(11)}){_GAP}[\\dXx](?!\\d)")
-# Mainland mobile number: 1, then 3-9, then 9 digits, perhaps after +86 / 0086 / 86; the middle 4 are masked.
-_MOBILE = re.compile(f"(?<!\\d)(?:(?:\\+|00)?86{_GAP})?1{_GAP}[3-9]{_GAP}\\d{_GAP}({_digits(4)}){_GAP}{_digits(4)}(?!\\d)")
+
+def _id_number(hidden: str) -> re.Pattern[str]:
+    """On normalised text. Resident identity number: 6 + 8 + 3 digits, then a digit or X, not inside a longer
+    run of digits; the 11 after the first 6 (birth date and sequence) are masked, `hidden` stands for them."""
+    return re.compile(f"(?<!\\d){_digits(6)}{_GAP}({_digits(11, hidden)}){_GAP}[\\dXx](?!\\d)")
+
+
+def _mobile(hidden: str) -> re.Pattern[str]:
+    """Mainland mobile number: 1, then 3-9, then 9 digits, perhaps after +86 / 0086 / 86; the middle 4 are
+    masked, `hidden` stands for them."""
+    return re.compile(f"(?<!\\d)(?:(?:\\+|00)?86{_GAP})?1{_GAP}[3-9]{_GAP}\\d{_GAP}({_digits(4, hidden)}){_GAP}"
+                      f"{_digits(4)}(?!\\d)")
+
+
+_ID_NUMBER, _MOBILE = _id_number("\\d"), _mobile("\\d")
+# The same numbers as mask_text leaves them: one pattern for both, so masker and detector never drift.
+_MASKED = (_id_number("\\*"), _mobile("\\*"))
 
 
 def may_need_masking(text: str) -> bool:
@@ -130,6 +143,26 @@ def mask_text(text: str) -> str:
     if not hidden:
         return text
     return "".join("*" if index in hidden else ch for index, ch in enumerate(text))
+
+
+def masked_number(text: str) -> str | None:
+    """The first number in `text` as mask_text leaves it (138****5678, 360426***********1), else None."""
+    if "*" not in text:
+        return None
+    plain, origin = normalised(text)
+    for pattern in _MASKED:
+        if found := pattern.search(plain):
+            start, end = found.start(), found.end() - 1
+            return text[start:end + 1] if origin is None else text[origin[start]:origin[end] + 1]
+    return None
+
+
+def masked_reason(value: Any) -> str | None:
+    """Why an import refuses `value`, if it is text holding a number riskreg masked: a masked copy imported
+    would store the stars for good over the real number."""
+    if isinstance(value, str) and (form := masked_number(value)):
+        return f"holds a masked number ({form}); import the unmasked export, or pass --accept-masked"
+    return None
 
 
 _ITEMS_PER_DUMP = 1000

@@ -43,6 +43,7 @@ def make_inputs(work: Path) -> None:
     (work / "out").mkdir()
     shutil.copytree(INPUTS, work / "in")
     shutil.copyfile(OLD_REGISTER, work / "in/old.db")
+    (work / "in/old.db").chmod(0o644)  # as registers were made before riskreg kept them private: check warns
     _village_workbook(work / WORKBOOK)
     # As WPS saves a CSV: GB18030, with headers of the town's own, mapped by in/mapping.yaml.
     (work / OLD_LEDGER).write_bytes(
@@ -246,6 +247,7 @@ def _export_steps() -> list:
         step("export-jsonl", "export"),
         step("export-jsonl-unmasked", "export", "--unmasked", "--output", "out/all.jsonl", files=("out/all.jsonl",)),
         step("export-jsonl-filtered", "export", "--format", "jsonl", "--status", "closed", "--limit", "1"),
+        step("export-jsonl-masked", "export", "--masked", "--limit", "1"),
         step("export-xlsx-stdout", "export", "--format", "xlsx"),
     ]
     for lang, option in LANGS:

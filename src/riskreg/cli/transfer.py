@@ -34,7 +34,7 @@ class SplitBy(str, Enum):
 @app.command(rich_help_panel=PANEL)
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: every entry with its history (lossless); xlsx or csv: the ledger as a spreadsheet, headers in the --lang language.")] = ExportFormat.jsonl,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl: every entry with its history, unmasked (lossless: the backup and transfer format, to a file or stdout); xlsx or csv: the ledger as a spreadsheet, masked, headers in the --lang language.")] = ExportFormat.jsonl,
     output: Output = None,
     status: StatusFilter = None,
     risk: RiskFilter = None,
@@ -49,15 +49,23 @@ def export(
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
     split: Annotated[SplitBy | None, typer.Option("--split", help="xlsx: one workbook per department (dept) or village/community (unit), each with only its entries, an instructions sheet and drop-down lists: the checklists to send out and fill in. Needs --output-dir.", show_default=False)] = None,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the workbooks go in, made if missing.", show_default=False)] = None,
-    unmasked: Unmasked = False,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="xlsx and csv: identity and mobile numbers as stored (masked by default); the files are written 0600.")] = False,
+    masked: Annotated[bool, typer.Option("--masked", help="jsonl: mask identity and mobile numbers, for a copy to share (import refuses it unless --accept-masked).")] = False,
 ) -> None:
-    """Write entries out: `import` reads every format back. Use --unmasked with jsonl for a lossless copy."""
+    """Write entries out: jsonl lossless and unmasked, xlsx and csv masked; `import` reads each back.
+
+    jsonl is the backup and transfer format: unmasked unless --masked, on stdout too, and a file written
+    with --output is readable by its owner only (0600). xlsx and csv are masked unless --unmasked."""
     from riskreg.domain.queries import EntryFilter
 
     state = get_state(ctx)
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
                          overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+    if masked and fmt is not ExportFormat.jsonl:
+        raise RiskregError(f"--masked applies to jsonl; a {fmt.value} export is masked unless --unmasked.")
+    if masked and unmasked:
+        raise RiskregError("--masked and --unmasked contradict each other; give one.")
     if split is not None or output_dir is not None:
         _check_split(fmt, split, output_dir, output)
         _export_split(ctx, wanted, limit, split, output_dir, unmasked=unmasked)
@@ -70,7 +78,7 @@ def export(
             from riskreg.exchange.jsonl import export_entries
 
             entries = export_entries(session, flags, wanted, limit=limit or None)
-            write_json_lines(progress(entries, "Exporting"), target, unmasked=unmasked)
+            write_json_lines(progress(entries, "Exporting"), target, unmasked=not masked)
             return
         from riskreg.domain.queries import sheet_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
@@ -157,7 +165,7 @@ def _make_folder(folder: Path, *, private: bool) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", dir_okay=False, help="A .jsonl file written by `riskreg export`, or a ledger as .xlsx, .xls, .ods or .csv.")],
-    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets).")] = False,
+    new_ids: Annotated[bool, typer.Option("--new-ids", help="Give imported entries new numbers instead of keeping their ids (jsonl) or 编号 (spreadsheets); an entry the register has already (same risk, unit and title) is refused all the same.")] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", dir_okay=False, help="Spreadsheets: a YAML file mapping your headers to riskreg's, e.g. `隐患名称: title`.", show_default=False)] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME|N", help="Workbooks: the sheet to read, by name or number from 1 (default: the first with a header riskreg knows).", show_default=False)] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="COLUMN", help="Spreadsheets: leave out this column (its header, or its letter if it has none); repeatable. A column holding data riskreg has no field for is refused otherwise.", show_default=False)] = None,
@@ -165,6 +173,7 @@ def import_(
     update: Annotated[bool, typer.Option("--update", help="Take back a returned sheet: each changed cell of a row with a 编号 becomes the event its command records (assign, mitigate, note, close, reopen, edit, regrade, escalate); a blank cell changes nothing; rows without 编号 are new entries.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --update: take rows whose entry changed in the register since the sheet was exported (its 版本 is not the latest), and rows without a 版本.")] = False,
     errors: ErrorsOutput = None,
+    accept_masked: Annotated[bool, typer.Option("--accept-masked", help="Take text holding numbers riskreg masked (138****5678) as it is; refused by default, so a masked copy never overwrites real numbers.")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """Add entries from an export or a spreadsheet, or take back a returned sheet (--update): every line or row
@@ -176,7 +185,7 @@ def import_(
     lang = get_state(ctx).lang
     try:
         _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
-                update=update, force=force, unmasked=unmasked)
+                update=update, force=force, unmasked=unmasked, accept_masked=accept_masked)
     except RowsRefused as refused:
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
@@ -186,7 +195,7 @@ def import_(
 
 
 def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, sheet: str | None,
-            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool) -> None:
+            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool, accept_masked: bool) -> None:
     suffix = file.suffix.lower()
     if force and not update:
         raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
@@ -195,11 +204,12 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
             raise RiskregError(f"--update takes back a spreadsheet (.xlsx or .csv); {file.name} is not one.")
         if new_ids:
             raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
-        _update_sheet(ctx, file, mapping=mapping, force=force, dry_run=dry_run, unmasked=unmasked)
+        _update_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, force=force, dry_run=dry_run,
+                      unmasked=unmasked, accept_masked=accept_masked)
         return
     if suffix in SHEETS:
         _import_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, new_ids=new_ids, dry_run=dry_run,
-                      unmasked=unmasked)
+                      unmasked=unmasked, accept_masked=accept_masked)
         return
     if suffix != ".jsonl":
         raise RiskregError(f"{file} is not a .jsonl, .xlsx, .xls, .ods or .csv file; riskreg imports its own exports "
@@ -207,17 +217,19 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
     for given, option in ((mapping, "--mapping"), (sheet, "--sheet"), (ignore, "--ignore")):
         if given:
             raise RiskregError(f"{option} applies to spreadsheets; a .jsonl export needs none.")
-    from riskreg.exchange.jsonl import Codes, check_jsonl, import_entries, lines_of, read_jsonl
+    from riskreg.exchange.jsonl import check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
     try:
         with file.open(encoding="utf-8") as handle:
             lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
-                result = check_jsonl(state.read, lines, str(file), new_ids=new_ids)
+                result = check_jsonl(state.read, lines, str(file), new_ids=new_ids, accept_masked=accept_masked)
             else:
                 with state.write() as (session, _):
-                    result = import_entries(session, read_jsonl(Codes(session), lines, str(file)), new_ids=new_ids)
+                    parsed = read_jsonl(lambda: contextlib.nullcontext(session), lines, str(file), new_ids=new_ids,
+                                        accept_masked=accept_masked)
+                    result = import_entries(session, parsed, new_ids=new_ids)
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:
@@ -228,7 +240,7 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
 
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
-                  new_ids: bool, dry_run: bool, unmasked: bool) -> None:
+                  new_ids: bool, dry_run: bool, unmasked: bool, accept_masked: bool) -> None:
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_rows import import_parsed, parse_rows, preview_rows
 
@@ -237,10 +249,11 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
     rows = progress(opened.rows, "Checking rows", total=opened.total)
     if not dry_run:
         with state.write() as (session, stamp):
-            parsed = parse_rows(lambda: contextlib.nullcontext(session), opened, stamp, rows, new_ids=new_ids)
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), opened, stamp, rows, new_ids=new_ids,
+                                accept_masked=accept_masked)
             result = import_parsed(session, parsed, new_ids=new_ids)
     else:  # rows checked between short read transactions, so others can write meanwhile
-        parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids)
+        parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids, accept_masked=accept_masked)
         with state.read() as session:
             from riskreg.domain.catalogue_sync import level_styles
 
@@ -260,17 +273,18 @@ def _source(file: Path, sheet: str | None) -> str:
     return file.name if sheet is None else f"{file.name}, sheet {sheet}"
 
 
-def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, force: bool, dry_run: bool,
-                  unmasked: bool) -> None:
+def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
+                  force: bool, dry_run: bool, unmasked: bool, accept_masked: bool) -> None:
     from riskreg.cli.output import shown
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_update import take_back
     from riskreg.exchange.sheet_write import Names
 
     state = get_state(ctx)
-    sheet = open_sheet(file, read_mapping(mapping) if mapping else None)  # read before taking the write lock
+    opened = open_sheet(file, read_mapping(mapping) if mapping else None, sheet=sheet, ignore=ignore)  # before the lock
     with state.write(commit=not dry_run) as (session, stamp):  # a dry run checks all, then rolls back
-        taken = take_back(session, stamp, sheet, force=force, masked=functools.partial(shown, unmasked=False))
+        taken = take_back(session, stamp, opened, force=force, masked=functools.partial(shown, unmasked=False),
+                          accept_masked=accept_masked)
         names = Names.load(session, state.lang)
     if dry_run:
         for updated in taken.updated:

@@ -26,13 +26,16 @@ def check(
     ctx: typer.Context,
     against: Annotated[Path | None, typer.Option("--against", metavar="REPORT.json", exists=True, dir_okay=False, help="Also prove the register still holds the history this earlier JSON report saw (keep reports where the register's editors cannot change them).", show_default=False)] = None,
 ) -> None:
-    """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head."""
+    """Check the register: integrity, foreign keys, guards, closed-entry rules, history replay, hash chain and its head.
+
+    A register file that others may read or change gets a warning on stderr (the exit code stays that of the checks)."""
     seen = None
     if against is not None:
         from riskreg.domain.integrity import head_seen_by
 
         seen = head_seen_by(against)
     register = get_state(ctx).register()
+    _warn_if_exposed(register)
     findings = _findings(register, seen)
     for finding in findings:
         say(finding)
@@ -41,6 +44,17 @@ def check(
         raise typer.Exit(1)
     held = f"; it still holds the {seen.events:,} history events {against} saw" if seen else ""
     say(f"{register.location}: every check passed{held}.")
+
+
+def _warn_if_exposed(register) -> None:
+    """A warning, not a finding: the register is sound, only readable by more people than should read it.
+    riskreg never changes an existing file's mode behind its owner's back."""
+    from riskreg.store.files import exposed_mode
+
+    mode = None if register.server else exposed_mode(Path(register.location))
+    if mode is not None:
+        say(f"Warning: {register.location} is mode {mode:o}: others than its owner may read or change it, and it "
+            f"holds every entry unmasked. Make it private: chmod 600 {register.location}.", err=True)
 
 
 @app.command(rich_help_panel=PANEL)

@@ -24,7 +24,9 @@ from sqlmodel import Session, select
 from riskreg.store.backends import after_explicit_ids, insert_stored, stored_json
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.errors import InvalidInput, Problem, RowsRefused
+from riskreg.exchange.duplicates import first_in_file, lines_in_register, taken_ids
 from riskreg.fields import FIELDS, REQUIRED, Field
+from riskreg.masking import masked_reason
 from riskreg.domain.integrity import replay_mismatches, validate_history_event
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.store.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
@@ -65,12 +67,13 @@ OpenSession = Callable[[], AbstractContextManager[Session]]
 
 
 class Codes:
-    """The codes an imported line may use, loaded once instead of once per line."""
+    """The codes an imported line may use, loaded once instead of once per line, and where new numbers begin."""
 
     def __init__(self, session: Session) -> None:
         self.risks = set(session.exec(select(Risk.code)))
         self.departments = set(session.exec(select(Department.code)))
         self.levels = set(session.exec(select(Level.code)))
+        self.next_id = _next_id(session)  # the first number after the entries there before the import
 
 
 def _day(value: Any, what: str, *, required: bool = False) -> str | None:
@@ -249,22 +252,34 @@ def _texts(value: Any) -> Iterator[str]:
             pending += item
 
 
-def read_jsonl(known: Codes, lines: Iterable[str], source: str) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def read_jsonl(use: OpenSession, lines: Iterable[str], source: str, *, new_ids: bool = False,
+               accept_masked: bool = False) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Parse and validate line by line, yielding good entries; at the end raise RowsRefused with every bad line.
 
     A generator, so a large file is never held in memory: import_entries writes what
     it yields a batch at a time, and the error raised at the end rolls the whole
-    import back with the caller's transaction.
+    import back with the caller's transaction. Each batch is checked against the
+    register (through `use`) before it is yielded: a line is refused whose id an entry
+    has (a second import of the file), or with new_ids whose risk, unit and title an
+    entry has, since renumbering must not import the same entries twice; and, unless
+    accept_masked, a line holding a number riskreg masked, which would overwrite the
+    real one for good.
     """
-    bad, seen = [], set()
+    with use() as session:
+        known = Codes(session)
+    bad: list[tuple[int, str]] = []
+    ids: set[int] = set()
+    seen: dict[tuple[str, ...], int] = {}
+    pending: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            row, events = _entry(_decoded(line), known)
-            if row["id"] in seen:
-                raise InvalidInput(f"id {row['id']} appears twice in the file")
-            seen.add(row["id"])
+            data = _decoded(line)
+            row, events = _entry(data, known)
+            if not accept_masked and ("*" in line or "\\u002" in line):  # a * may be escaped as \u002a
+                _refuse_masked(data)
+            first_in_file(row, events, number, ids, seen if new_ids else None)
         except json.JSONDecodeError as err:
             bad.append(Problem(number, "", "", f"not JSON ({err.msg.removesuffix(' at')} at column {err.colno})"))
         except RecursionError:
@@ -274,10 +289,41 @@ def read_jsonl(known: Codes, lines: Iterable[str], source: str) -> Iterator[tupl
         except (InvalidInput, TypeError, AttributeError) as err:
             bad.append(Problem(number, "", "", str(err).rstrip(".")))
         else:
-            if not bad:  # once a line is bad nothing will be written; keep reading only to report every bad line
-                yield row, events
+            pending.append((number, row, events))
+        if len(pending) == IMPORT_BATCH:
+            yield from _unless_in_register(use, pending, bad, new_ids=new_ids, before=known.next_id)
+            pending = []
+    yield from _unless_in_register(use, pending, bad, new_ids=new_ids, before=known.next_id)
     if bad:
-        raise RowsRefused(source, bad, "line")
+        raise RowsRefused(source, sorted(bad, key=lambda problem: problem.row), "line")
+
+
+def _refuse_masked(data: dict[str, Any]) -> None:
+    """Refuse the first text holding a number riskreg masked, naming its field or history event."""
+    for name, text in _labelled_texts(data):
+        if reason := masked_reason(text):
+            raise _AtKey(name, text, reason)
+
+
+def _labelled_texts(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every text of a checked entry, named as a message names it: the field, or the history event."""
+    for name, value in data.items():
+        if name != "history" and isinstance(value, str):
+            yield name, value
+    for number, event in enumerate(data["history"], 1):
+        yield from ((f"history event {number}", text) for text in _texts(event))
+
+
+def _unless_in_register(use: OpenSession, pending: list[tuple[int, dict[str, Any], list[dict[str, Any]]]],
+                        bad: list[Problem], *, new_ids: bool, before: int,
+                        ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The pending lines, once none is in the register (bad lines are added to `bad`, and then nothing is)."""
+    if not pending:
+        return
+    with use() as session:
+        bad += lines_in_register(session, [(number, row) for number, row, _ in pending], new_ids=new_ids, before=before)
+    if not bad:  # once a line is bad nothing will be written; keep reading only to report every bad line
+        yield from ((row, events) for _, row, events in pending)
 
 
 def _stored(value: Any) -> Any:
@@ -306,7 +352,7 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
     entries = iter(parsed)
     while batch := list(islice(entries, IMPORT_BATCH)):
         if not new_ids:
-            clashes += _existing_ids(session, [row["id"] for row, _ in batch])
+            clashes += taken_ids(session, [row["id"] for row, _ in batch])
         if clashes:
             continue
         entry_rows, event_rows = [], []
@@ -334,39 +380,28 @@ def import_entries(session: Session, parsed: Iterable[tuple[dict[str, Any], list
     return result
 
 
-def check_jsonl(use: OpenSession, lines: Iterable[str], source: str, *, new_ids: bool = False) -> ImportResult:
+def check_jsonl(use: OpenSession, lines: Iterable[str], source: str, *, new_ids: bool = False,
+                accept_masked: bool = False) -> ImportResult:
     """What importing the lines would do, without writing or holding the register while they are read.
 
-    For a dry run: the catalogue is read in one short read transaction and the ids in another, and
-    the lines are checked in between with no transaction open (under SQLite's rollback journal an
-    open read transaction stops every writer's commit). Only the ids are kept, so memory stays small.
+    For a dry run: the register is asked in short read transactions (read_jsonl's), and the lines are
+    checked in between with no transaction open (under SQLite's rollback journal an open read transaction
+    stops every writer's commit). Only the ids are kept, so memory stays small.
     """
-    with use() as session:
-        known = Codes(session)
     result, ids = ImportResult(), []
-    for row, events in read_jsonl(known, lines, source):
+    for row, events in read_jsonl(use, lines, source, new_ids=new_ids, accept_masked=accept_masked):
         ids.append(row["id"])
         result.entries += 1
         result.events += len(events)
-    with use() as session:
-        if new_ids:
+    if new_ids:
+        with use() as session:
             first = _next_id(session)
-            result.renumbered = {old: first + position for position, old in enumerate(ids)}
-        elif clashes := _existing_ids(session, ids):
-            raise _clash_error(clashes)
+        result.renumbered = {old: first + position for position, old in enumerate(ids)}
     return result
 
 
 def _next_id(session: Session) -> int:
     return (session.exec(select(func.max(Entry.id))).one() or 0) + 1
-
-
-def _existing_ids(session: Session, ids: list[int]) -> list[int]:
-    """Those of `ids` that entries in the register already have."""
-    found: list[int] = []
-    for start in range(0, len(ids), BATCH):
-        found += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))).all()
-    return found
 
 
 def _clash_error(clashes: list[int]) -> InvalidInput:

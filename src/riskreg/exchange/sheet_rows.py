@@ -18,10 +18,12 @@ from sqlmodel import Session, func, select
 
 from riskreg.domain.ledger import Stamp
 from riskreg.errors import Problem, RowsRefused
-from riskreg.exchange.jsonl import BATCH, ImportResult, OpenSession, import_entries
+from riskreg.exchange.duplicates import same_content, taken_ids
+from riskreg.exchange.jsonl import ImportResult, OpenSession, import_entries
 from riskreg.exchange.sheet_checks import Catalogue, check_row
 from riskreg.exchange.sheet_columns import BY_FIELD
 from riskreg.exchange.sheet_read import Sheet
+from riskreg.masking import masked_reason
 from riskreg.store.models import REPLAYED, Entry
 
 
@@ -36,7 +38,7 @@ class Parsed:
 
 
 def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tuple[int, dict[str, Any]]] | None = None,
-               *, new_ids: bool = False) -> Parsed:
+               *, new_ids: bool = False, accept_masked: bool = False) -> Parsed:
     """Check every row; raise RowsRefused with every problem of every row, or return them all ready to import.
 
     `rows` defaults to the sheet's rows (pass them wrapped, e.g. in a progress bar). A row is one
@@ -52,7 +54,9 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     parsed, problems, seen = Parsed(sheet.source), [], _Seen(new_ids, sheet.headers)
     for number, raw in (rows if rows is not None else sheet.rows):
         row, faults = check_row(number, raw, sheet.headers, known, stamp.today)
-        if row is not None and (repeat := seen.repeat(row, number)):
+        if not accept_masked:  # a masked copy must never overwrite the real numbers
+            faults = _masked_cells(number, raw, sheet.headers) + faults
+        if row is not None and not faults and (repeat := seen.repeat(row, number)):
             faults = [repeat]
         if faults:
             problems += faults
@@ -107,33 +111,23 @@ def _added(row: dict[str, Any], number: int, stamp: Stamp, source: str) -> dict[
 def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, headers: dict[str, str]) -> list[Problem]:
     """One problem for each row an entry already stands for: by 编号, or (a row without one, or with --new-ids) by
     risk, unit and title. A register may hold a recurring hazard twice, so a row may match several entries."""
-    by_id: dict[int, int] = {}
-    by_title: dict[str, list[int]] = {}
-    for position, (row, _) in enumerate(parsed.entries):
-        if row["id"] is None or new_ids:
-            by_title.setdefault(row["title"], []).append(position)
-        else:
-            by_id[row["id"]] = position
-    matches: dict[int, list[int]] = {}  # position -> the entries it repeats
-    titles = list(by_title)
-    for start in range(0, len(titles), BATCH):
-        for entry_id, risk, unit, title in session.exec(
-                select(Entry.id, Entry.risk, Entry.unit, Entry.title).where(Entry.title.in_(titles[start:start + BATCH]))):
-            for position in by_title[title]:
-                if (parsed.entries[position][0]["risk"], parsed.entries[position][0]["unit"]) == (risk, unit):
-                    matches.setdefault(position, []).append(entry_id)
-    problems = []
-    for position, entries in matches.items():
-        listed = ", ".join(str(entry_id) for entry_id in sorted(entries))
-        problems.append(Problem(parsed.rows[position], "", "",
-                                f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} {listed}"))
-    ids = list(by_id)
-    for start in range(0, len(ids), BATCH):
-        for entry_id in session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + BATCH]))):
-            problems.append(Problem(parsed.rows[by_id[entry_id]], _id_column(headers), str(entry_id),
-                                    f"entry {entry_id} is already in the register (--new-ids imports the row "
-                                    "under a new number)"))
+    rows = list(zip(parsed.rows, (row for row, _ in parsed.entries)))
+    matches: dict[int, list[int]] = {}  # row -> the entries it repeats
+    for number, entry_id in same_content(session, [(n, row) for n, row in rows if row["id"] is None or new_ids]):
+        matches.setdefault(number, []).append(entry_id)
+    problems = [Problem(number, "", "", f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
+                                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
+    numbered = [(number, row["id"]) for number, row in rows if row["id"] is not None and not new_ids]
+    taken = set(taken_ids(session, [entry_id for _, entry_id in numbered]))
+    problems += [Problem(number, _id_column(headers), str(entry_id), f"entry {entry_id} is already in the register "
+                         "(--new-ids imports the row under a new number)") for number, entry_id in numbered if entry_id in taken]
     return problems
+
+
+def _masked_cells(number: int, raw: dict[str, Any], headers: dict[str, str]) -> list[Problem]:
+    """A problem for each cell holding a number as riskreg masks it (138****5678)."""
+    return [Problem(number, headers.get(name, BY_FIELD[name].zh), value, reason)
+            for name, value in raw.items() if (reason := masked_reason(value))]
 
 
 def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False, write: bool = True) -> ImportResult:

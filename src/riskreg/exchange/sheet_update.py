@@ -40,6 +40,7 @@ from riskreg.exchange.sheet_checks import Catalogue
 from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
+from riskreg.masking import masked_reason
 from riskreg.store.models import ACTIVE, REPLAYED, Entry
 
 FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
@@ -77,10 +78,11 @@ class Taken:
 
 
 def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: bool = False,
-              masked: Callable[[str], str]) -> Taken:
+              masked: Callable[[str], str], accept_masked: bool = False) -> Taken:
     """Apply a returned sheet in the caller's transaction; raise RowsRefused naming every problem of every row.
 
-    `masked` shows text as a masked export wrote it; `force` takes rows whose entry changed since the export."""
+    `masked` shows text as a masked export wrote it; `force` takes rows whose entry changed since the export;
+    `accept_masked` takes a changed cell holding a masked number as it is."""
     known = Catalogue(session)
     taken, problems, new_rows, seen = Taken(), [], [], {}
     source = Path(sheet.source).name
@@ -93,7 +95,7 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
             row.problem("id", f"编号 {row.entry.id} is also on row {seen[row.entry.id]}")
         elif row.entry is not None:
             seen[row.entry.id] = number
-            row.compare(force)
+            row.compare(force, accept_masked)
         if not row.problems and row.edits:
             updated = Updated(row.entry.id, row.entry.title, number, row.changes)  # its title before the row edits it
             taken.events += row.apply(session, stamp, f"updated from {source} row {number}")
@@ -102,7 +104,8 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
         problems += row.problems
     if new_rows:
         try:
-            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, new_rows)
+            parsed = parse_rows(lambda: contextlib.nullcontext(session), sheet, stamp, new_rows,
+                                accept_masked=accept_masked)
         except RowsRefused as refused:
             problems += refused.problems
         else:
@@ -161,7 +164,7 @@ class _Row:
             self.problem("id", f"there is no entry {number} in the register; a new entry's row leaves 编号 blank")
         return entry
 
-    def compare(self, force: bool) -> None:
+    def compare(self, force: bool, accept_masked: bool) -> None:
         """What the sheet changed: its cells against the entry as exported (its 版本), else as it is now."""
         now = entry_version(self.session, self.entry.id)
         current = {name: _plain(getattr(self.entry, name)) for name in (*REPLAYED, "created_on")}
@@ -187,6 +190,9 @@ class _Row:
                                    f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force")
             return
         self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
+        for name, value in self.edits.items():
+            if not accept_masked and (reason := masked_reason(value)):  # never store the stars over a real number
+                self.problem(name, reason)
         self.changes = [Change(name, current.get(name), value, _action(name, value, current))
                         for name, value in self.edits.items() if name not in FIXED]
 

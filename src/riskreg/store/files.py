@@ -49,6 +49,34 @@ def link_to_free_name(source: Path, stem: str, suffix: str = "") -> Path:
             continue
 
 
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only, unless it exists. SQLite takes an empty file as a
+    new database, and gives its journal the database file's mode."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and each missing parent, mode 0700 (as XDG asks of a data folder); existing ones stay
+    as they are."""
+    for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+        missing.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+
+
+def exposed_mode(path: Path) -> int | None:
+    """The register file's permission bits when its group or others may read or write it, else None."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        return None
+    return mode if mode & 0o066 else None
+
+
 def private_file_beside(path: Path, suffix: str) -> Path:
     """A new empty file of a unique name in `path`'s folder, mode 0600 (hidden: a dot before the name)."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)

@@ -22,7 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from riskreg.errors import RegisterBusy, RegisterMissing, RiskregError
 from riskreg.store import backends, hooks
-from riskreg.store.files import backup, link_to_free_name
+from riskreg.store.files import backup, create_private_file, link_to_free_name, make_private_folder
 from riskreg.store.location import read_password_file, resolve_location
 from riskreg.store.models import SCHEMA_VERSION, Meta
 
@@ -149,9 +149,13 @@ def file_register(path: Path, *, create: bool) -> Register:
         raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
     if create:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
         except OSError as err:
             raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
+        try:
+            create_private_file(path)  # before SQLite makes it 0644: the file holds every entry unmasked
+        except OSError as err:
+            raise RiskregError(f"Cannot create the register {path}: {err.strerror}.") from None
     return Register(str(path), backends.sqlite_engine(path, create=create, busy_timeout=backends.busy_timeout()))
 
 
