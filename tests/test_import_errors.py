@@ -101,6 +101,7 @@ def test_a_passing_import_leaves_only_the_heading_line(cli, register, tmp_path):
     assert _problems_file(errors) == [["行号", "列", "填写内容", "问题"]]
 
 
+@pytest.mark.sqlite_only  # a PostgreSQL register is no file an --errors path could name
 def test_the_errors_file_is_never_the_register(cli, register, tmp_path, snapshot):
     sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["Z99", "东村", "拖欠工资"]])
     before = snapshot()
