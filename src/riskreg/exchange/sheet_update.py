@@ -159,7 +159,7 @@ class _Row:
         if number is None:
             self.problem("id", "编号 is not an entry's number")
             return None
-        entry = self.session.get(Entry, number) if number <= ledger.MAX_ID else None
+        entry = self.session.get(Entry, number)
         if entry is None:
             self.problem("id", f"there is no entry {number} in the register; a new entry's row leaves 编号 blank")
         return entry
@@ -282,7 +282,8 @@ def _text(value: Any) -> str:
 
 def _whole(value: Any) -> int | None:
     text = nfkc(_text(value))  # a full-width １２ is 12
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) else None
+    # Past MAX_ID no id or history event exists, and the database could not even compare the number.
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ledger.MAX_ID else None
 
 
 def _plain(value: Any) -> Any:
