@@ -88,7 +88,12 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
     source = Path(sheet.source).name
     for number, raw in sheet.rows:
         if blank(raw.get("id")):
-            new_rows.append((number, raw))
+            if blank(raw.get("version")):
+                new_rows.append((number, raw))
+            else:  # an exported entry whose 编号 was lost: taken as new, it would be a second copy of it
+                problems.append(Problem(number, sheet.headers.get("version", BY_FIELD["version"].zh),
+                                        shown(raw["version"]), "the row has a 版本 but no 编号, so it is an entry "
+                                        "sent out, not a new one; put its 编号 back (a new entry leaves both blank)"))
             continue
         row = _Row(session, known, number, raw, masked, sheet.headers)
         if row.entry is not None and row.entry.id in seen:
