@@ -201,7 +201,7 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
         raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
     if update:
         if suffix not in SHEETS:
-            raise RiskregError(f"--update takes back a spreadsheet (.xlsx or .csv); {file.name} is not one.")
+            raise RiskregError(f"--update takes back a spreadsheet (.xlsx, .xls, .ods or .csv); {file.name} is not one.")
         if new_ids:
             raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
         _update_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, force=force, dry_run=dry_run,
