@@ -236,7 +236,9 @@ class _Row:
                 session, before, entry.id, to=edits.get("escalated_to", entry.escalated_to),
                 reason=edits.get("escalation_reason", entry.escalation_reason), text=why)))
         if closes:
-            steps.append((next(iter(closing), "status"), lambda: ledger.close(
+            # A refused check-off is most often its date (in the future, before the entry's last change).
+            where = "closed_on" if "closed_on" in closing else next(iter(closing), "status")
+            steps.append((where, lambda: ledger.close(
                 session, stamp, entry.id, verified_by=edits.get("verified_by", entry.verified_by),
                 resolution=edits.get("resolution", entry.resolution), on=closing.get("closed_on"), text=why)))
         corrected = {name: edits[name] for name in EDITED if name in edits}
