@@ -128,3 +128,19 @@ def test_the_help_names_every_format_update_takes(cli, register, tmp_path):
     path.write_text("")
     assert ".ods" in cli("import", "--update", path, code=1).stderr
 
+
+
+@pytest.mark.sqlite_only
+def test_split_workbooks_never_replace_the_register(cli, tmp_path, monkeypatch):
+    """A register kept as 下发/责任清单-综治中心.xlsx (or a backup under that name) is not a workbook to overwrite:
+    --split checks every file it will write as --output does, before it writes any."""
+    folder = tmp_path / "下发"
+    folder.mkdir()
+    location = folder / "责任清单-综治中心.xlsx"
+    monkeypatch.setenv("RISKREG_DB", str(location))
+    cli("init")
+    cli.add("P01", "燃气管道老化", "南社区")
+    before = location.read_bytes()
+    error = cli("export", "--format", "xlsx", "--split", "dept", "--output-dir", folder, code=1).stderr
+    assert "is the register" in error
+    assert location.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == [location.name]
