@@ -15,7 +15,7 @@ import typer
 
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
-                                 UnitFilter, Unmasked)
+                                 UnitFilter, Unmasked, not_the_register)
 from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError, RowsRefused
@@ -137,6 +137,8 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
         return
     owners = [names.departments.get(key, key) if field == "department" else key for key in groups]
     files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
+    for file in files:  # every one checked before any is written: the register may sit there under such a name
+        not_the_register(ctx, folder / file)
     _make_folder(folder, private=unmasked)
     for rows, owner, file in zip(groups.values(), owners, files):
         write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
