@@ -210,7 +210,7 @@ def test_options_that_do_not_go_together(cli, register, tmp_path, args, sentence
 
 def test_update_takes_spreadsheets_only(cli, register, tmp_path):
     assert cli("import", tmp_path / "backup.jsonl", "--update", code=1).stderr == (
-        "Error: --update takes back a spreadsheet (.xlsx or .csv); backup.jsonl is not one.\n")
+        "Error: --update takes back a spreadsheet (.xlsx, .xls, .ods or .csv); backup.jsonl is not one.\n")
 
 
 def test_an_english_sheet_mitigates_escalates_reassigns_and_consolidates(cli, ledger, tmp_path):

@@ -19,7 +19,7 @@ def _remember_unmasked(ctx: typer.Context, unmasked: bool) -> bool:
 Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mobile numbers in free text as stored (masked by default).", callback=_remember_unmasked)]
 
 
-def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
+def not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
     """--output may name any file but the register, its journal and the backups riskreg keeps beside it, and
     never a SQLite database at all: another register, or a backup made under any name."""
     if output is not None:
@@ -40,9 +40,9 @@ def _not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
 
 
 # readable=False: an output need not be readable (/dev/stdout, a FIFO); Typer would refuse it as "not readable"
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=_not_the_register)]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=not_the_register)]
 
-ErrorsOutput = Annotated[Path | None, typer.Option("--errors", metavar="FILE.csv", dir_okay=False, readable=False, callback=_not_the_register, help="Also write the problems to this CSV file (row, column, value, reason; UTF-8 with a byte-order mark for Excel and WPS) to hand back with the sheet; values masked unless --unmasked. If every row passes, it holds only the heading line.", show_default=False)]
+ErrorsOutput = Annotated[Path | None, typer.Option("--errors", metavar="FILE.csv", dir_okay=False, readable=False, callback=not_the_register, help="Also write the problems to this CSV file (row, column, value, reason; UTF-8 with a byte-order mark for Excel and WPS) to hand back with the sheet; values masked unless --unmasked. If every row passes, it holds only the heading line.", show_default=False)]
 
 
 class TableOrJson(str, Enum):

@@ -5,7 +5,7 @@ import contextlib
 import dataclasses
 import functools
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -15,7 +15,7 @@ import typer
 
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
-                                 UnitFilter, Unmasked)
+                                 UnitFilter, Unmasked, not_the_register)
 from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError, RowsRefused
@@ -137,6 +137,8 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
         return
     owners = [names.departments.get(key, key) if field == "department" else key for key in groups]
     files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
+    for file in files:  # every one checked before any is written: the register may sit there under such a name
+        not_the_register(ctx, folder / file)
     _make_folder(folder, private=unmasked)
     for rows, owner, file in zip(groups.values(), owners, files):
         write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
@@ -183,33 +185,35 @@ def import_(
     (row, column, value, reason), and in the --errors file if given.
     """
     lang = get_state(ctx).lang
+    # Written before the import commits: a file that cannot be written fails the command, which then wrote nothing.
+    passed = (functools.partial(write_problems, errors, [], "line" if file.suffix.lower() == ".jsonl" else "row",
+                                lang=lang, unmasked=unmasked) if errors is not None else lambda: None)
     try:
         _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
-                update=update, force=force, unmasked=unmasked, accept_masked=accept_masked)
+                update=update, force=force, unmasked=unmasked, accept_masked=accept_masked, passed=passed)
     except RowsRefused as refused:
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
         raise
-    if errors is not None:
-        write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
 
 
 def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, sheet: str | None,
-            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool, accept_masked: bool) -> None:
+            ignore: list[str], dry_run: bool, update: bool, force: bool, unmasked: bool, accept_masked: bool,
+            passed: Callable[[], None]) -> None:
     suffix = file.suffix.lower()
     if force and not update:
         raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
     if update:
         if suffix not in SHEETS:
-            raise RiskregError(f"--update takes back a spreadsheet (.xlsx or .csv); {file.name} is not one.")
+            raise RiskregError(f"--update takes back a spreadsheet (.xlsx, .xls, .ods or .csv); {file.name} is not one.")
         if new_ids:
             raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
         _update_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, force=force, dry_run=dry_run,
-                      unmasked=unmasked, accept_masked=accept_masked)
+                      unmasked=unmasked, accept_masked=accept_masked, passed=passed)
         return
     if suffix in SHEETS:
         _import_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, new_ids=new_ids, dry_run=dry_run,
-                      unmasked=unmasked, accept_masked=accept_masked)
+                      unmasked=unmasked, accept_masked=accept_masked, passed=passed)
         return
     if suffix != ".jsonl":
         raise RiskregError(f"{file} is not a .jsonl, .xlsx, .xls, .ods or .csv file; riskreg imports its own exports "
@@ -225,11 +229,13 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
             lines = progress(lines_of(handle), "Reading")
             if dry_run:  # checked with no transaction open, so others can write meanwhile
                 result = check_jsonl(state.read, lines, str(file), new_ids=new_ids, accept_masked=accept_masked)
+                passed()
             else:
                 with state.write() as (session, _):
                     parsed = read_jsonl(lambda: contextlib.nullcontext(session), lines, str(file), new_ids=new_ids,
                                         accept_masked=accept_masked)
                     result = import_entries(session, parsed, new_ids=new_ids)
+                    passed()
     except OSError as err:
         raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
     except UnicodeDecodeError:
@@ -240,7 +246,7 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
 
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
-                  new_ids: bool, dry_run: bool, unmasked: bool, accept_masked: bool) -> None:
+                  new_ids: bool, dry_run: bool, unmasked: bool, accept_masked: bool, passed: Callable[[], None]) -> None:
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_rows import import_parsed, parse_rows, preview_rows
 
@@ -252,6 +258,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             parsed = parse_rows(lambda: contextlib.nullcontext(session), opened, stamp, rows, new_ids=new_ids,
                                 accept_masked=accept_masked)
             result = import_parsed(session, parsed, new_ids=new_ids)
+            passed()
     else:  # rows checked between short read transactions, so others can write meanwhile
         parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids, accept_masked=accept_masked)
         with state.read() as session:
@@ -263,6 +270,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             title = f"{_source(file, opened.sheet)}, from row {opened.header_row + 1}, as the entries would be made"
             print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
                        level_styles(session, state.lang), title, unmasked=unmasked)
+        passed()
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
     ignored = f" Left out as asked: {', '.join(opened.ignored)}." if opened.ignored else ""
@@ -274,7 +282,7 @@ def _source(file: Path, sheet: str | None) -> str:
 
 
 def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
-                  force: bool, dry_run: bool, unmasked: bool, accept_masked: bool) -> None:
+                  force: bool, dry_run: bool, unmasked: bool, accept_masked: bool, passed: Callable[[], None]) -> None:
     from riskreg.cli.output import shown
     from riskreg.exchange.sheet_read import open_sheet, read_mapping
     from riskreg.exchange.sheet_update import take_back
@@ -286,6 +294,7 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
         taken = take_back(session, stamp, opened, force=force, masked=functools.partial(shown, unmasked=False),
                           accept_masked=accept_masked)
         names = Names.load(session, state.lang)
+        passed()
     if dry_run:
         for updated in taken.updated:
             say("\n".join(_diff(updated, names)), unmasked=unmasked)

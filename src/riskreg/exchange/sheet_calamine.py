@@ -85,12 +85,16 @@ def _scan_ods(path: Path) -> list[_Table]:
     row = column = row_repeat = 0
     cell: tuple[int, int, int, int] | None = None  # (column, repeat, columns spanned, rows spanned) of the open cell
     has_value = False
+    in_table = False
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal row, column, row_repeat, cell, has_value
+        nonlocal row, column, row_repeat, cell, has_value, in_table
         if name == f"{_TABLE} table":
+            if in_table:  # calamine reads a nested table's rows as the sheet's; this count would start again
+                raise InvalidInput(f"{path} is not a readable .ods workbook (it has a table inside a table, which "
+                                   "no spreadsheet program writes).")
             tables.append(_Table())
-            row = 0
+            row, in_table = 0, True
         elif name == f"{_TABLE} table-row":
             row_repeat = _count(attributes.get(f"{_TABLE} number-rows-repeated"))
             row, column = row + 1, 0
@@ -98,14 +102,17 @@ def _scan_ods(path: Path) -> list[_Table]:
             repeat = _count(attributes.get(f"{_TABLE} number-columns-repeated"))
             cell = (column + 1, repeat, _count(attributes.get(f"{_TABLE} number-columns-spanned")),
                     _count(attributes.get(f"{_TABLE} number-rows-spanned")))
-            has_value = f"{_OFFICE} value-type" in attributes
+            # calamine reads office:value, office:string-value … even without an office:value-type
+            has_value = any(key.startswith(f"{_OFFICE} ") for key in attributes)
             column += repeat
         elif name == f"{_TEXT} p" and cell is not None:
             has_value = True
 
     def end(name: str) -> None:
-        nonlocal row, cell
-        if name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell") and cell is not None:
+        nonlocal row, cell, in_table
+        if name == f"{_TABLE} table":
+            in_table = False
+        elif name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell") and cell is not None:
             first, repeat, across, down = cell
             table = tables[-1]
             if has_value:

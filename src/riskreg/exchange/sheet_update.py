@@ -88,7 +88,12 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
     source = Path(sheet.source).name
     for number, raw in sheet.rows:
         if blank(raw.get("id")):
-            new_rows.append((number, raw))
+            if blank(raw.get("version")):
+                new_rows.append((number, raw))
+            else:  # an exported entry whose 编号 was lost: taken as new, it would be a second copy of it
+                problems.append(Problem(number, sheet.headers.get("version", BY_FIELD["version"].zh),
+                                        shown(raw["version"]), "the row has a 版本 but no 编号, so it is an entry "
+                                        "sent out, not a new one; put its 编号 back (a new entry leaves both blank)"))
             continue
         row = _Row(session, known, number, raw, masked, sheet.headers)
         if row.entry is not None and row.entry.id in seen:
@@ -159,7 +164,7 @@ class _Row:
         if number is None:
             self.problem("id", "编号 is not an entry's number")
             return None
-        entry = self.session.get(Entry, number) if number <= ledger.MAX_ID else None
+        entry = self.session.get(Entry, number)
         if entry is None:
             self.problem("id", f"there is no entry {number} in the register; a new entry's row leaves 编号 blank")
         return entry
@@ -231,7 +236,9 @@ class _Row:
                 session, before, entry.id, to=edits.get("escalated_to", entry.escalated_to),
                 reason=edits.get("escalation_reason", entry.escalation_reason), text=why)))
         if closes:
-            steps.append((next(iter(closing), "status"), lambda: ledger.close(
+            # A refused check-off is most often its date (in the future, before the entry's last change).
+            where = "closed_on" if "closed_on" in closing else next(iter(closing), "status")
+            steps.append((where, lambda: ledger.close(
                 session, stamp, entry.id, verified_by=edits.get("verified_by", entry.verified_by),
                 resolution=edits.get("resolution", entry.resolution), on=closing.get("closed_on"), text=why)))
         corrected = {name: edits[name] for name in EDITED if name in edits}
@@ -282,7 +289,8 @@ def _text(value: Any) -> str:
 
 def _whole(value: Any) -> int | None:
     text = nfkc(_text(value))  # a full-width １２ is 12
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) else None
+    # Past MAX_ID no id or history event exists, and the database could not even compare the number.
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= ledger.MAX_ID else None
 
 
 def _plain(value: Any) -> Any:
