@@ -102,7 +102,8 @@ def _mobile(hidden: str) -> re.Pattern[str]:
 
 _ID_NUMBER, _MOBILE = _id_number("\\d"), _mobile("\\d")
 # The same numbers as mask_text leaves them: one pattern for both, so masker and detector never drift.
-_MASKED = (_id_number("\\*"), _mobile("\\*"))
+# A star may come back typed full-width (＊) by an input method in full-width mode: still a masked digit.
+_MASKED = (_id_number("[*＊]"), _mobile("[*＊]"))
 
 
 def may_need_masking(text: str) -> bool:
@@ -147,7 +148,7 @@ def mask_text(text: str) -> str:
 
 def masked_number(text: str) -> str | None:
     """The first number in `text` as mask_text leaves it (138****5678, 360426***********1), else None."""
-    if "*" not in text:
+    if "*" not in text and "＊" not in text:
         return None
     plain, origin = normalised(text)
     for pattern in _MASKED:
