@@ -26,6 +26,8 @@ ACTIONS = {
     "escalate": (["--to", "县信访局", "--reason", "涉及外县企业"], None, ("escalated_to", "县信访局")),
     "consolidate": ([], "consolidated", ("watch_until", "2026-05-31")),
     "reopen": (["--reason", "再次出现欠薪"], "open", ("reopen_count", 1)),
+    "edit": (["--title", "更正后的标题", "--reason", "登记有误"], None, ("title", "更正后的标题")),
+    "regrade": (["--level", "major", "--reason", "事态扩大"], None, ("level", "major")),
 }
 
 CASES = [(status, action) for status in STATUSES for action in ACTIONS]

@@ -209,8 +209,9 @@ def test_config_file_sets_the_due_soon_and_stale_windows(cli, eight_entries):
 
 def test_report_since_counts_events_on_or_after_the_date(cli, eight_entries):
     assert report_json(cli, "--since", "2026-06-25")["since"] == {
-        "date": "2026-06-25", "added": 2, "closed": 1, "reopened": 1}
-    assert report_json(cli, "--since", "-30d")["since"] == {"date": "2026-06-01", "added": 6, "closed": 1, "reopened": 1}
+        "date": "2026-06-25", "added": 2, "closed": 1, "reopened": 1, "regraded_up": 0, "regraded_down": 0}
+    assert report_json(cli, "--since", "-30d")["since"] == {"date": "2026-06-01", "added": 6, "closed": 1, "reopened": 1,
+                                                                 "regraded_up": 0, "regraded_down": 0}
     assert report_json(cli)["since"] is None
 
 
@@ -263,7 +264,7 @@ def test_report_since_counts_back_from_the_campaign(cli, tmp_path):
     _campaign_register(cli, tmp_path)
     cli.add("S03", TITLES[1], "东村", as_of="2027-08-20")
     assert report_json(cli, "--since", "T-12", as_of="2027-08-25")["since"] == {
-        "date": "2027-08-20", "added": 1, "closed": 0, "reopened": 0}
+        "date": "2027-08-20", "added": 1, "closed": 0, "reopened": 0, "regraded_up": 0, "regraded_down": 0}
 
 
 # --- determinism, formats, language -------------------------------------------------------------------

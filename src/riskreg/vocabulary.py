@@ -113,8 +113,9 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "phrase.days_to_start": ("距开始还有 {days} 天", "{days} days to start"),
     "phrase.day_to_start": ("距开始还有 {days} 天", "{days} day to start"),
     "phrase.day_n": ("第 {n} 天", "day {n}"), "phrase.over": ("已结束", "over"),
-    "phrase.since": ("自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}。",
-                     "Since {date}: {added} added, {closed} closed, {reopened} reopened."),
+    "phrase.since": ("自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}，升级 {regraded_up}，降级 {regraded_down}。",
+                     "Since {date}: {added} added, {closed} closed, {reopened} reopened, {regraded_up} graded up, "
+                     "{regraded_down} graded down."),
     "phrase.more": ("…… 另有 {n} 项：{command}", "… and {n} more: {command}"),
     "phrase.chain_one": ("历史记录 {events} 条，末条哈希 {head}。", "History chain: {events} event, its hash {head}."),
     "phrase.chain_many": ("历史记录 {events} 条，末条哈希 {head}。",

@@ -171,4 +171,5 @@ def test_report_lists_and_since(known):
     assert [i["id"] for i in data["unaccountable"]] == [2]
     assert [(i["id"], i["last_change"]) for i in data["stale"]] == [(1, "2026-06-20")]
     assert [(i["id"], i["watch_until"]) for i in data["awaiting_consolidation"]] == [(3, "2026-06-19")]
-    assert data["since"] == {"date": "2026-05-15", "added": 2, "closed": 1, "reopened": 0}
+    assert data["since"] == {"date": "2026-05-15", "added": 2, "closed": 1, "reopened": 0,
+                             "regraded_up": 0, "regraded_down": 0}

@@ -126,13 +126,25 @@ def reopen(
 def escalate(
     ctx: typer.Context,
     entry_id: EntryId,
-    to: Annotated[str, typer.Option("--to", help="Who must coordinate: a department, the county, another town.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it crosses departments or jurisdictions.")],
+    *,
+    to: Annotated[str | None, typer.Option("--to", help="Who must coordinate: a department, the county, another town.", show_default=False)] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why it crosses departments or jurisdictions; with --clear, how coordination ended.")],
+    clear: Annotated[bool, typer.Option("--clear", help="Take the escalation off once coordination is done.")] = False,
 ) -> None:
-    """Flag a matter that needs coordination across departments or jurisdictions."""
+    """Flag a matter that needs coordination across departments or jurisdictions (--clear once it is done)."""
     from riskreg.cli.output import say
     from riskreg.domain.ledger import escalate as escalate_entry
+    from riskreg.errors import InvalidInput
 
+    if clear and to is not None:
+        raise InvalidInput("--clear takes the escalation off and --to escalates; give one of them, not both.")
+    if not clear and to is None:
+        raise InvalidInput("Give --to, who must coordinate, or --clear to take the escalation off.")
     with get_state(ctx).write() as (session, stamp):
-        escalate_entry(session, stamp, entry_id, to=to, reason=reason)
-    say(f"Entry {entry_id}: escalated to {to.strip()}.")
+        if clear:
+            from riskreg.domain.corrections import clear_escalation
+
+            cleared = clear_escalation(session, stamp, entry_id, reason=reason)
+        else:
+            escalate_entry(session, stamp, entry_id, to=to, reason=reason)
+    say(f"Entry {entry_id}: escalation to {cleared} cleared." if clear else f"Entry {entry_id}: escalated to {to.strip()}.")

@@ -1,4 +1,5 @@
-"""Dynamic management: correcting what an entry says (`edit`) and grading it again (`regrade`).
+"""Dynamic management: correcting what an entry says (`edit`), grading it again (`regrade`) and clearing an
+escalation once coordination is done.
 
 Kept beside riskreg.domain.ledger, whose rules they follow: the status table `ALLOWED`, one history event with
 old and new values, replayed by `check` and reverted by `undo` like any other. Each needs a reason, which the
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
                                    get_entry, parse_level)
-from riskreg.errors import InvalidInput, NotFound
+from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.store.models import Risk
 
 
@@ -61,3 +62,35 @@ def regrade(session: Session, stamp: Stamp, entry_id: int, *, level: str, reason
         raise InvalidInput(f"Entry {entry.id} is already graded {entry.level}; nothing changed.")
     _record(session, stamp, entry, "regrade", changes, reason_text)
     return entry.level
+
+
+def correct(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: str | None = None,
+            detail: str | None = None, unit: str | None = None, risk: str | None = None,
+            level: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """`riskreg edit`: the corrections, then the new grading, as two events (edit, then regrade), so that a
+    grading decided on the corrected risk follows the correction; returns (the edit's changes, the new level)."""
+    if title is None and detail is None and unit is None and risk is None and level is None:
+        raise InvalidInput("Nothing to edit: give at least one of --title, --detail, --unit, --risk or --level.")
+    changes: dict[str, Any] = {}
+    if title is not None or detail is not None or unit is not None or risk is not None:
+        changes = edit(session, stamp, entry_id, reason=reason, title=title, detail=detail, unit=unit, risk=risk)
+    new_level = regrade(session, stamp, entry_id, level=level, reason=reason) if level is not None else None
+    return changes, new_level
+
+
+def clear_escalation(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str:
+    """Take the escalation off once coordination is done; returns whom it was escalated to.
+
+    An `escalate` event whose new values are empty: `check` replays it and `undo` restores the escalation
+    like any other change, and no new action joins the history's vocabulary."""
+    entry = get_entry(session, entry_id)
+    _require(entry, "escalate")
+    reason_text = clean_text(reason, "reason", required=True)
+    if entry.escalated_to is None:
+        raise InvalidTransition(f"Entry {entry.id} is not escalated; there is no escalation to clear.")
+    escalated_to = entry.escalated_to
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "escalated_to", None)
+    _change(entry, changes, "escalation_reason", None)
+    _record(session, stamp, entry, "escalate", changes, reason_text)
+    return escalated_to

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String, func, type_coerce
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from riskreg.domain.catalogue_sync import read_settings
@@ -170,7 +171,20 @@ def _since(session: Session, since: date) -> dict[str, Any]:
         select(History.action, func.count()).where(History.on >= since, History.action.in_(("add", "close", "reopen")))
         .group_by(History.action)).all())
     return {"date": since.isoformat(), "added": counts.get("add", 0), "closed": counts.get("close", 0),
-            "reopened": counts.get("reopen", 0)}
+            "reopened": counts.get("reopen", 0), **_regraded(session, since)}
+
+
+def _regraded(session: Session, since: date) -> dict[str, int]:
+    """Regradings since the day, up (to a level ranked before the old one: major is first) and down. Only the
+    regrade events are read, along ix_history_action_on, each joined to its old and new level's rank."""
+    old, new = aliased(Level), aliased(Level)
+    up, down = session.execute(
+        select(count_where(new.rank < old.rank), count_where(new.rank > old.rank))
+        .select_from(History)
+        .join(old, old.code == History.changes[("level", "old")].as_string())
+        .join(new, new.code == History.changes[("level", "new")].as_string())
+        .where(History.action == "regrade", History.on >= since)).one()
+    return {"regraded_up": int(up), "regraded_down": int(down)}
 
 
 def _campaign(settings: Any, today: date, lang: str) -> dict[str, Any] | None:

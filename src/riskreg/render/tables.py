@@ -124,7 +124,8 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> Rende
         value = entry[key]
         if value is None or (FIELDS[key].kind == "count" and not value):
             continue
-        shown = _level(value, levels) if key == "level" else _text(code_word("status", value, lang) if key == "status" else value)
+        shown = (_level_path(entry["history"], value, levels) if key == "level"
+                 else _text(code_word("status", value, lang) if key == "status" else value))
         fields.add_row(t(FIELDS[key].label), shown)
     fields.add_row(t("field.flags"), _flags(entry, t))
     history = _table(t("heading.history"), "column.on", "column.at", "column.actor", "column.action", "column.details",
@@ -136,6 +137,26 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> Rende
         history.add_row(_text(event["on"]), _text(event["at"][:19].replace("T", " ")), _text(event["actor"]),
                         _text(code_word("action", event["action"], lang)), _text("\n".join(details)))
     return Group(fields, history)
+
+
+_PATH_ON_ONE_LINE = 56  # cells: what an 80-column terminal leaves beside the field names
+
+
+def _level_path(history: list[dict[str, Any]], level: str, levels: Levels) -> Text:
+    """The level and, when it ever changed, how it got there: 一般风险 → 较大风险 (2026-07-02) → 重大风险 (2026-07-09),
+    each step an event that changed it (a regrade, its undo, an import)."""
+    steps = [(event["changes"]["level"]["new"], event["on"]) for event in history
+             if "level" in event["changes"] and event["changes"]["level"]["new"] is not None]
+    if len(steps) < 2 or steps[-1][0] != level:  # a history that disagrees is `check`'s to report, not show's
+        return _level(level, levels)
+    path = _level(steps[0][0], levels)
+    for code, on in steps[1:]:
+        path.append(" → ")
+        path.append_text(_level(code, levels))
+        path.append(f" ({on})")
+    if cell_len(path.plain) > _PATH_ON_ONE_LINE:  # a step a line, so that an 80-column terminal cuts none
+        path = Text("\n→ ").join(path.split(" → "))
+    return path
 
 
 def _short(value: Any, limit: int = 60) -> str:
