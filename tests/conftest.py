@@ -32,10 +32,11 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 # The documented status table (register-semantics.md, "Statuses and what may happen to them"): which action each
 # status allows. Tests compare the code against it, at the CLI and in the domain; it is not read from the code.
 DOC_ALLOWED = {
-    "open": {"assign", "note", "mitigate", "close", "escalate", "edit", "regrade"},
-    "mitigated": {"assign", "note", "mitigate", "close", "escalate", "edit", "regrade"},
-    "closed": {"note", "consolidate", "reopen", "edit"},
-    "consolidated": {"note", "reopen", "edit"},
+    "open": {"assign", "note", "mitigate", "close", "escalate", "edit", "regrade", "void"},
+    "mitigated": {"assign", "note", "mitigate", "close", "escalate", "edit", "regrade", "void"},
+    "closed": {"note", "consolidate", "reopen", "edit", "void"},
+    "consolidated": {"note", "reopen", "edit", "void"},
+    "voided": {"unvoid"},
 }
 
 

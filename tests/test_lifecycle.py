@@ -15,7 +15,7 @@ from conftest import DOC_ALLOWED
 from riskreg.domain.catalogue import bundled_catalogue_path
 from riskreg.cli import app
 
-STATUSES = ("open", "mitigated", "closed", "consolidated")
+STATUSES = ("open", "mitigated", "closed", "consolidated", "voided")
 
 # Each action: its arguments, the status it leaves (None: unchanged), and a field it sets.
 ACTIONS = {
@@ -28,6 +28,8 @@ ACTIONS = {
     "reopen": (["--reason", "再次出现欠薪"], "open", ("reopen_count", 1)),
     "edit": (["--title", "更正后的标题", "--reason", "登记有误"], None, ("title", "更正后的标题")),
     "regrade": (["--level", "major", "--reason", "事态扩大"], None, ("level", "major")),
+    "void": (["--reason", "重复登记"], "voided", None),
+    "unvoid": (["--reason", "并非重复"], "open", None),  # back to open: bring_to voids an open entry
 }
 
 CASES = [(status, action) for status in STATUSES for action in ACTIONS]
@@ -53,6 +55,8 @@ def bring_to(cli, status: str) -> int:
         cli("close", entry_id, "--verified-by", "李核查", "--resolution", "已兑付", as_of="2026-05-01")
     if status == "consolidated":
         cli("consolidate", entry_id)
+    if status == "voided":
+        cli("void", entry_id, "--reason", "登记错误")
     assert show(cli, entry_id)["status"] == status
     return entry_id
 

@@ -172,12 +172,13 @@ def test_undo_walks_back_through_changes_without_erasing(cli, register):
     assert "every check passed" in cli("check").stdout
 
 
-def test_undo_refuses_to_remove_an_entry(cli, register, snapshot):
-    assert "nothing to undo" in cli("undo", code=1).stderr
-    cli.add()
+def test_undo_never_removes_an_entry(cli, register, snapshot):
     before = snapshot()
-    assert "entries are never removed" in cli("undo", code=1).stderr
+    assert "nothing to undo" in cli("undo", code=1).stderr
     assert snapshot() == before
+    entry = cli.add()
+    cli("undo")  # voids it (tests/test_void.py): the entry and its number stay
+    assert cli.json("show", entry, "--format", "json")["status"] == "voided"
 
 
 # --- restore and upgrade at the edges ----------------------------------------------------------------

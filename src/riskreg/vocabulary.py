@@ -19,6 +19,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # Statuses, and the word over the totals' sum
     "status.open": ("待化解", "open"), "status.mitigated": ("管控中", "mitigated"),
     "status.closed": ("已销号", "closed"), "status.consolidated": ("已巩固", "consolidated"),
+    "status.voided": ("作废", "voided"),
     "total.all": ("全部", "all"),
     # Flags, under a deadline and in the totals
     "flag.overdue": ("逾期", "overdue"), "flag.due_soon": ("即将到期", "due soon"),
@@ -123,7 +124,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
     # hash chain record that name; translating it for people is a change of these values alone)
     **{f"action.{name}": (name, name) for name in (
-        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "edit", "regrade", "undo")},
+        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "edit", "regrade", "undo",
+        "void", "unvoid", "duplicate")},
 }
 
 

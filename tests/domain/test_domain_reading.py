@@ -89,7 +89,7 @@ def test_a_relative_deadline_counts_from_the_effective_date(domain_register):
 
 @pytest.mark.parametrize("wanted, error, sentence", [
     (EntryFilter(status="pending"), InvalidInput,
-     "There is no status 'pending'; use one of open, mitigated, closed, consolidated or active."),
+     "There is no status 'pending'; use one of open, mitigated, closed, consolidated, voided or active."),
     (EntryFilter(risk="X99"), NotFound,
      "There is no risk 'X99' in the catalogue; `riskreg catalogue show` lists them."),
 ])

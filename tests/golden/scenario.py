@@ -5,7 +5,7 @@ export, 103-105 from a workbook, 106-107 from a CSV):
 
 | id  | risk | status       | what shows                                                              |
 |-----|------|--------------|-------------------------------------------------------------------------|
-| 1   | S03  | open         | overdue, accountable, deadline extended; a mobile and an ID in its text |
+| 1   | S03  | open         | overdue, accountable, deadline extended; a mobile and an ID in its text; its add undone (voided) and unvoided |
 | 2   | G01  | open         | overdue, unaccountable, stale (level typed as 红)                        |
 | 3   | P01  | open         | due soon (deadline typed T-58), escalated; English text                 |
 | 4   | H02  | mitigated    | overdue, measures updated; a note by another --actor                    |
@@ -18,6 +18,7 @@ export, 103-105 from a workbook, 106-107 from a CSV):
 | 102 | G07  | closed       | imported (jsonl): watch ends today                                      |
 | 103-105 |  | open, closed | imported from a workbook (merged title and unit cells, colours, serials) |
 | 106-107 |  | open         | imported from a GB18030 CSV through a header mapping                   |
+| 108 | S03  | voided       | a duplicate of 1, voided: counted nowhere, shown by `list --status voided` |
 
 After the reports, the ledger is backed up, copied, changed in `shell`, restored
 and checked; a register of the first schema is upgraded. Names are unique; each names the expected file of its step.
@@ -101,7 +102,8 @@ def _building_steps() -> list:
         step("add-1", "add", "S03", "--title", "某工地拖欠农民工工资，工人代表电话13912345678", "--unit", "东村",
              "--level", "significant", "--detail", "投诉人身份证号11010519491231002X，涉及农民工23人",
              as_of="2026-06-01"),
-        step("undo-refuses-an-add", "undo", as_of="2026-06-01"),
+        step("undo-voids-an-add", "undo", as_of="2026-06-01"),
+        step("unvoid-1", "unvoid", "1", "--reason", "误撤销", as_of="2026-06-01"),
         step("add-2", "add", "G01", "--title", "退役士兵安置待遇诉求", "--unit", "西村", "--level", "红",
              "--due", "2026-06-28", as_of="2026-06-03"),
         step("add-3", "add", "P01", "--title", "Night market brawls near the bus station", "--unit", "南社区",
@@ -155,6 +157,12 @@ def _building_steps() -> list:
         step("escalate-8", "escalate", "8", "--to", "区供电公司", "--reason", "需要增容改造", as_of="2026-06-30"),
         step("undo-escalate-8", "undo", as_of="2026-06-30"),
         step("show-8-after-undo", "show", "8"),
+        step("add-108-duplicate", "add", "S03", "--title", "工地欠薪（东村重复上报）", "--unit", "东村", as_of="2026-06-30"),
+        step("void-108-duplicate-of-1", "void", "108", "--reason", "与1号重复", "--duplicate-of", "1", as_of="2026-06-30"),
+        step("void-108-again", "void", "108", "--reason", "再次作废", as_of="2026-06-30"),
+        step("note-108-voided", "note", "108", "已回访", as_of="2026-06-30"),
+        step("list-status-voided", "list", "--status", "voided"),
+        step("show-108-voided", "show", "108"),
     ]
 
 

@@ -71,7 +71,7 @@ class ExportFormat(str, Enum):
 
 
 # Filters that pick ledger entries, shared by the commands that take them.
-StatusFilter = Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, or active (open + mitigated).", show_default=False)]
+StatusFilter = Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, voided, or active (open + mitigated). Without it, voided entries are left out (a jsonl export keeps them).", show_default=False)]
 RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. S03.", show_default=False)]
 CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)]
 DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)]

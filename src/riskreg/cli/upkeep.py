@@ -79,12 +79,12 @@ def restore(ctx: typer.Context, file: FileArg) -> None:
 
 @app.command(rich_help_panel=PANEL)
 def undo(ctx: typer.Context) -> None:
-    """Revert the latest change (recorded as an undo, never erased); run again to go further back."""
+    """Revert the latest change (recorded as an undo, never erased); run again to go further back. Undoing an add voids the entry."""
     from riskreg.domain.ledger import undo as undo_change
 
     with get_state(ctx).write() as (session, stamp):
         entry_id, action = undo_change(session, stamp)
-    say(f"Entry {entry_id}: undid {action}.")
+    say(f"Entry {entry_id}: undid {action}" + ("; the entry is voided." if action == "add" else "."))
 
 
 @app.command(rich_help_panel=PANEL)

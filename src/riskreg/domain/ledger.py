@@ -19,7 +19,7 @@ from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL, INVISIBLE
 from riskreg.fields import DATES
-from riskreg.store.models import MAX_CODE, REPLAYED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
+from riskreg.store.models import COUNTED, MAX_CODE, REPLAYED, VOIDED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -36,6 +36,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # Corrections (riskreg.domain.corrections): what was recorded wrong, and a level that changed
     "edit": ("open", "mitigated", "closed", "consolidated"),
     "regrade": ("open", "mitigated"),
+    # Voiding (riskreg.domain.voiding): a mistaken or duplicate entry leaves the ledger without being deleted
+    "void": COUNTED,
+    "unvoid": (VOIDED,),
+    "duplicate": COUNTED,  # the surviving entry's record that another was voided as its duplicate
 }
 ACTIONS = ("add", *ALLOWED, "undo")  # every action a history event may record
 
@@ -340,15 +344,16 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
             break
     if target is None:
         raise InvalidTransition("There is nothing to undo.")
-    if target.action == "add":
-        raise InvalidTransition(f"The last change added entry {target.entry_id}; entries are never removed from the "
-                                "ledger. Close it with a resolution that explains the mistake.")
     entry = get_entry(session, target.entry_id)
+    changes: dict[str, Any] = {}
+    if target.action == "add":  # entries are never deleted: a mistaken add is voided, and undo goes on past it
+        _change(entry, changes, "status", VOIDED)  # an entry imported voided stays so; the undo still pairs off
+        _record(session, stamp, entry, "undo", changes, f"undoes add of {target.on.isoformat()}: voided")
+        return entry.id, target.action
     unknown = sorted(set(target.changes) - set(REPLAYED))  # an import once let any field name in
     if unknown:
         raise InvalidTransition(f"The last change ({target.action} of entry {entry.id}) names a field riskreg does not "
                                 f"know ({', '.join(map(repr, unknown))}); undo cannot revert it.")
-    changes: dict[str, Any] = {}
     for field, change in target.changes.items():
         if _plain(getattr(entry, field)) != change["new"]:
             raise InvalidTransition(f"Entry {entry.id}'s {field} changed again after that {target.action}; "

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from riskreg.errors import InvalidInput, NotFound
 from riskreg.fields import FIELDS, LISTED
 from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
-from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Risk
+from riskreg.store.models import ACTIVE, NOT_VOIDED, STATUSES, Category, Department, Entry, History, Risk
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
@@ -93,7 +93,7 @@ def entry_columns(flags: Flags) -> list:
         "overdue": _as_bool(flags.overdue),
         "due_soon": _as_bool(flags.due_soon),
         "stale": _as_bool(flags.stale),
-        "escalated": _as_bool(Entry.escalated_to.is_not(None)),
+        "escalated": _as_bool(and_(NOT_VOIDED, Entry.escalated_to.is_not(None))),
     }
     return [computed[name].label(name) if name in computed else getattr(Entry, name) for name in LISTED]
 
@@ -119,11 +119,15 @@ class EntryFilter:
     overdue: bool = False
     due_soon: bool = False
     unaccountable: bool = False
+    with_voided: bool = False  # without a status, voided entries too (the lossless jsonl export)
 
 
 def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
     conditions = []
-    if wanted.status is not None:
+    if wanted.status is None:
+        if not wanted.with_voided:
+            conditions.append(NOT_VOIDED)  # a voided entry is listed only when asked for by its status
+    else:
         status = wanted.status.strip().lower()
         if status == "active":
             conditions.append(flags.active)

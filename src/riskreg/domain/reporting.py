@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.store.chain import current_head
-from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
+from riskreg.store.models import ACTIVE, COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import Flags, count_where
 
 REPORT_SCHEMA = "riskreg.report/1"
@@ -66,18 +66,18 @@ def build_report(session: Session, flags: Flags, *, since: date | None = None, l
     category_of = dict(session.exec(select(Risk.code, Risk.category)).all())
 
     # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups.
-    matrix = {lv.code: dict.fromkeys(STATUSES, 0) for lv in levels}
+    matrix = {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels}
     used: dict[str, Counter] = {"category": Counter(), "department": Counter()}
     closed: dict[str, Counter] = {"category": Counter(), "department": Counter()}
     for risk, department, level, status, count in session.execute(
-            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count())
+            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED)
             .group_by(Entry.risk, Entry.department, Entry.level, Entry.status)):
         matrix[level][status] += count
         for kind, code in (("category", category_of[risk]), ("department", department)):
             used[kind][code] += count
             if status not in ACTIVE:
                 closed[kind][code] += count
-    by_status = {status: sum(matrix[level][status] for level in matrix) for status in STATUSES}
+    by_status = {status: sum(matrix[level][status] for level in matrix) for status in COUNTED}
     active_totals = _active_counts(session, flags).get(None, dict.fromkeys(_FLAGS, 0))
     totals = {"all": sum(by_status.values()), **by_status, **{flag: active_totals[flag] for flag in _FLAGS}}
 
@@ -94,7 +94,8 @@ def build_report(session: Session, flags: Flags, *, since: date | None = None, l
     # Units along ix_entry_unit_status, in the database's order of unit names.
     unit_closed: dict[str, int] = {}
     for unit, status, count in session.execute(
-            select(Entry.unit, Entry.status, func.count()).group_by(Entry.unit, Entry.status).order_by(Entry.unit)):
+            select(Entry.unit, Entry.status, func.count()).where(NOT_VOIDED)
+            .group_by(Entry.unit, Entry.status).order_by(Entry.unit)):
         unit_closed[unit] = unit_closed.get(unit, 0) + (0 if status in ACTIVE else count)
     active_by_unit = _active_counts(session, flags, Entry.unit)
     by_unit = [{"unit": unit, "open": active_by_unit.get(unit, {}).get("open", 0),
@@ -168,7 +169,8 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
 
 def _since(session: Session, since: date) -> dict[str, Any]:
     counts = dict(session.execute(
-        select(History.action, func.count()).where(History.on >= since, History.action.in_(("add", "close", "reopen")))
+        select(History.action, func.count()).join(Entry, Entry.id == History.entry_id)
+        .where(History.on >= since, History.action.in_(("add", "close", "reopen")), NOT_VOIDED)
         .group_by(History.action)).all())
     return {"date": since.isoformat(), "added": counts.get("add", 0), "closed": counts.get("close", 0),
             "reopened": counts.get("reopen", 0), **_regraded(session, since)}

@@ -16,7 +16,9 @@ the history, not all of it (docs/PERFORMANCE.md).
 
 Counts are as at the end of each day, by effective date (`on`): open counts
 active entries (open + mitigated), overdue the active ones past their deadline
-that day, closed the closed and consolidated ones.
+that day, closed the closed and consolidated ones. A voided entry counts on no day at all, as if it had
+never been added (it was a mistake or a duplicate); one voided for a while and brought back counts on every
+day but those it spent voided.
 """
 
 from collections import Counter
@@ -29,7 +31,7 @@ from sqlmodel import Session, select
 
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.errors import InvalidInput
-from riskreg.store.models import ACTIVE, IS_ACTIVE, Entry, History
+from riskreg.store.models import ACTIVE, IS_ACTIVE, NOT_VOIDED, VOIDED, Entry, History
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -65,10 +67,10 @@ def window(session: Session, today: date, *, days: int | None = None, since: dat
 
 
 def _changed_after(start: date):
-    """Ids of entries with an event after `start`: the history's ids found along ix_history_action_on,
-    which holds each event's date and is a tenth the size of the history table."""
+    """Ids of entries with an event after `start`, voided ones left out: the history's ids found along
+    ix_history_action_on, which holds each event's date and is a tenth the size of the history table."""
     recent = select(History.id).where(History.on > start)
-    return select(History.entry_id).where(History.id.in_(recent))
+    return select(History.entry_id).join(Entry, Entry.id == History.entry_id).where(History.id.in_(recent), NOT_VOIDED)
 
 
 def _segments(changed):
@@ -114,7 +116,7 @@ def daily_counts(session: Session, span: Window) -> dict[str, Any]:
     until = case((seg.c.until > end, None), else_=seg.c.until)
     groups = session.execute(
         select(kind.label("kind"), begins.label("begins"), due.label("due"), until.label("until"), func.count().label("n"))
-        .where(seg.c.status.is_not(None), seg.c.start <= end, or_(seg.c.until.is_(None), seg.c.until > start),
+        .where(seg.c.status.is_not(None), seg.c.status != VOIDED, seg.c.start <= end, or_(seg.c.until.is_(None), seg.c.until > start),
                # a change and its undo on the same day leave an empty segment
                or_(seg.c.until.is_(None), seg.c.until > seg.c.start))
         .group_by(kind, begins, due, until)).all()
@@ -144,7 +146,7 @@ def _unchanged(session: Session, changed, start: str, end: str) -> list[Any]:
     counts: Counter = Counter()
     for sign, which in ((1, true()), (-1, Entry.id.in_(changed))):
         counts["closed", None] += sign * session.execute(
-            select(func.count()).where(Entry.status.not_in(ACTIVE), which)).scalar_one()
+            select(func.count()).where(Entry.status.not_in(ACTIVE), NOT_VOIDED, which)).scalar_one()
         for row in session.execute(select(due, func.count()).where(IS_ACTIVE, which).group_by(due)):
             counts["open", row[0]] += sign * row[1]
     return [_Group(kind, start, day, None, n) for (kind, day), n in counts.items() if n]

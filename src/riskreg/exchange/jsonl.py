@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 from typing import Any, TextIO
@@ -43,8 +43,9 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def export_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
                    limit: int | None = None) -> Iterator[dict[str, Any]]:
-    """Each entry as `list --format json` shows it, plus its `history`."""
-    rows = list_entries(session, flags, wanted, limit=limit)
+    """Each entry as `list --format json` shows it, plus its `history`; voided entries too, unless a status is
+    asked for: the transfer is lossless, and an entry's number is never reused."""
+    rows = list_entries(session, flags, replace(wanted, with_voided=True), limit=limit)
     while batch := list(islice(rows, BATCH)):
         ids = [row["id"] for row in batch]
         history: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in ids}

@@ -18,7 +18,7 @@ from riskreg.domain.ledger import level_forms, watch_until
 from riskreg.errors import InvalidInput, Problem
 from riskreg.exchange.sheet_cells import cell, nfkc, shown
 from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES, normalise
-from riskreg.store.models import ACTIVE, REPLAYED, Department, Level, Risk, RiskDepartment, Unit
+from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Department, Level, Risk, RiskDepartment, Unit
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
 _CATALOGUE_HINT = "`riskreg catalogue show` lists them"
@@ -100,7 +100,7 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
     status = codes.get("status")
     if status in ACTIVE:
         _still_active(row, status)
-    elif status is not None:
+    elif status not in (None, VOIDED):  # a voided entry is taken as it was when voided
         codes["watch_until"] = _closing(row, status, risk, created, known, today)
     if row.faults:
         return None, [problem for _, problem in sorted(row.faults, key=lambda fault: fault[0])]

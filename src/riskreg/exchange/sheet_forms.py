@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from riskreg.exchange.sheet_columns import BY_FIELD, COLUMNS, STATUS_NAMES, header
-from riskreg.store.models import Department
+from riskreg.store.models import VOIDED, Department
 from riskreg.vocabulary import word, words
 
 FILL = ("department", "leader", "task_force", "plan", "due", "measures", "note")  # the four ones, then progress
@@ -39,7 +39,7 @@ class Form:
         in_use = session.exec(select(Department).where(Department.retired == False)  # noqa: E712
                               .order_by(Department.rank))
         return cls(levels=[level["name"] for level in levels.values()],
-                   statuses=[word(f"status.{code}", lang) for code in STATUS_NAMES],
+                   statuses=[word(f"status.{code}", lang) for code in STATUS_NAMES if code != VOIDED],
                    departments=[pick(d) for d in in_use])
 
     def lists(self) -> dict[str, list[str]]:

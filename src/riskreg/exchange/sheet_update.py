@@ -41,7 +41,7 @@ from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.masking import masked_reason
-from riskreg.store.models import ACTIVE, REPLAYED, Entry
+from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Entry
 
 FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
 EDITED = ("risk", "unit", "title", "detail")
@@ -209,6 +209,9 @@ class _Row:
         entry, edits = self.entry, self.edits
         status, closing = edits.get("status"), {name: edits[name] for name in CLOSING if name in edits}
         closes = bool(closing) or (status in ("closed", "consolidated") and entry.status in ACTIVE)
+        if status == VOIDED:  # voiding needs the coordinator's reason, and perhaps the entry it duplicates
+            self.problem("status", "a returned sheet cannot void an entry; `riskreg void ID --reason TEXT` does")
+            return 0
         if closing and status in ACTIVE:
             self.problem("status", f"the row says {status} but fills in the closing columns; those belong to a "
                                    "closed entry")
@@ -265,7 +268,8 @@ class _Row:
 def _action(name: str, value: Any, current: dict[str, Any]) -> str:
     """The action a changed field becomes, as the dry run names it."""
     if name == "status":
-        return {"open": "reopen", "mitigated": "mitigate", "closed": "close", "consolidated": "consolidate"}[value]
+        return {"open": "reopen", "mitigated": "mitigate", "closed": "close", "consolidated": "consolidate",
+                VOIDED: "void"}[value]
     if name == "due" and current["due"] is not None and value > current["due"]:
         return "assign (extension)"
     for action, names in (("edit", EDITED), ("assign", FOUR_ONES), ("close", CLOSING),

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from riskreg.escaping import csv_cell
 from riskreg.exchange.sheet_columns import COLUMNS, Column, header
 from riskreg.exchange.sheet_forms import Form, add_form
-from riskreg.store.models import ACTIVE, Category, Department
+from riskreg.store.models import ACTIVE, VOIDED, Category, Department
 from riskreg.vocabulary import word, words
 
 _WIDTH_SAMPLE = 500  # rows the ledger's column widths are fitted on
@@ -133,7 +133,7 @@ def _tally(by_department: dict[str, dict[str, int]], shown: dict[str, Any], name
         counts["open"] += 1
         counts["overdue"] += bool(shown["_overdue"])
         counts["unaccountable"] += not all(shown[f] for f in ("leader", "department", "task_force", "plan", "due"))
-    else:
+    elif shown["status"] != names.status(VOIDED):  # exported (--status voided), yet counted nowhere
         counts["closed"] += 1
 
 

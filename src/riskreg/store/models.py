@@ -18,7 +18,9 @@ from riskreg.store.backends import HISTORY_GUARDS
 
 SCHEMA_VERSION = 4
 ACTIVE = ("open", "mitigated")
-STATUSES = ("open", "mitigated", "closed", "consolidated")
+VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
+COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count
+STATUSES = (*COUNTED, VOIDED)
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
 # Active entries as a condition spelled like the partial index's, so the planner can use that index.
@@ -117,6 +119,10 @@ class Entry(SQLModel, table=True):
     reopen_count: int = 0
     created_on: date
     updated_on: date
+
+
+# Every entry that counts: the one condition each count, group, list and trend over "all statuses" states.
+NOT_VOIDED = Entry.__table__.c.status != VOIDED
 
 
 # The fields an entry's history fully determines (riskreg.fields), in the entry's column order: replaying the

@@ -1,0 +1,55 @@
+"""Voiding: taking a mistaken or duplicate entry off the ledger without deleting it.
+
+A voided entry keeps its number and its whole history and counts nowhere (riskreg.store.models.NOT_VOIDED).
+`void` changes only the status, so `unvoid` (or `undo`) puts back the status the void event recorded as old.
+A duplicate's survivor records the fact in its own history as a `duplicate` event that changes nothing, so
+replay (`check`) and the trend pass over it; it is written before the void, so an `undo` right after a void
+brings the voided entry back first.
+"""
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from riskreg.domain.ledger import Stamp, _change, _record, _require, clean_text, get_entry
+from riskreg.errors import InvalidInput, InvalidTransition
+from riskreg.store.models import VOIDED, History
+
+
+def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicate_of: int | None = None) -> None:
+    entry = get_entry(session, entry_id)
+    _require(entry, "void")
+    reason_text = clean_text(reason, "reason", required=True)
+    if duplicate_of is not None:
+        if duplicate_of == entry.id:
+            raise InvalidInput(f"Entry {entry.id} cannot be a duplicate of itself.")
+        survivor = get_entry(session, duplicate_of)
+        if survivor.status == VOIDED:
+            raise InvalidTransition(f"Entry {survivor.id} is voided itself; name the entry that stays on the ledger.")
+        _require(survivor, "duplicate")
+        _record(session, stamp, survivor, "duplicate", {},
+                f"entry {entry.id} voided as a duplicate of this one: {reason_text}")
+        reason_text = f"duplicate of entry {survivor.id}: {reason_text}"
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "status", VOIDED)
+    _record(session, stamp, entry, "void", changes, reason_text)
+
+
+def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str:
+    """Put a voided entry back with the status it had before; returns that status."""
+    entry = get_entry(session, entry_id)
+    _require(entry, "unvoid")
+    reason_text = clean_text(reason, "reason", required=True)
+    restored = None
+    # The latest event that voided it: a void, or the undo of its add (which voids too).
+    for recorded in session.exec(select(History.changes).where(History.entry_id == entry.id)
+                                 .order_by(History.id.desc())):
+        if recorded.get("status", {}).get("new") == VOIDED:
+            restored = recorded["status"]["old"]
+            break
+    if restored is None:  # imported voided: nothing says what it was
+        raise InvalidTransition(f"Entry {entry.id}'s history does not say what status it had before it was voided.")
+    changes: dict[str, Any] = {}
+    _change(entry, changes, "status", restored)
+    _record(session, stamp, entry, "unvoid", changes, reason_text)
+    return restored
