@@ -4,6 +4,7 @@ forms, every written date), refuses an unknown one listing the words accepted, a
 import csv
 
 import pytest
+from conftest import problem_lines
 
 
 def ids(cli, *filters: str) -> list[int]:
@@ -98,3 +99,14 @@ def test_a_past_deadline_is_recorded_with_a_warning(cli, register):
                                "it is recorded as given.\n")
     assert show(cli, 1)["due"] == "2026-06-28"
     assert cli("assign", "1", "--due", "+3d", as_of="2026-07-01").stderr == ""
+
+
+def test_import_refuses_an_unknown_word_with_the_words_accepted(cli, register, tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text("风险编码,村(社区),标题,风险等级,状态,责任部门\nS03,东村,拖欠工资,特大,待办,综治\n", encoding="utf-8")
+    assert problem_lines(cli("import", path, code=1).stderr)[1:] == [
+        "2 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue",
+        "2 状态 待办 not a status; use one of: open 待化解, mitigated 管控中, closed 已销号, consolidated 已巩固",
+        "2 责任部门 综治 not in the catalogue; use one of: COMP 综治中心, CULT 宣传文化中心, EMERG 应急管理办, HEALTH 卫健办, "
+        "JUST 司法所, LABOUR 劳动保障中心, LAND 自然资源和规划所, MARKET 市场监管所, POLICE 派出所, SOCIAL 社会事务办, "
+        "URBAN 统筹城乡发展办, VETS 退役军人服务站, WATER 水利办"]

@@ -17,11 +17,10 @@ from riskreg.domain import words
 from riskreg.domain.ledger import watch_until
 from riskreg.errors import InvalidInput, Problem
 from riskreg.exchange.sheet_cells import cell, nfkc, shown
-from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES
-from riskreg.store.models import ACTIVE, REPLAYED, Department, Level, Risk, RiskDepartment, Unit
+from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED
+from riskreg.store.models import ACTIVE, REPLAYED, Department, Risk, RiskDepartment, Unit
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
-_CATALOGUE_HINT = "`riskreg catalogue show` lists them"
 
 
 class Catalogue:
@@ -32,8 +31,6 @@ class Catalogue:
         self.departments = {d.code: d for d in session.exec(select(Department))}
         # the words the command line takes (riskreg.domain.words), so a cell and an option read alike
         self.words = {noun: words.kind(session, noun) for noun in ("risk", "department", "level", "status")}
-        self.level_hint = "/".join(f"{lv.zh.removesuffix('风险')}|{lv.code}" for lv in session.exec(select(Level).order_by(Level.rank)))
-        self.status_hint = "/".join(f"{zh}|{en}" for zh, en in STATUS_NAMES.values())
         # as the catalogue spells each unit, by its NFKC form: a full-width 东村１组 is the catalogue's 东村1组
         self.units = {nfkc(name): name for name in session.exec(select(Unit.name).where(Unit.retired == False))}  # noqa: E712
         self.lead = {}
@@ -106,7 +103,7 @@ def _risk(row: _Row, known: Catalogue) -> Risk | None:
         return None
     code = known.words["risk"].find(row.values["risk"])
     if code is None:
-        row.fault("risk", f"not in the catalogue ({_CATALOGUE_HINT})")
+        row.fault("risk", "not in the catalogue (`riskreg catalogue show` lists them)")
         return None
     if known.risks[code].retired:
         row.fault("risk", f"risk {code} is retired from the catalogue")
@@ -121,11 +118,11 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
         codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]
         if known.units and nfkc(row.values["unit"]) not in known.units:
             row.fault("unit", "not in the catalogue's list of units")
-    for name, default, hint in (("level", "general", known.level_hint), ("status", "open", known.status_hint)):
+    for name, default in (("level", "general"), ("status", "open")):
         if row.given(name):
             code = known.words[name].find(row.values[name])
             if code is None:
-                row.fault(name, f"not a {name} ({hint})")
+                row.fault(name, f"not a {name}; use one of: {known.words[name].accepted}")
             else:
                 codes[name] = code
         elif row.empty(name):
@@ -133,7 +130,7 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     if row.given("department"):
         code = known.words["department"].find(row.values["department"])
         if code is None:
-            row.fault("department", f"not in the catalogue ({_CATALOGUE_HINT})")
+            row.fault("department", f"not in the catalogue; use one of: {known.words['department'].accepted}")
         elif known.departments[code].retired:
             row.fault("department", f"department {code} is retired from the catalogue")
         codes["department"] = code
