@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from riskreg.domain import words
 from riskreg.domain.catalogue_sync import read_settings
-from riskreg.domain.duplicates import same_content
+from riskreg.domain.duplicates import active_twin
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
@@ -194,10 +194,9 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
     )
     if due is not None:
         entry.due = entry.original_due = _deadline(session, stamp, due)
-    twins = [] if force else same_content(
-        session, [(0, {"risk": entry.risk, "unit": entry.unit, "title": entry.title})], active=True)
-    if twins:
-        raise InvalidInput(f"Entry {twins[0][1]} already has this risk, unit and title ({entry.risk}, {entry.unit}, "
+    twin = None if force else active_twin(session, entry.risk, entry.unit, entry.title)
+    if twin is not None:
+        raise InvalidInput(f"Entry {twin} already has this risk, unit and title ({entry.risk}, {entry.unit}, "
                            f"{entry.title}) and is still active; give --force to add it anyway.")
     changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
                if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
