@@ -110,3 +110,11 @@ def test_import_refuses_an_unknown_word_with_the_words_accepted(cli, register, t
         "2 责任部门 综治 not in the catalogue; use one of: COMP 综治中心, CULT 宣传文化中心, EMERG 应急管理办, HEALTH 卫健办, "
         "JUST 司法所, LABOUR 劳动保障中心, LAND 自然资源和规划所, MARKET 市场监管所, POLICE 派出所, SOCIAL 社会事务办, "
         "URBAN 统筹城乡发展办, VETS 退役军人服务站, WATER 水利办"]
+
+
+def test_every_date_option_takes_the_written_forms(cli, register):
+    entry_id = cli.add(as_of="2026年6月1日")
+    cli("close", entry_id, "--verified-by", "李华", "--resolution", "已清偿", "--on", "２０２６/６/２", as_of="2026.6.3")
+    entry = show(cli, entry_id)
+    assert (entry["created_on"], entry["closed_on"]) == ("2026-06-01", "2026-06-02")
+    assert cli.json("report", "--format", "json", "--since", "2026/6/1")["since"]["date"] == "2026-06-01"
