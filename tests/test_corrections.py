@@ -98,8 +98,8 @@ def test_edit_to_the_same_level_refuses_the_whole_command(cli, entry, snapshot):
 
 
 @pytest.mark.parametrize("option,value,sentence", [
-    ("--risk", "Z99", "There is no risk 'Z99' in the catalogue; `riskreg catalogue show` lists them."),
-    ("--level", "特大", "There is no level '特大'; use one of major (重大, red)"),
+    ("--risk", "Z99", "There is no risk 'Z99'; use one of: G01, G02,"),
+    ("--level", "特大", "There is no level '特大'; use one of: major 重大 red,"),
     ("--title", " ", "The title must not be empty."),
     ("--title", "a\nb", "The title contains control characters or line breaks."),
 ])
@@ -115,7 +115,7 @@ def test_edit_refuses_a_unit_the_catalogue_does_not_list(cli, register, snapshot
                          encoding="utf-8")
     cli("catalogue", "load", catalogue)
     entry = cli.add("S03", "某工地拖欠农民工工资", "东村")
-    assert "There is no unit '北村' in the catalogue" in refused(cli, snapshot, "edit", entry, "--unit", "北村",
+    assert "There is no unit '北村'; use one of: 东村, 西村." in refused(cli, snapshot, "edit", entry, "--unit", "北村",
                                                                 "--reason", "更正")
     cli("edit", entry, "--unit", "西村", "--reason", "更正")
 
@@ -183,8 +183,8 @@ def test_regrade_to_the_same_or_an_unknown_level_is_refused(cli, entry, snapshot
     assert refused(cli, snapshot, "regrade", entry, "--level", "黄", "--reason", "无") == (
         f"Error: Entry {entry} is already graded general; nothing changed.\n")
     assert refused(cli, snapshot, "regrade", entry, "--level", "extreme", "--reason", "无") == (
-        "Error: There is no level 'extreme'; use one of major (重大, red); significant (较大, orange); "
-        "general (一般, yellow); low (低, blue).\n")
+        "Error: There is no level 'extreme'; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, "
+        "low 低 blue.\n")
 
 
 def test_since_counts_regradings_up_and_down(cli, register):

@@ -69,7 +69,7 @@ def test_fixed_hostile_mix_leaves_a_sound_register(register):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["add", "\x00", "--title", "t", "--unit", "u"], "There is no risk '\\x00' in the catalogue"),
+    (["add", "\x00", "--title", "t", "--unit", "u"], "There is no risk '\\x00'; use one of"),
     (["add", "S03", "--title", "t", "--unit", "u", "--dept", "EMERG\x00"], "There is no department 'EMERG\\x00'"),
     (["add", "S03", "--title", "t", "--unit", "u", "--level", "\x00"], "There is no level '\\x00'"),
     (["list", "--risk", "S0\x003"], "There is no risk 'S0\\x003'"),

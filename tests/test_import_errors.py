@@ -37,8 +37,8 @@ def test_a_row_with_four_problems_gives_four(cli, register, tmp_path, snapshot):
         "行号 列 填写内容 问题",
         "2 编号 七 not a positive whole number",
         "2 风险编码 Z99 not in the catalogue (`riskreg catalogue show` lists them)",
-        "2 风险等级 特大 not a level (重大|major/较大|significant/一般|general/低|low)",
-        "2 完成时限 下周 not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)"]
+        "2 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue",
+        "2 完成时限 下周 not a date (write 2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日)"]
     assert snapshot() == before
 
 
@@ -75,7 +75,7 @@ def test_35_bad_rows_are_counted_35_and_all_listed(cli, register, tmp_path):
     lines = problem_lines(error)[1:]
     assert lines[:2] == ["2 already in the register as entries 1, 3", "3 already in the register as entries 2, 4"]
     assert [line.split(" ")[0] for line in lines] == [str(number) for number in range(2, 37)]
-    assert lines[-1] == "36 风险等级 特大 not a level (重大|major/较大|significant/一般|general/低|low)"
+    assert lines[-1] == "36 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue"
 
 
 def test_the_errors_file_holds_every_problem_as_csv(cli, register, tmp_path):
@@ -86,7 +86,7 @@ def test_the_errors_file_holds_every_problem_as_csv(cli, register, tmp_path):
     rows = _problems_file(errors)
     assert rows[0] == ["行号", "列", "填写内容", "问题"]
     # A formula in the sheet goes back as text, never run by the program that opens the file.
-    assert rows[1:] == [[str(number), "完成时限", "'=1+1", "not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)"]
+    assert rows[1:] == [[str(number), "完成时限", "'=1+1", "not a date (write 2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日)"]
                         for number in range(2, 27)]
     assert errors.stat().st_mode & 0o777 == 0o644
     cli("--lang", "en", "import", sheet, "--errors", errors, code=1)

@@ -145,7 +145,7 @@ def test_lifecycle_rules_hold_as_the_commands_check_them(cli, ledger, tmp_path, 
     before = snapshot()
     problems = refused(cli, monkeypatch, "import", "--update", returned)
     assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
-        (3, "完成时限", "明年", "not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)"),
+        (3, "完成时限", "明年", "not a date (write 2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日)"),
         (4, "状态", "管控中", "The measures is required."),
         (5, "状态", "已销号", "The verifier is required."),
         (6, "销号日期", "2026-06-25", "Entry 5 is closed; `close` applies only to open or mitigated entries."),

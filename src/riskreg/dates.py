@@ -1,15 +1,38 @@
-"""Dates as users type them: YYYY-MM-DD, +Nd / -Nd (from today), T-N (before the campaign)."""
+"""Dates as people write them, on the command line and in a sheet's cells: 2026-07-31, 2026/7/31, 2026.7.31,
+2026年7月31日, in full-width digits too (NFKC); on the command line also +Nd / -Nd (from today) and T-N (before
+the campaign). `written_date` reads the calendar forms for both; `parse_date` adds the relative ones."""
 
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from riskreg.errors import InvalidInput
 
 _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 COUNTDOWN = re.compile(r"T-(\d{1,5})")
+# A time after the day is read past: a spreadsheet writes a date cell as 2026-07-01 00:00:00 when saved as text
+_WRITTEN = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+            re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"))
+FORMS = "2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日"
 # A register's dates are this century's business; the bounds also keep date arithmetic
 # (today + 7 for "due soon") far from Python's year-9999 limit.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class NotARealDay(InvalidInput):
+    """Written as a date, but no such day: 2026-02-30."""
+
+
+def written_date(text: str) -> date | None:
+    """The calendar day the text writes, None when it writes none; NotARealDay for a day no calendar has."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    for pattern in _WRITTEN:
+        if m := pattern.fullmatch(value):
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise NotARealDay("not a real day") from None
+    return None
 
 
 def parse_date(text: str, *, today: date, campaign_start: date | None = None, what: str = "date") -> date:
@@ -23,7 +46,7 @@ def parse_date(text: str, *, today: date, campaign_start: date | None = None, wh
 
 
 def _parse(text: str, today: date, campaign_start: date | None, what: str) -> date:
-    value = text.strip()
+    value = unicodedata.normalize("NFKC", text).strip()
     if m := _RELATIVE.fullmatch(value):
         days = int(m.group(2))
         return today + timedelta(days=days if m.group(1) == "+" else -days)
@@ -32,9 +55,10 @@ def _parse(text: str, today: date, campaign_start: date | None, what: str) -> da
             raise InvalidInput(f"The {what} {text!r} counts back from the campaign, but the catalogue names no campaign.")
         return campaign_start - timedelta(days=int(m.group(1)))
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    hint = "YYYY-MM-DD, +Nd or -Nd" + (" or T-N" if campaign_start else "")
+        day = written_date(value)
+    except NotARealDay:
+        raise InvalidInput(f"The {what} {text!r} is not a date: no calendar has that day.") from None
+    if day is not None:
+        return day
+    hint = FORMS.replace(" or ", ", ") + ", +Nd or -Nd" + (" or T-N" if campaign_start else "")
     raise InvalidInput(f"The {what} {text!r} is not a date; write it as {hint}.")

@@ -32,7 +32,7 @@ ACTIONS = {
 
 
 def new_entry(domain, today: str = "2026-05-01", **fields) -> int:
-    return domain.write(ledger.add_entry, risk="S03", title="某工地拖欠农民工工资", unit="东村", today=today, **fields)
+    return domain.write(ledger.add_entry, risk="S03", title="某工地拖欠农民工工资", unit="东村", today=today, force=True, **fields)
 
 
 def bring_to(status: str):
@@ -248,9 +248,9 @@ def test_edit_and_regrade_record_old_and_new_values_and_undo_reverts_them(domain
     ("edit", {"reason": "无"}, "Nothing to edit: give at least one of the title, detail, unit or risk."),
     ("edit", {"title": "某工地拖欠农民工工资", "reason": "无"}, "Entry 1 already has those values; nothing changed."),
     ("edit", {"title": "新标题", "reason": " "}, "The reason must not be empty."),
-    ("edit", {"risk": "Z99", "reason": "无"}, "There is no risk 'Z99' in the catalogue; `riskreg catalogue show` lists them."),
+    ("edit", {"risk": "Z99", "reason": "无"}, "There is no risk 'Z99'; use one of: G01, "),
     ("regrade", {"level": "general", "reason": "无"}, "Entry 1 is already graded general; nothing changed."),
-    ("regrade", {"level": "特大", "reason": "无"}, "There is no level '特大'; use one of "),
+    ("regrade", {"level": "特大", "reason": "无"}, "There is no level '特大'; use one of: major 重大 red, "),
 ])
 def test_a_refused_correction_is_one_sentence_and_writes_nothing(domain_register, snapshot, call, kwargs, sentence):
     new_entry(domain_register)

@@ -10,27 +10,36 @@ from riskreg.cli.state import get_state
 PANEL = "Daily work"
 app = typer.Typer()
 
-Due = Annotated[str | None, typer.Option("--due", metavar="DATE", help="Deadline: YYYY-MM-DD, +Nd (N days from today) or T-N (N days before the campaign).", show_default=False)]
-Dept = Annotated[str | None, typer.Option("--dept", metavar="CODE", help="Responsible department code, e.g. COMP.", show_default=False)]
+Due = Annotated[str | None, typer.Option("--due", metavar="DATE", help="Deadline: 2026-07-31, 2026/7/31, 2026年7月31日, +Nd (N days from today) or T-N (N days before the campaign). One already past is recorded with a warning.", show_default=False)]
+Dept = Annotated[str | None, typer.Option("--dept", metavar="DEPT", help="Responsible department: its code or name, e.g. COMP or 综治中心.", show_default=False)]
+
+
+def _warn(warnings: list[str]) -> None:
+    from riskreg.cli.output import say
+
+    for warning in warnings:
+        say(f"Warning: {warning}", err=True)
 
 
 @app.command(rich_help_panel=PANEL)
 def add(
     ctx: typer.Context,
-    risk: Annotated[str, typer.Argument(metavar="RISK", help="Catalogue risk code, e.g. S03.")],
+    risk: Annotated[str, typer.Argument(metavar="RISK", help="Catalogue risk: its code or name, e.g. S03.")],
     title: Annotated[str, typer.Option("--title", help="One line naming the problem (at most 200 characters).")],
     unit: Annotated[str, typer.Option("--unit", help="Village, community or department where it was found.")],
     level: Annotated[str | None, typer.Option("--level", help="major, significant, general (default) or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)] = None,
     detail: Annotated[str | None, typer.Option("--detail", help="Free text: what, where, how many affected.", show_default=False)] = None,
     due: Due = None,
-    dept: Annotated[str | None, typer.Option("--dept", metavar="CODE", help="Responsible department (default: the risk's lead department).", show_default=False)] = None,
+    dept: Annotated[str | None, typer.Option("--dept", metavar="DEPT", help="Responsible department, code or name (default: the risk's lead department).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Add it even if an active entry has the same risk, unit and title.")] = False,
 ) -> None:
     """Put a new item on the ledger (status open). Prints its id alone, for `id=$(riskreg add …)`."""
     from riskreg.domain.ledger import add_entry
 
     with get_state(ctx).write() as (session, stamp):
         entry_id = add_entry(session, stamp, risk=risk, title=title, unit=unit, level=level, detail=detail,
-                             due=due, department=dept)
+                             due=due, department=dept, force=force)
+    _warn(stamp.warnings)
     typer.echo(entry_id)
 
 
@@ -51,6 +60,7 @@ def assign(
     with get_state(ctx).write() as (session, stamp):
         changes = assign_entry(session, stamp, entry_id, leader=leader, department=dept, task_force=task_force,
                                plan=plan, due=due, contingency=contingency)
+    _warn(stamp.warnings)
     typer.echo(f"Entry {entry_id}: set {', '.join(changes)}.")
 
 

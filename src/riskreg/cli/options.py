@@ -71,10 +71,10 @@ class ExportFormat(str, Enum):
 
 
 # Filters that pick ledger entries, shared by the commands that take them.
-StatusFilter = Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, voided, or active (open + mitigated). Without it, voided entries are left out (a jsonl export keeps them).", show_default=False)]
-RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code, e.g. S03.", show_default=False)]
-CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code: S, G, P or H.", show_default=False)]
-DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code.", show_default=False)]
+StatusFilter = Annotated[str | None, typer.Option("--status", help="open, mitigated, closed, consolidated, voided (or 待化解, 管控中, 作废…), or active (在办: open + mitigated). Without it, voided entries are left out (a jsonl export keeps them).", show_default=False)]
+RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code or name, e.g. S03.", show_default=False)]
+CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code or name: S, G, P or H.", show_default=False)]
+DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code or name, e.g. COMP or 综治中心.", show_default=False)]
 UnitFilter = Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)]
 LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")]

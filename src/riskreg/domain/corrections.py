@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
                                    get_entry, parse_level)
-from riskreg.errors import InvalidInput, InvalidTransition, NotFound
+from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import Risk
 
 
@@ -44,8 +44,6 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
 
 def _risk(session: Session, typed: str, current: str) -> str:
     row = catalogue_row(session, Risk, typed)
-    if row is None:
-        raise NotFound(f"There is no risk {typed!r} in the catalogue; `riskreg catalogue show` lists them.")
     if row.retired and row.code != current:
         raise InvalidInput(f"Risk {row.code} is retired from the catalogue; choose a current one.")
     return row.code

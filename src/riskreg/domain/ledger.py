@@ -7,19 +7,21 @@ rules are written out in the README).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlmodel import Session, func, select
 
+from riskreg.domain import words
 from riskreg.domain.catalogue_sync import read_settings
+from riskreg.domain.duplicates import active_twin
 from riskreg.store.chain import GENESIS, event_hash
 from riskreg.dates import parse_date
 from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL, INVISIBLE
 from riskreg.fields import DATES
-from riskreg.store.models import COUNTED, MAX_CODE, REPLAYED, VOIDED, Department, Entry, History, Level, Risk, RiskDepartment, Unit
+from riskreg.store.models import COUNTED, REPLAYED, VOIDED, Department, Entry, History, Risk, RiskDepartment, Unit
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -51,6 +53,8 @@ class Stamp:
     actor: str
     today: date
     now: datetime | None = None
+    # What was done but deserves a second look (a deadline already past): sentences the CLI shows on stderr
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     def __post_init__(self) -> None:  # the actor is text like any field: history shows it to everyone
         object.__setattr__(self, "actor", clean_text(self.actor, ACTOR, limit=MAX_TITLE, multiline=False, required=True))
@@ -100,55 +104,45 @@ def _require(entry: Entry, action: str) -> None:
 
 
 def catalogue_row(session: Session, model: type, typed: str) -> Any:
-    """The risk, department or category whose code the user typed (any case), or None. Only what could be a
-    code is looked up: PostgreSQL refuses outright a query holding a NUL, where SQLite finds nothing."""
-    code = typed.strip().upper()
-    could_be_code = code.isascii() and code.isprintable() and len(code) <= MAX_CODE
-    return session.get(model, code) if could_be_code else None
+    """The risk, department or category the user typed by its code or either name (riskreg.domain.words);
+    NotFound, listing the words accepted, when it names none."""
+    return session.get(model, words.code(session, model.__tablename__, typed))
 
 
-def _department(session: Session, code: str) -> str:
-    dept = catalogue_row(session, Department, code)
-    if dept is None:
-        raise NotFound(f"There is no department {code!r} in the catalogue; `riskreg catalogue show` lists them.")
+def _department(session: Session, typed: str) -> str:
+    dept = catalogue_row(session, Department, typed)
     if dept.retired:
         raise InvalidInput(f"Department {dept.code} is retired from the catalogue; choose a current one.")
     return dept.code
 
 
-# What people write for a level besides its code and names: its colour, in either language.
-COLOUR_NAMES = {"red": ("红", "红色"), "orange": ("橙", "橙色"), "yellow": ("黄", "黄色"), "blue": ("蓝", "蓝色")}
-
-
-def level_forms(level: Level) -> list[str]:
-    """Every way a level may be written: major, 重大风险, 重大, Major risk, red, 红, 红色."""
-    return [form for form in (level.code, level.zh, level.en, level.zh.removesuffix("风险"), level.colour,
-                              *COLOUR_NAMES.get(level.colour, ())) if form]
-
-
 def parse_level(session: Session, text: str) -> str:
-    typed = text.strip().casefold()
-    levels = session.exec(select(Level).order_by(Level.rank)).all()
-    for level in levels:
-        if typed in (form.casefold() for form in level_forms(level)):
-            return level.code
-    forms = "; ".join(f"{level.code} ({level.zh.removesuffix('风险')}, {level.colour})" for level in levels)
-    raise InvalidInput(f"There is no level {text!r}; use one of {forms}.")
+    return words.code(session, "level", text)
 
 
 def _unit(session: Session, name: str) -> str:
+    """The unit as the catalogue spells it (any unit when the catalogue lists none)."""
     unit = clean_text(name, "unit", limit=MAX_TITLE, multiline=False, required=True)
     listed = session.exec(select(func.count()).select_from(Unit).where(Unit.retired == False)).one()  # noqa: E712
-    if listed:
-        row = session.get(Unit, unit)
-        if row is None or row.retired:
-            raise NotFound(f"There is no unit {unit!r} in the catalogue; `riskreg catalogue show` lists them.")
-    return unit
+    if not listed:
+        return unit
+    row = session.get(Unit, words.kind(session, "unit").code(unit))
+    if row.retired:
+        raise InvalidInput(f"Unit {row.name!r} is retired from the catalogue; choose a current one.")
+    return row.name
 
 
 def user_date(session: Session, today: date, text: str, what: str) -> date:
     """A date as the user typed it, T-N counting back from the register's campaign."""
     return parse_date(text, today=today, campaign_start=read_settings(session).campaign_start, what=what)
+
+
+def _deadline(session: Session, stamp: Stamp, typed: str) -> date:
+    """A deadline as typed; one already past is kept (a ledger is often filled in afterwards) with a warning."""
+    due = user_date(session, stamp.today, typed, "deadline")
+    if due < stamp.today:
+        stamp.warnings.append(f"the deadline {due} is already past (today is {stamp.today}); it is recorded as given.")
+    return due
 
 
 def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
@@ -181,10 +175,10 @@ def _plain(value: Any) -> Any:
 
 
 def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: str, level: str | None = None,
-              detail: str | None = None, due: str | None = None, department: str | None = None) -> int:
+              detail: str | None = None, due: str | None = None, department: str | None = None,
+              force: bool = False) -> int:
+    """A new open entry; refused when an active entry has its risk, unit and title, unless `force`."""
     risk_row = catalogue_row(session, Risk, risk)
-    if risk_row is None:
-        raise NotFound(f"There is no risk {risk!r} in the catalogue; `riskreg catalogue show` lists them.")
     if risk_row.retired:
         raise InvalidInput(f"Risk {risk_row.code} is retired from the catalogue; new entries cannot use it.")
     if department is None:
@@ -203,7 +197,11 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
         updated_on=stamp.today,
     )
     if due is not None:
-        entry.due = entry.original_due = user_date(session, stamp.today, due, "deadline")
+        entry.due = entry.original_due = _deadline(session, stamp, due)
+    twin = None if force else active_twin(session, entry.risk, entry.unit, entry.title)
+    if twin is not None:
+        raise InvalidInput(f"Entry {twin} already has this risk, unit and title ({entry.risk}, {entry.unit}, "
+                           f"{entry.title}) and is still active; give --force to add it anyway.")
     changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
                if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
     _record(session, stamp, entry, "add", changes)
@@ -226,7 +224,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
         if value is not None:
             wanted[name] = clean_text(value, name.replace("_", " "), required=True)
     if due is not None:
-        wanted["due"] = user_date(session, stamp.today, due, "deadline")
+        wanted["due"] = _deadline(session, stamp, due)
     if not wanted:
         raise InvalidInput("Nothing to assign: give at least one of --leader, --dept, --task-force, --plan, --due, --contingency.")
     changes: dict[str, Any] = {}

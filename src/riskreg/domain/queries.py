@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, not_
 from sqlmodel import Session, select
 
-from riskreg.errors import InvalidInput, NotFound
 from riskreg.fields import FIELDS, LISTED
+from riskreg.domain import words
 from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
-from riskreg.store.models import ACTIVE, NOT_VOIDED, STATUSES, Category, Department, Entry, History, Risk
+from riskreg.store.models import ACTIVE, NOT_VOIDED, Category, Department, Entry, History, Risk
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
@@ -128,27 +128,23 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         if not wanted.with_voided:
             conditions.append(NOT_VOIDED)  # a voided entry is listed only when asked for by its status
     else:
-        status = wanted.status.strip().lower()
+        status = words.kind(session, "status", active=True).code(wanted.status)
         if status == "active":
             conditions.append(flags.active)
-        elif status in STATUSES:
+        else:
             conditions.append(Entry.status == status)
             if status in ACTIVE:  # implied, but stated so SQLite may read the small index of active entries
                 conditions.append(flags.active)
             elif status == "closed":
                 conditions.append(flags.closed)
-        else:
-            raise InvalidInput(f"There is no status {wanted.status!r}; use one of {', '.join(STATUSES)} or active.")
-    for column, value, model, kind in ((Entry.risk, wanted.risk, Risk, "risk"),
-                                       (Risk.category, wanted.category, Category, "category"),
-                                       (Entry.department, wanted.department, Department, "department")):
+    for column, value, model in ((Entry.risk, wanted.risk, Risk), (Risk.category, wanted.category, Category),
+                                 (Entry.department, wanted.department, Department)):
         if value is not None:
-            row = catalogue_row(session, model, value)
-            if row is None:
-                raise NotFound(f"There is no {kind} {value!r} in the catalogue; `riskreg catalogue show` lists them.")
-            conditions.append(column == row.code)
+            conditions.append(column == catalogue_row(session, model, value).code)
     if wanted.unit is not None:
-        conditions.append(Entry.unit == clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False))
+        unit = clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False)
+        # as the catalogue spells it; a unit it does not list may still be on older entries
+        conditions.append(Entry.unit == ((unit and words.kind(session, "unit").find(unit)) or unit))
     if wanted.level is not None:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:

@@ -1,41 +1,22 @@
 """Entries an import would add a second time: an id the register has, or an entry of the same risk, unit and
-title. One place for both formats, so a JSON Lines file and a sheet are refused alike."""
+title (riskreg.domain.duplicates, as `add` finds them). One place for both formats, so a JSON Lines file and a
+sheet are refused alike."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, select
 
+from riskreg.domain.duplicates import IN_LIMIT, same_content
 from riskreg.errors import InvalidInput, Problem
 from riskreg.store.models import Entry
-
-_IN_LIMIT = 500  # values per IN (...): far below every backend's limit on parameters
 
 
 def taken_ids(session: Session, ids: list[int]) -> list[int]:
     """Those of `ids` that entries in the register already have."""
     found: list[int] = []
-    for start in range(0, len(ids), _IN_LIMIT):
-        found += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + _IN_LIMIT]))).all()
+    for start in range(0, len(ids), IN_LIMIT):
+        found += session.exec(select(Entry.id).where(Entry.id.in_(ids[start:start + IN_LIMIT]))).all()
     return found
-
-
-def same_content(session: Session, rows: Iterable[tuple[int, dict[str, Any]]],
-                 before: int | None = None) -> list[tuple[int, int]]:
-    """(row or line number, entry id) for each row whose risk, unit and title an entry already has, in order.
-
-    `before`: only entries numbered below it, those the register held before an import began writing."""
-    by_title: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for number, row in rows:
-        by_title.setdefault(row["title"], []).append((number, row))
-    titles, found = list(by_title), []
-    for start in range(0, len(titles), _IN_LIMIT):
-        query = select(Entry.id, Entry.risk, Entry.unit, Entry.title).where(Entry.title.in_(titles[start:start + _IN_LIMIT]))
-        if before is not None:
-            query = query.where(Entry.id < before)
-        for entry_id, risk, unit, title in session.exec(query):
-            found += [(number, entry_id) for number, row in by_title[title] if (row["risk"], row["unit"]) == (risk, unit)]
-    return sorted(found)
 
 
 def first_in_file(row: dict[str, Any], events: list[dict[str, Any]], number: int, ids: set[int],

@@ -13,14 +13,11 @@ import unicodedata
 from datetime import date, datetime, time
 from typing import Any
 
-from riskreg.dates import EARLIEST, LATEST
+from riskreg.dates import EARLIEST, FORMS, LATEST, written_date
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_columns import Column
 from riskreg.exchange.sheet_read import blank
-
-_DATE_PATTERNS = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
-                  re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"))
 
 
 def nfkc(value: Any) -> Any:
@@ -44,7 +41,8 @@ def shown(value: Any) -> str:
 
 
 def sheet_date(value: Any) -> date:
-    """A date as spreadsheets hold it: a real date, an Excel serial number, 2026-07-01, 2026/7/1 or 2026年7月1日."""
+    """A date as spreadsheets hold it: a real date, an Excel serial number, or text as the command line reads it
+    (riskreg.dates.written_date: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日)."""
     day = None
     if isinstance(value, datetime):
         day = value.date()
@@ -54,16 +52,9 @@ def sheet_date(value: Any) -> date:
         day = _serial(value)
     elif isinstance(value, str):
         text = nfkc(value).strip()
-        if re.fullmatch(r"\d{4,5}(\.0+)?", text):
-            day = _serial(float(text))
-        for pattern in _DATE_PATTERNS:
-            if day is None and (m := pattern.fullmatch(text)):
-                try:
-                    day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-                except ValueError:
-                    raise InvalidInput("not a real day") from None
+        day = _serial(float(text)) if re.fullmatch(r"\d{4,5}(\.0+)?", text) else written_date(text)
     if day is None:
-        raise InvalidInput("not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)")
+        raise InvalidInput(f"not a date (write {FORMS})")
     if not EARLIEST <= day <= LATEST:
         raise InvalidInput(f"out of range ({EARLIEST} to {LATEST})")
     return day

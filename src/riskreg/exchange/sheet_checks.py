@@ -7,21 +7,20 @@ they need could be read. So a village gets back every fault of a row at once, ea
 its sheet heads it.
 """
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
 from riskreg.domain.catalogue_sync import read_settings
-from riskreg.domain.ledger import level_forms, watch_until
+from riskreg.domain import words
+from riskreg.domain.ledger import watch_until
 from riskreg.errors import InvalidInput, Problem
 from riskreg.exchange.sheet_cells import cell, nfkc, shown
-from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED, STATUS_NAMES, normalise
-from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Department, Level, Risk, RiskDepartment, Unit
+from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED
+from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Department, Risk, RiskDepartment, Unit
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
-_CATALOGUE_HINT = "`riskreg catalogue show` lists them"
 
 
 class Catalogue:
@@ -29,15 +28,9 @@ class Catalogue:
 
     def __init__(self, session: Session) -> None:
         self.risks = {r.code: r for r in session.exec(select(Risk))}
-        self.risk_names = _names(self.risks.values(), ("code", "zh", "en"))
         self.departments = {d.code: d for d in session.exec(select(Department))}
-        self.department_names = _names(self.departments.values(), ("code", "zh", "en"))
-        self.levels: dict[str, str] = {}
-        for level in session.exec(select(Level).order_by(Level.rank)):
-            self.levels.update({normalise(form): level.code for form in level_forms(level)})
-        self.level_hint = "/".join(f"{lv.zh.removesuffix('风险')}|{lv.code}" for lv in session.exec(select(Level).order_by(Level.rank)))
-        self.statuses = {normalise(name): code for code, forms in STATUS_NAMES.items() for name in forms}
-        self.status_hint = "/".join(f"{zh}|{en}" for zh, en in STATUS_NAMES.values())
+        # the words the command line takes (riskreg.domain.words), so a cell and an option read alike
+        self.words = {noun: words.kind(session, noun) for noun in ("risk", "department", "level", "status")}
         # as the catalogue spells each unit, by its NFKC form: a full-width 东村１组 is the catalogue's 东村1组
         self.units = {nfkc(name): name for name in session.exec(select(Unit.name).where(Unit.retired == False))}  # noqa: E712
         self.lead = {}
@@ -45,13 +38,6 @@ class Catalogue:
             self.lead[link.risk] = link.department
         self.consolidation_days = read_settings(session).consolidation_days
         session.expunge_all()  # the risks and departments stay readable after the transaction (a dry run's) ends
-
-
-def _names(rows: Iterable[Any], attributes: tuple[str, ...]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for attribute in reversed(attributes):  # codes win over names if they ever collide
-        names.update({normalise(getattr(row, attribute)): row.code for row in rows})
-    return names
 
 
 class _Row:
@@ -115,9 +101,9 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
 def _risk(row: _Row, known: Catalogue) -> Risk | None:
     if not row.given("risk"):
         return None
-    code = known.risk_names.get(normalise(row.values["risk"]))
+    code = known.words["risk"].find(row.values["risk"])
     if code is None:
-        row.fault("risk", f"not in the catalogue ({_CATALOGUE_HINT})")
+        row.fault("risk", "not in the catalogue (`riskreg catalogue show` lists them)")
         return None
     if known.risks[code].retired:
         row.fault("risk", f"risk {code} is retired from the catalogue")
@@ -132,20 +118,19 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
         codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]
         if known.units and nfkc(row.values["unit"]) not in known.units:
             row.fault("unit", "not in the catalogue's list of units")
-    for name, names, default, hint in (("level", known.levels, "general", known.level_hint),
-                                       ("status", known.statuses, "open", known.status_hint)):
+    for name, default in (("level", "general"), ("status", "open")):
         if row.given(name):
-            code = names.get(normalise(row.values[name]))
+            code = known.words[name].find(row.values[name])
             if code is None:
-                row.fault(name, f"not a {name} ({hint})")
+                row.fault(name, f"not a {name}; use one of: {known.words[name].accepted}")
             else:
                 codes[name] = code
         elif row.empty(name):
             codes[name] = default
     if row.given("department"):
-        code = known.department_names.get(normalise(row.values["department"]))
+        code = known.words["department"].find(row.values["department"])
         if code is None:
-            row.fault("department", f"not in the catalogue ({_CATALOGUE_HINT})")
+            row.fault("department", f"not in the catalogue; use one of: {known.words['department'].accepted}")
         elif known.departments[code].retired:
             row.fault("department", f"department {code} is retired from the catalogue")
         codes["department"] = code

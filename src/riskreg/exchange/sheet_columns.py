@@ -5,10 +5,9 @@ Reading (riskreg.exchange.sheet_read), row checking (sheet_rows) and writing (sh
 columns; riskreg.fields says which fields they are and riskreg.vocabulary (`header.*`) what they are called.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
+from riskreg.domain.words import normalise, status_words
 from riskreg.fields import FIELDS, Field
 from riskreg.vocabulary import WORDS
 
@@ -40,17 +39,11 @@ COLUMNS = tuple(_column(FIELDS[name]) for name in (
     *TOWN_LEDGER, *(name for name, field in FIELDS.items() if field.sheet and name not in TOWN_LEDGER))) + SHEET_ONLY
 BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED = ("risk", "unit", "title")  # the rest have defaults: general level, open, the risk's lead department
-STATUS_NAMES = {key.removeprefix("status."): words for key, words in WORDS.items() if key.startswith("status.")}
+STATUS_NAMES = status_words()
 
 
 def header(column: Column, lang: str) -> str:
     return column.en if lang == "en" else column.zh
-
-
-def normalise(text: str) -> str:
-    """Header and name matching ignores case, spaces, underscores and full-width forms (NFKC): 村（社区） is
-    村(社区), Ｒｉｓｋ　ｃｏｄｅ is Risk code."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).casefold()
 
 
 # Headings towns write for riskreg's columns, met in real ledgers (风险隐患排查台账, 矛盾纠纷排查化解台账,

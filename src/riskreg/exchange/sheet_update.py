@@ -37,7 +37,7 @@ from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
 from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
 from riskreg.exchange.sheet_checks import Catalogue
-from riskreg.exchange.sheet_columns import BY_FIELD, normalise
+from riskreg.exchange.sheet_columns import BY_FIELD
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.masking import masked_reason
@@ -146,14 +146,8 @@ class _Row:
         try:
             if BY_FIELD[name].kind == "date":
                 return sheet_date(value).isoformat()
-            if name == "level":
-                return _code(value, known.levels, "level", known.level_hint)
-            if name == "status":
-                return _code(value, known.statuses, "status", "待化解, 管控中, 已销号 or 已巩固")
-            if name == "department":
-                return _code(value, known.department_names, "department", "`riskreg catalogue show` lists them")
-            if name == "risk":
-                return _code(value, known.risk_names, "risk", "`riskreg catalogue show` lists them")
+            if name in known.words:
+                return known.words[name].code(_text(value))
         except RiskregError as err:
             self.problem(name, str(err).rstrip("."))
             return None
@@ -277,13 +271,6 @@ def _action(name: str, value: Any, current: dict[str, Any]) -> str:
         if name in names:
             return action
     return {"level": "regrade", "measures": "mitigate", "note": "note"}[name]
-
-
-def _code(value: Any, names: dict[str, str], what: str, hint: str) -> str:
-    code = names.get(normalise(_text(value)))
-    if code is None:
-        raise RiskregError(f"{what} {_text(value)!r} is not in the catalogue ({hint})")
-    return code
 
 
 def _text(value: Any) -> str:
