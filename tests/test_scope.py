@@ -214,3 +214,31 @@ def test_split_refuses_what_does_not_go_with_it(cli, eight_entries, tmp_path, mo
     result = cli("report", "--format", "json", *args, code=1)
     assert result.stderr == f"Error: {message}\n" and result.stdout == ""
     assert not (tmp_path / "out").exists() and not (tmp_path / "r.json").exists()
+
+
+def test_split_reads_the_register_in_one_pass_not_once_per_department(domain_register):
+    """As many statements as the whole report's, whatever the number of departments: the aggregates are grouped by
+    department too, each list read once (the catalogue rows each department's tables name are read per report)."""
+    from sqlalchemy import event
+
+    from riskreg.domain.ledger import add_entry
+    from riskreg.domain.reporting import build_report, department_reports
+
+    for risk, unit in (("S03", "东村"), ("P01", "西村"), ("H02", "南社区")):
+        domain_register.write(add_entry, risk=risk, title=f"{risk} 隐患", unit=unit)
+    engine = domain_register.register.engine
+    counted: list[str] = []
+
+    def count(conn, cursor, statement, *_):
+        if "FROM entry" in statement or "FROM history" in statement:
+            counted.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        domain_register.read(build_report)
+        whole = len(counted)
+        split = domain_register.read(department_reports)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(split) == 13 and sum(report["totals"]["all"] for report in split.values()) == 3
+    assert whole >= 8 and len(counted) - whole == whole  # the same queries of the entries, once each
