@@ -293,6 +293,30 @@ def target_reports(table: Table, db: Path, label: str, repeat: int) -> None:
         table.add("3", f"report --format {fmt} wall, {label}", ms(runs[f"{fmt}_wall"]), "", "")
 
 
+def target_split(table: Table, db: Path, label: str, repeat: int) -> None:
+    """`report --split dept`: every department's report from one pass (issue 14), against the whole report and
+    against one `report --dept` run per department, the way a nightly job would do it without --split."""
+    import tempfile
+
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        departments = [code for (code,) in conn.execute("SELECT code FROM department WHERE NOT retired")]
+    folder = Path(tempfile.mkdtemp(prefix="riskreg-split-"))
+    runs = side_by_side(repeat, split=work(db, "report", "--format", "json", "--split", "dept", "--output-dir",
+                                           str(folder)),
+                        whole=work(db, "report", "--format", "json"),
+                        one=work(db, "report", "--format", "json", "--dept", departments[0]),
+                        split_wall=wall(riskreg("--db", str(db), "report", "--format", "json", "--split", "dept",
+                                                "--output-dir", str(folder))))
+    shutil.rmtree(folder)
+    per_department = runs["one"] * len(departments)
+    table.add("14", f"report --split dept work, {label}", ms(runs["split"]), f"whole report {ms(runs['whole'])}",
+              f"{runs['split'] / runs['whole']:.2f}")
+    table.add("14", f"report --split dept work, {label}", ms(runs["split"]),
+              f"{len(departments)} × --dept {ms(per_department)}", f"{runs['split'] / per_department:.2f} (< 1)")
+    table.add("14", f"report --dept {departments[0]} work, {label}", ms(runs["one"]), "", "")
+    table.add("14", f"report --split dept wall, {label}", ms(runs["split_wall"]), "", "")
+
+
 def pg_register(admin_url: str, source: Path, name: str, *, fresh: bool = False) -> tuple[str, float | None]:
     """The register `source` copied into the PostgreSQL database `name` (kept for later runs unless fresh).
 
@@ -543,7 +567,7 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="also write the table here as Markdown")
     parser.add_argument("--pg", metavar="URL", help="also measure PostgreSQL: a server URL riskreg may create "
                         "databases on, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--only", choices=("startup", "small", "reports", "import", "list", "size", "shell", "pg"),
+    parser.add_argument("--only", choices=("startup", "small", "reports", "split", "import", "list", "size", "shell", "pg"),
                         nargs="+", help="run only these targets")
     args = parser.parse_args()
     sizes = ["10k"] if args.quick else args.sizes
@@ -552,13 +576,15 @@ def main() -> None:
     started = time.perf_counter()
     print(f"machine: {machine()}\nas of {AS_OF}; medians of {repeat} runs\n", file=sys.stderr)
     table = Table()
-    wanted = set(args.only or ("startup", "small", "reports", "import", "list", "size", "shell", "pg"))
+    wanted = set(args.only or ("startup", "small", "reports", "split", "import", "list", "size", "shell", "pg"))
     if "startup" in wanted:
         target_startup(table, repeat)
     if "small" in wanted:
         target_small(table, args.dir, repeat)
     for label in sizes if "reports" in wanted else ():
         target_reports(table, register(args.dir, SIZES[label], label), label, repeat)
+    for label in sizes if "split" in wanted else ():
+        target_split(table, register(args.dir, SIZES[label], label), label, repeat)
     if "import" in wanted:
         import_label = "100k" if "100k" in sizes else sizes[0]
         target_import(table, args.dir, SIZES[import_label], import_label, min(repeat, 3))

@@ -117,6 +117,11 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "phrase.since": ("自 {date} 起：新增 {added}，销号 {closed}，重新打开 {reopened}，升级 {regraded_up}，降级 {regraded_down}。",
                      "Since {date}: {added} added, {closed} closed, {reopened} reopened, {regraded_up} graded up, "
                      "{regraded_down} graded down."),
+    # A scoped report's heading: whose 责任清单 it is
+    "phrase.scope": ("责任清单：{parts}", "Checklist of {parts}"),
+    "phrase.scope_department": ("责任部门 {name}", "department {name}"),
+    "phrase.scope_unit": ("村（社区） {name}", "unit {name}"),
+    "phrase.scope_leader": ("牵头领导 {name}", "lead official {name}"),
     "phrase.more": ("…… 另有 {n} 项：{command}", "… and {n} more: {command}"),
     "phrase.chain_one": ("历史记录 {events} 条，末条哈希 {head}。", "History chain: {events} event, its hash {head}."),
     "phrase.chain_many": ("历史记录 {events} 条，末条哈希 {head}。",

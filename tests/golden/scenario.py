@@ -238,6 +238,14 @@ def _report_steps() -> list:
         step("report-bad-since", "report", "--since", "last week"),
         step("report-output-missing-folder", "report", "-o", "out/missing/report.txt"),
         step("report-unknown-format", "report", "--format", "pdf"),
+        step("summary-dept", "summary", "--dept", "劳动保障中心"),
+        step("summary-leader-en", "--lang", "en", "summary", "--leader", "王明"),
+        step("report-markdown-dept", "report", "--format", "markdown", "--dept", "POLICE"),
+        step("report-json-unit", "report", "--format", "json", "--unit", "东村"),
+        step("report-split-json", "report", "--format", "json", "--split", "dept", "--output-dir", "out/depts",
+             files=("out/depts/LABOUR.json", "out/depts/CULT.json")),
+        step("report-split-no-folder", "report", "--split", "dept"),
+        step("report-unknown-dept", "report", "--dept", "人社局"),
     ]
     for fmt in ("table", "json", "csv"):
         for lang, option in LANGS:

@@ -76,6 +76,10 @@ RiskFilter = Annotated[str | None, typer.Option("--risk", help="Risk code or nam
 CategoryFilter = Annotated[str | None, typer.Option("--category", help="Category code or name: S, G, P or H.", show_default=False)]
 DeptFilter = Annotated[str | None, typer.Option("--dept", help="Department code or name, e.g. COMP or 综治中心.", show_default=False)]
 UnitFilter = Annotated[str | None, typer.Option("--unit", help="Village, community or department.", show_default=False)]
+# The scope of a summary or report: whose 责任清单 it is.
+ScopeDept = Annotated[str | None, typer.Option("--dept", metavar="CODE|NAME", help="Only this department's entries, its 责任清单: code or name, Chinese or English.", show_default=False)]
+ScopeUnit = Annotated[str | None, typer.Option("--unit", metavar="NAME", help="Only this village's or community's entries.", show_default=False)]
+ScopeLeader = Annotated[str | None, typer.Option("--leader", metavar="NAME", help="Only the entries this lead official answers for.", show_default=False)]
 LevelFilter = Annotated[str | None, typer.Option("--level", help="major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only active entries past their deadline.")]
 UnaccountableFilter = Annotated[bool, typer.Option("--unaccountable", help="Only active entries missing one of the four ones.")]

@@ -160,6 +160,14 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
         raise
 
 
+def make_folder(folder: Path, *, private: bool) -> None:
+    """A folder for files to go in, made if missing; one made for unmasked files is its owner's alone, like them."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    except OSError as err:
+        raise RiskregError(f"Cannot make the folder {folder}: {err.strerror}.") from None
+
+
 def _written_in_place(target: Path) -> bool:
     """/dev/stdout, /proc/self/fd/3, a FIFO: renaming a file over such a name would replace the name, not feed
     whatever reads it."""

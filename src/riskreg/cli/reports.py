@@ -1,14 +1,16 @@
 """Reports: the terminal summary and the nightly report for scripts."""
 
 import functools
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import ListFormat, Output, ReportFormat, Unmasked
-from riskreg.cli.output import print_view, working, write, write_json, write_view
+from riskreg.cli.options import ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked
+from riskreg.cli.output import make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
+from riskreg.errors import RiskregError
 
 PANEL = "Reports"
 EXIT_OVERDUE = 3
@@ -17,18 +19,34 @@ CHAIN = ("chain",)
 app = typer.Typer()
 
 
-def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, **trim) -> dict:
-    """The report's data, unmasked: the writer masks it (JSON while encoding, so nothing is encoded twice)."""
+class SplitBy(str, Enum):
+    dept = "dept"
+
+
+# A split report's file extension, by format.
+EXTENSIONS = {ReportFormat.text: ".txt", ReportFormat.markdown: ".md", ReportFormat.json: ".json",
+              ReportFormat.csv: ".csv", ReportFormat.html: ".html"}
+
+
+def _build(ctx: typer.Context, since: str | None, scope: dict[str, str | None], *, with_trend: bool = False,
+           split: bool = False, **trim) -> Any:
+    """The report's data, unmasked: the writer masks it (JSON while encoding, so nothing is encoded twice).
+    With `split`, one report per department code. The trend is the whole register's, so only an unscoped HTML
+    report has one."""
     from riskreg.domain.ledger import user_date
-    from riskreg.domain.reporting import build_report
+    from riskreg.domain.reporting import build_report, department_reports
+    from riskreg.domain.scope import resolve_scope
 
     state = get_state(ctx)
     flags = state.flags()
     today = flags.today
     with working("Building the report"), state.read() as session:
         since_day = user_date(session, today, since, "--since date") if since else None
-        data = build_report(session, flags, since=since_day, lang=state.lang, **trim)
-        if with_trend:  # in the same read transaction, so the chart and the counts agree
+        within = resolve_scope(session, **scope)
+        if split:
+            return department_reports(session, flags, since=since_day, lang=state.lang, scope=within)
+        data = build_report(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
+        if with_trend and not any(scope.values()):  # in the same read transaction: the chart and counts agree
             from riskreg.domain.trends import trend
 
             data["trend"] = trend(session, today)
@@ -36,11 +54,13 @@ def _build(ctx: typer.Context, since: str | None, *, with_trend: bool = False, *
 
 
 @app.command(rich_help_panel=PANEL)
-def summary(ctx: typer.Context, unmasked: Unmasked = False) -> None:
+def summary(ctx: typer.Context, dept: ScopeDept = None, unit: ScopeUnit = None, leader: ScopeLeader = None,
+            unmasked: Unmasked = False) -> None:
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    data = _build(ctx, None, lists=("overdue",), list_limit=SUMMARY_ROWS)
+    data = _build(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
+                  list_limit=SUMMARY_ROWS)
     print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang), data, unmasked=unmasked)
 
 
@@ -50,19 +70,52 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown, json (the documented contract), csv, or html (one self-contained file with charts, for mail and phones).")] = ReportFormat.text,
     output: Output = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Also count entries added, closed and reopened since this day.", show_default=False)] = None,
+    dept: ScopeDept = None,
+    unit: ScopeUnit = None,
+    leader: ScopeLeader = None,
+    split: Annotated[SplitBy | None, typer.Option("--split", help="dept: one report per department, its 责任清单, each in a file named by its code (LABOUR.json) in --output-dir; every current department gets one, with nothing open or not.", show_default=False)] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the reports go in, made if missing.", show_default=False)] = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Exit {EXIT_OVERDUE} when anything is overdue (after writing the report).")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
     lang = get_state(ctx).lang
-    data = _build(ctx, since, with_trend=fmt is ReportFormat.html)
-    target = Path(output) if output else None
+    scope = {"department": dept, "unit": unit, "leader": leader}
+    if split is not None or output_dir is not None:
+        _check_split(split, output_dir, output, dept)
+        reports = _build(ctx, since, scope, split=True)
+        make_folder(output_dir, private=unmasked)
+        for code, data in reports.items():
+            _write_report(fmt, data, output_dir / f"{code}{EXTENSIONS[fmt]}", unmasked=unmasked, lang=lang)
+        say(f"Wrote {len(reports)} report{'s' if len(reports) != 1 else ''} to {output_dir}, one per department.",
+            unmasked=unmasked)
+        overdue = any(data["totals"]["overdue"] for data in reports.values())
+    else:
+        data = _build(ctx, since, scope, with_trend=fmt is ReportFormat.html)
+        _write_report(fmt, data, Path(output) if output else None, unmasked=unmasked, lang=lang)
+        overdue = bool(data["totals"]["overdue"])
+    if fail_on_overdue and overdue:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+def _check_split(split: SplitBy | None, output_dir: Path | None, output: Path | None, dept: str | None) -> None:
+    if split is None:
+        raise RiskregError("--output-dir goes with --split dept; for one file give --output FILE.")
+    if output_dir is None:
+        raise RiskregError("--split needs --output-dir DIR, the folder the reports go in.")
+    if output is not None:
+        raise RiskregError("--split writes one report per department into --output-dir; leave out --output.")
+    if dept is not None:
+        raise RiskregError("--split dept already writes each department's report; leave out --dept.")
+
+
+def _write_report(fmt: ReportFormat, data: dict, target: Path | None, *, unmasked: bool, lang: str) -> None:
     if fmt is ReportFormat.json:
         write_json(data, target, unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.html:
         from riskreg.render.html import report_html
 
-        write(lambda shown: [report_html(shown, shown.pop("trend"), lang=lang)], data, output=target,
+        write(lambda shown: [report_html(shown, shown.pop("trend", None), lang=lang)], data, output=target,
               unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.csv:
         from riskreg.render.plain import REPORT_CSV_FIELDS, report_csv_rows, to_csv
@@ -78,8 +131,6 @@ def report(
 
         write_view(functools.partial(report_view, full=True, lang=lang), data, output=target, unmasked=unmasked,
                    exact=CHAIN)
-    if fail_on_overdue and data["totals"]["overdue"]:
-        raise typer.Exit(EXIT_OVERDUE)
 
 
 @app.command(rich_help_panel=PANEL)

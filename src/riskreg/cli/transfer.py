@@ -16,7 +16,7 @@ import typer
 from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
                                  UnitFilter, Unmasked, not_the_register)
-from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
+from riskreg.cli.output import make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError, RowsRefused
 
@@ -139,7 +139,7 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
     for file in files:  # every one checked before any is written: the register may sit there under such a name
         not_the_register(ctx, folder / file)
-    _make_folder(folder, private=unmasked)
+    make_folder(folder, private=unmasked)
     for rows, owner, file in zip(groups.values(), owners, files):
         write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
                                                            Form(**in_form))],
@@ -153,14 +153,6 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
         if idle := [name for name in form.departments if name not in sent]:
             say(f"No workbook for {len(idle)} department{'s' if len(idle) != 1 else ''} without entries: "
                 f"{', '.join(idle)}.", unmasked=unmasked)
-
-
-def _make_folder(folder: Path, *, private: bool) -> None:
-    """The folder for the workbooks; one made for unmasked workbooks is its owner's alone, like the files."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
-    except OSError as err:
-        raise RiskregError(f"Cannot make the folder {folder}: {err.strerror}.") from None
 
 
 @app.command("import", rich_help_panel=PANEL)

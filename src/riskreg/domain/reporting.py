@@ -22,6 +22,7 @@ from riskreg.domain.catalogue_sync import read_settings
 from riskreg.store.chain import current_head
 from riskreg.store.models import ACTIVE, COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import Flags, count_where
+from riskreg.domain.scope import Scope
 
 REPORT_SCHEMA = "riskreg.report/1"
 LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
@@ -34,20 +35,30 @@ def _name(lang: str):
     return (lambda model: getattr(model, "en" if lang == "en" else "zh"))
 
 
-def _active_counts(session: Session, flags: Flags, column=None) -> dict[Any, dict[str, int]]:
-    """Active entries and their flags, per value of `column` (or in all, under the key None)."""
-    keys = [column] if column is not None else []
-    query = (select(*keys, func.count().label("open"), *(count_where(getattr(flags, flag)).label(flag) for flag in _FLAGS))
-             .where(flags.active).group_by(*keys))
-    return {(row[0] if keys else None): {key: int(row._mapping[key]) for key in ("open", *_FLAGS)}
+def _active_counts(session: Session, flags: Flags, where: list, *columns) -> dict[tuple, dict[str, int]]:
+    """Active entries and their flags, per value of `columns` (a tuple; () counts all)."""
+    query = (select(*columns, func.count().label("open"), *(count_where(getattr(flags, flag)).label(flag) for flag in _FLAGS))
+             .where(flags.active, *where).group_by(*columns))
+    return {tuple(row[:len(columns)]): {key: int(row._mapping[key]) for key in ("open", *_FLAGS)}
             for row in session.execute(query)}
 
 
-def _group_rows(session: Session, model, name, active: dict, closed: Counter, used: Counter) -> list[dict]:
-    """Catalogue rows (categories or departments) in catalogue order; retired ones only while entries use them."""
+def _parts(counts: dict[tuple, Any], split: bool) -> dict[Any, dict[Any, Any]]:
+    """Counts keyed (department, value) when split, else (value,), as {department or None: {value: counts}}."""
+    parts: dict[Any, dict[Any, Any]] = {}
+    for key, value in counts.items():
+        part, rest = (key[0], key[1:]) if split else (None, key)
+        parts.setdefault(part, {})[rest[0] if len(rest) == 1 else None] = value
+    return parts
+
+
+def _group_rows(session: Session, model, name, active: dict, closed: Counter, used: Counter,
+                every: bool = True, also: str | None = None) -> list[dict]:
+    """Catalogue rows (categories or departments) in catalogue order; retired ones only while entries use them.
+    A scoped report (`every` false) keeps only the rows its entries use, and `also`, the department it is for."""
     rows = []
     for row in session.exec(select(model).order_by(model.rank, model.code)):
-        if row.retired and not used[row.code]:
+        if not used[row.code] and row.code != also and (row.retired or not every):
             continue
         counts = active.get(row.code, {})
         rows.append({"code": row.code, "name": name(row), "retired": bool(row.retired),
@@ -57,75 +68,118 @@ def _group_rows(session: Session, model, name, active: dict, closed: Counter, us
 
 
 def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                 lists: tuple[str, ...] = LISTS, list_limit: int | None = None) -> dict[str, Any]:
-    """The report; `lists` and `list_limit` trim its lists (the summary shows the first overdue items only)."""
+                 lists: tuple[str, ...] = LISTS, list_limit: int | None = None, scope: Scope = Scope()) -> dict[str, Any]:
+    """The report of `scope` (the whole register by default); `lists` and `list_limit` trim its lists (the
+    summary shows the first overdue items only)."""
+    return _reports(session, flags, since=since, lang=lang, lists=lists, list_limit=list_limit, scope=scope,
+                    split=False)[None]
+
+
+def department_reports(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
+                       scope: Scope = Scope()) -> dict[str, dict[str, Any]]:
+    """One report per department, by code in catalogue order, each what build_report gives for that
+    department. Built in one pass: every aggregate is grouped by department too and each list read once, then
+    split here over those small results. Every current department gets one, with nothing open or not (a
+    nightly mail that says so); a retired one only while entries in scope use it."""
+    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=None, scope=scope, split=True)
+
+
+def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, lists: tuple[str, ...],
+             list_limit: int | None, scope: Scope, split: bool) -> dict[Any, dict[str, Any]]:
     today = flags.today
     name = _name(lang)
     settings = read_settings(session)
     levels = session.exec(select(Level).order_by(Level.rank)).all()
     category_of = dict(session.exec(select(Risk.code, Risk.category)).all())
+    where = scope.conditions
+    keys = [Entry.department] if split else []
 
     # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups.
-    matrix = {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels}
-    used: dict[str, Counter] = {"category": Counter(), "department": Counter()}
-    closed: dict[str, Counter] = {"category": Counter(), "department": Counter()}
+    new = {"matrix": lambda: {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels},
+           "used": lambda: {"category": Counter(), "department": Counter()},
+           "closed": lambda: {"category": Counter(), "department": Counter()}}
+    grouped: dict[Any, dict[str, Any]] = {}
     for risk, department, level, status, count in session.execute(
-            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED)
+            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED, *where)
             .group_by(Entry.risk, Entry.department, Entry.level, Entry.status)):
-        matrix[level][status] += count
+        part = grouped.setdefault(department if split else None, {key: make() for key, make in new.items()})
+        part["matrix"][level][status] += count
         for kind, code in (("category", category_of[risk]), ("department", department)):
-            used[kind][code] += count
+            part["used"][kind][code] += count
             if status not in ACTIVE:
-                closed[kind][code] += count
-    by_status = {status: sum(matrix[level][status] for level in matrix) for status in COUNTED}
-    active_totals = _active_counts(session, flags).get(None, dict.fromkeys(_FLAGS, 0))
-    totals = {"all": sum(by_status.values()), **by_status, **{flag: active_totals[flag] for flag in _FLAGS}}
+                part["closed"][kind][code] += count
+    active_totals = _parts(_active_counts(session, flags, where, *keys), split)
+    active_by_risk = _parts(_active_counts(session, flags, where, *keys, Entry.risk), split)
+    active_by_department = _active_counts(session, flags, where, Entry.department)
 
-    active_by_risk = _active_counts(session, flags, Entry.risk)
-    active_by_category: dict[str, Counter] = {}
-    for risk, counts in active_by_risk.items():
-        active_by_category.setdefault(category_of[risk], Counter()).update(counts)
-    by_category = _group_rows(session, Category, name, active_by_category, closed["category"],
-                              used["category"])
-    by_department = _group_rows(session, Department, name,
-                                _active_counts(session, flags, Entry.department), closed["department"],
-                                used["department"])
+    # Units along ix_entry_unit_status, in the database's order of unit names. A scoped or split report reads
+    # the table here: no index holds the department with the unit yet (docs/PERFORMANCE.md).
+    unit_closed: dict[Any, dict[str, int]] = {}
+    for *part, unit, status, count in session.execute(
+            select(*keys, Entry.unit, Entry.status, func.count()).where(NOT_VOIDED, *where)
+            .group_by(*keys, Entry.unit, Entry.status).order_by(*keys, Entry.unit)):
+        closed_in = unit_closed.setdefault(part[0] if split else None, {})
+        closed_in[unit] = closed_in.get(unit, 0) + (0 if status in ACTIVE else count)
+    active_by_unit = _parts(_active_counts(session, flags, where, *keys, Entry.unit), split)
+    listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where)
+              for list_name in lists}
+    changes = _since(session, since, where, split) if since else {}
+    # The history these reports saw, so a copy kept elsewhere proves later that the register still holds it.
+    chain = current_head(session.connection()).as_report()
 
-    # Units along ix_entry_unit_status, in the database's order of unit names.
-    unit_closed: dict[str, int] = {}
-    for unit, status, count in session.execute(
-            select(Entry.unit, Entry.status, func.count()).where(NOT_VOIDED)
-            .group_by(Entry.unit, Entry.status).order_by(Entry.unit)):
-        unit_closed[unit] = unit_closed.get(unit, 0) + (0 if status in ACTIVE else count)
-    active_by_unit = _active_counts(session, flags, Entry.unit)
-    by_unit = [{"unit": unit, "open": active_by_unit.get(unit, {}).get("open", 0),
-                "overdue": active_by_unit.get(unit, {}).get("overdue", 0),
-                "unaccountable": active_by_unit.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
-               for unit, closed_count in unit_closed.items()]
+    if split:
+        parts = [row.code for row in session.exec(select(Department).order_by(Department.rank, Department.code))
+                 if not row.retired or row.code in grouped]
+    else:
+        parts = [None]
+    reports = {}
+    for part in parts:
+        counts = grouped.get(part) or {key: make() for key, make in new.items()}
+        matrix, used, closed = counts["matrix"], counts["used"], counts["closed"]
+        by_status = {status: sum(matrix[level][status] for level in matrix) for status in COUNTED}
+        flagged = active_totals.get(part, {}).get(None, dict.fromkeys(_FLAGS, 0))
+        totals = {"all": sum(by_status.values()), **by_status, **{flag: flagged[flag] for flag in _FLAGS}}
+        active_by_category: dict[str, Counter] = {}
+        for risk, risk_counts in active_by_risk.get(part, {}).items():
+            active_by_category.setdefault(category_of[risk], Counter()).update(risk_counts)
+        every = not (split or where)
+        department = part if split else scope.department
+        by_category = _group_rows(session, Category, name, active_by_category, closed["category"],
+                                  used["category"], every)
+        by_department = _group_rows(session, Department, name,
+                                    {code: c for (code,), c in active_by_department.items()
+                                     if not split or code == part},
+                                    closed["department"], used["department"], every, also=department)
+        units_active = active_by_unit.get(part, {})
+        by_unit = [{"unit": unit, "open": units_active.get(unit, {}).get("open", 0),
+                    "overdue": units_active.get(unit, {}).get("overdue", 0),
+                    "unaccountable": units_active.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
+                   for unit, closed_count in unit_closed.get(part, {}).items()]
+        report: dict[str, Any] = {
+            "schema": REPORT_SCHEMA,
+            "as_of": today.isoformat(),
+            "title": settings.title_en if lang == "en" else settings.title_zh,
+            "scope": (Scope(department=part, unit=scope.unit, leader=scope.leader) if split else scope).as_json(),
+            "campaign": _campaign(settings, today, lang),
+            "levels": [{"code": lv.code, "name": name(lv), "colour": lv.colour} for lv in levels],
+            "windows": flags.windows,
+            "totals": totals,
+            "by_level": {level: matrix[level]["open"] + matrix[level]["mitigated"] for level in matrix},
+            "by_level_status": matrix,
+            "by_category": by_category,
+            "by_department": by_department,
+            "by_unit": by_unit,
+        }
+        for list_name, items in listed.items():
+            report[list_name] = [item for item in items if item["department"] == part] if split else items
+        report["since"] = changes.get(part, _no_changes(since)) if since else None
+        report["chain"] = chain
+        reports[part] = report
+    return reports
 
-    report: dict[str, Any] = {
-        "schema": REPORT_SCHEMA,
-        "as_of": today.isoformat(),
-        "title": settings.title_en if lang == "en" else settings.title_zh,
-        "campaign": _campaign(settings, today, lang),
-        "levels": [{"code": lv.code, "name": name(lv), "colour": lv.colour} for lv in levels],
-        "windows": flags.windows,
-        "totals": totals,
-        "by_level": {level: matrix[level]["open"] + matrix[level]["mitigated"] for level in matrix},
-        "by_level_status": matrix,
-        "by_category": by_category,
-        "by_department": by_department,
-        "by_unit": by_unit,
-    }
-    for list_name in lists:
-        report[list_name] = attention_list(session, flags, list_name, limit=list_limit)
-    report["since"] = _since(session, since) if since else None
-    # The history this report saw, so a copy kept elsewhere proves later that the register still holds it.
-    report["chain"] = current_head(session.connection()).as_report()
-    return report
 
-
-def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int | None = None,
+                   where: list = ()) -> list[dict[str, Any]]:
     """One of the report's lists, ordered by deadline (none last), then id; read from a partial index."""
     condition, extra = {
         "overdue": (flags.overdue, None),
@@ -137,7 +191,7 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
     # Days come back as stored (ISO text on SQLite, dates on PostgreSQL) and are parsed once per distinct
     # day: a county's list repeats a few hundred deadlines over tens of thousands of rows.
     days_columns = [type_coerce(column, String) for column in (Entry.due, extra) if column is not None]
-    query = (select(*(getattr(Entry, key) for key in _LIST_BASE), *days_columns).where(condition)
+    query = (select(*(getattr(Entry, key) for key in _LIST_BASE), *days_columns).where(condition, *where)
              .order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit))
     today = flags.today
     shared: dict[Any, Any] = {}  # one copy of each code, unit and name: a long list repeats them
@@ -167,26 +221,41 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
     return items
 
 
-def _since(session: Session, since: date) -> dict[str, Any]:
-    counts = dict(session.execute(
-        select(History.action, func.count()).join(Entry, Entry.id == History.entry_id)
-        .where(History.on >= since, History.action.in_(("add", "close", "reopen")), NOT_VOIDED)
-        .group_by(History.action)).all())
-    return {"date": since.isoformat(), "added": counts.get("add", 0), "closed": counts.get("close", 0),
-            "reopened": counts.get("reopen", 0), **_regraded(session, since)}
+def _since(session: Session, since: date, where: list, split: bool) -> dict[Any, dict[str, Any]]:
+    """The changes since the day, per department when split (else under None), through the entries: scoped, and
+    never a voided entry's."""
+    keys = [Entry.department] if split else []
+    changes: dict[Any, dict[str, Any]] = {}
+    for *part, action, count in session.execute(
+            select(*keys, History.action, func.count()).join(Entry, Entry.id == History.entry_id)
+            .where(History.on >= since, History.action.in_(tuple(_SINCE)), NOT_VOIDED, *where)
+            .group_by(*keys, History.action)):
+        changes.setdefault(part[0] if split else None, _no_changes(since))[_SINCE[action]] = count
+    for *part, up, down in _regraded(session, since, where, keys):
+        changes.setdefault(part[0] if split else None, _no_changes(since)).update(
+            regraded_up=int(up), regraded_down=int(down))
+    return changes
 
 
-def _regraded(session: Session, since: date) -> dict[str, int]:
+def _regraded(session: Session, since: date, where: list, keys: list) -> list:
     """Regradings since the day, up (to a level ranked before the old one: major is first) and down. Only the
     regrade events are read, along ix_history_action_on, each joined to its old and new level's rank."""
     old, new = aliased(Level), aliased(Level)
-    up, down = session.execute(
-        select(count_where(new.rank < old.rank), count_where(new.rank > old.rank))
+    return session.execute(
+        select(*keys, count_where(new.rank < old.rank), count_where(new.rank > old.rank))
         .select_from(History)
+        .join(Entry, Entry.id == History.entry_id)
         .join(old, old.code == History.changes[("level", "old")].as_string())
         .join(new, new.code == History.changes[("level", "new")].as_string())
-        .where(History.action == "regrade", History.on >= since)).one()
-    return {"regraded_up": int(up), "regraded_down": int(down)}
+        .where(History.action == "regrade", History.on >= since, NOT_VOIDED, *where)
+        .group_by(*keys)).all()
+
+
+_SINCE = {"add": "added", "close": "closed", "reopen": "reopened"}
+
+
+def _no_changes(since: date) -> dict[str, Any]:
+    return {"date": since.isoformat(), "added": 0, "closed": 0, "reopened": 0, "regraded_up": 0, "regraded_down": 0}
 
 
 def _campaign(settings: Any, today: date, lang: str) -> dict[str, Any] | None:

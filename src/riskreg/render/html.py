@@ -13,7 +13,7 @@ from typing import Any
 
 from riskreg import __version__
 from riskreg.render import labels
-from riskreg.render.labels import campaign_phrase, chain_line, day_phrases
+from riskreg.render.labels import campaign_phrase, chain_line, day_phrases, scope_line
 from riskreg.render.svg import bar_chart, line_chart
 from riskreg.vocabulary import words
 
@@ -133,6 +133,7 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
     levels = {lv["code"]: lv for lv in report["levels"]}
     departments = {row["code"]: row["name"] for row in report["by_department"]}
     title = report["title"] or "riskreg"
+    scope = scope_line(report, lang)
     sub = f'{escape(t("phrase.as_of"))} {report["as_of"]}'
     if report["campaign"]:
         c = report["campaign"]
@@ -142,10 +143,12 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
         "<!DOCTYPE html>",
         f'<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
-        f"<title>{escape(title)} {report['as_of']}</title></head>",
+        f"<title>{escape(title)}{' · ' + escape(scope) if scope else ''} {report['as_of']}</title></head>",
         f'<body style="margin:0;padding:0;background:#ffffff;color:#1f2328;font-family:{FONT};">',
         f'<div style="max-width:720px;margin:0 auto;padding:12px 14px 24px;font-family:{FONT};line-height:1.45;">',
         f'<h1 style="font-size:21px;line-height:1.3;margin:4px 0 2px;color:#1f2328;">{escape(title)}</h1>',
+        *([f'<h2 style="font-size:17px;line-height:1.3;margin:2px 0 2px;color:#1f2328;">{escape(scope)}</h2>']
+          if scope else []),
         f'<p style="font-size:14px;color:#57606a;margin:0 0 8px;">{sub}</p>',
         _tiles(report, t),
     ]

@@ -37,6 +37,19 @@ def chain_line(chain: dict[str, Any], lang: str) -> str:
     return sentence.format(events=f"{chain['events']:,}", head=chain["head"])
 
 
+def scope_line(report: dict[str, Any], lang: str) -> str | None:
+    """Whose report it is (责任清单：责任部门 劳动保障中心（LABOUR）), or None for the whole register's."""
+    scope = report.get("scope") or {}
+    names = {row["code"]: row["name"] for row in report["by_department"]}
+    code = scope.get("department")
+    shown = {"department": code and (f"{names[code]}（{code}）" if lang == "zh" else f"{names[code]} ({code})"),
+             "unit": scope.get("unit"), "leader": scope.get("leader")}
+    parts = [word(f"phrase.scope_{key}", lang).format(name=name) for key, name in shown.items() if name]
+    if not parts:
+        return None
+    return word("phrase.scope", lang).format(parts=("；" if lang == "zh" else "; ").join(parts))
+
+
 def campaign_phrase(campaign: dict[str, Any], as_of: str, lang: str) -> str:
     """Where the campaign stands on the report's day: days to its start, which day of it, or over."""
     days = campaign["days_to_start"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from riskreg.escaping import markdown_text
 from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
-                                   total_key)
+                                   scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
@@ -165,6 +165,8 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
 def _md_title(report: dict[str, Any], lang: str) -> list[str]:
     """The report's title and day, and the campaign it falls in, if any."""
     lines = [f"# {_md(report['title'] or 'riskreg report')} — {report['as_of']}", ""]
+    if scope := scope_line(report, lang):
+        lines += [f"## {_md(scope)}", ""]
     if c := report["campaign"]:
         lines += [f"{_md(c['name'])}: {c['start']} – {c['end']} ({campaign_phrase(c, report['as_of'], lang)})", ""]
     return lines

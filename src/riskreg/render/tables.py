@@ -18,7 +18,7 @@ from rich.text import Text
 from riskreg.escaping import visible
 from riskreg.fields import FIELDS
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
-                                   listed, total_key)
+                                   listed, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
@@ -201,6 +201,8 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     t = words(lang)
     levels = {lv["code"]: lv for lv in report["levels"]}
     head = _text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
+    if scope := scope_line(report, lang):
+        head.append(visible(f"\n{scope}"), "bold")
     if report["campaign"]:
         c = report["campaign"]
         head.append(visible(f"\n{c['name']} {c['start']} – {c['end']}: {campaign_phrase(c, report['as_of'], lang)}"))
