@@ -15,8 +15,9 @@ from sqlmodel import Field, SQLModel
 
 from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
+from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ACTIVE = ("open", "mitigated")
 STATUSES = ("open", "mitigated", "closed", "consolidated")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
@@ -167,3 +168,8 @@ def _create_partial_indexes(table, connection, **_) -> None:
 # The history is append-only: the database itself refuses to change or delete it.
 for _guard in HISTORY_GUARDS:
     event.listen(History.__table__, "after_create", _guard)
+
+
+@event.listens_for(History.__table__, "after_create")
+def _create_search(table, connection, **_) -> None:
+    create_search(connection)  # its triggers read history, so it comes after both tables
