@@ -482,7 +482,9 @@ def target_search(table: Table, folder: Path, label: str, repeat: int) -> None:
 
     The index is built by upgrading a copy of the generated register (the register itself stays as made, for
     the other targets and for other riskreg versions reading it)."""
-    source = register(folder, SIZES[label], label)
+    source = folder / f"register-{label}.db"
+    if not source.exists():  # not register(): it would upgrade a register that others may be reading
+        register(folder, SIZES[label], label)
     db = folder / f"search-{label}.db"
     if not db.exists():
         partial = folder / f"search-{label}.db.partial"

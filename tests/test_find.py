@@ -174,3 +174,24 @@ def test_an_upgraded_register_is_searchable(cli, isolated_env, fixture):
     assert ids(cli, "--search", "调解") == [3]
     with sqlite3.connect(isolated_env) as conn:
         assert conn.execute("SELECT count(*) FROM entry_search").fetchone()[0] == 3
+
+
+def test_check_finds_a_search_index_out_of_step(cli, ledger):
+    assert "every check passed" in cli("check").stdout
+    _sql_on_register(cli, "DROP TRIGGER entry_search_note")
+    cli("note", ledger["gas"], "已更换阀门")
+    assert ids(cli, "--search", "阀门") == []
+    out = cli("check", code=1).stdout
+    assert "the search index's trigger entry_search_note is missing or disabled" in out
+    assert f"the search index does not hold the text of 1 entries (the first is entry {ledger['gas']})" in out
+
+
+def _sql_on_register(cli, statement: str) -> None:
+    from riskreg.store.register import open_register
+    import os
+
+    register = open_register(os.environ["RISKREG_DB"])
+    with register.engine.begin() as conn:
+        conn.exec_driver_sql(statement if register.engine.dialect.name == "sqlite" else
+                             statement.replace("DROP TRIGGER entry_search_note", "DROP TRIGGER entry_search_note ON history"))
+    register.engine.dispose()

@@ -14,6 +14,8 @@ as SQLite's trigram tokenizer). pg_trgm can use its index for three characters o
 read the whole search table (docs/PERFORMANCE.md).
 """
 
+from collections.abc import Iterator
+
 from sqlalchemy import Connection, bindparam, column, false, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,6 +92,31 @@ def create_search(conn: Connection, *, fill: bool = False) -> None:
                                                 "WHERE extname = 'pg_trgm'").scalar_one()
             statement = statement.replace("{trgm}", trgm)
         conn.exec_driver_sql(statement)
+
+
+TRIGGERS = ("entry_search_add", "entry_search_change", "entry_search_note")
+
+
+def search_findings(conn: Connection) -> Iterator[str]:
+    """A trigger that keeps the search index in step gone missing, and the entries whose indexed text is not
+    their text now (one pass over the ledger)."""
+    found_sql = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if conn.dialect.name == "sqlite" else
+                 "SELECT tgname FROM pg_trigger WHERE tgrelid IN ('entry'::regclass, 'history'::regclass) "
+                 "AND tgenabled <> 'D'")
+    found = set(conn.exec_driver_sql(found_sql).scalars())
+    for name in TRIGGERS:
+        if name not in found:
+            yield f"the search index's trigger {name} is missing or disabled: searches miss later changes."
+    if conn.dialect.name == "sqlite":
+        stale_sql = (f"SELECT e.id FROM entry e LEFT JOIN entry_search s ON s.rowid = e.id "
+                     f"WHERE s.body IS NOT {_BODY.format(row='e', id='e.id')} ORDER BY e.id")
+    else:
+        stale_sql = (f"SELECT e.id FROM entry e LEFT JOIN entry_search s ON s.entry_id = e.id "
+                     f"WHERE s.body IS DISTINCT FROM {_PG_BODY.format(row='e', id='e.id')} ORDER BY e.id")
+    stale = conn.exec_driver_sql(stale_sql).scalars().all()
+    if stale:
+        yield (f"the search index does not hold the text of {len(stale)} entries (the first is entry {stale[0]}): "
+               "a search misses or wrongly finds them.")
 
 
 _fts = table("entry_search", column("rowid"), column("body"))
