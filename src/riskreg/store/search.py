@@ -27,7 +27,7 @@ MIN_SEARCH = 2
 # The text of the entry `{id}` (an SQL expression) for the index, as one value.
 _BODY = (" || char(10) || ".join(f"coalesce({{row}}.{name}, '')" for name in SEARCHED)
          + " || char(10) || coalesce((SELECT group_concat(h.text, char(10)) FROM history h "
-           "WHERE h.entry_id = {id} AND h.action = 'note'), '') || char(10)")
+           "WHERE h.entry_id = {id} AND +h.action = 'note'), '') || char(10)")
 _PG_BODY = (" || E'\\n' || ".join(f"coalesce({{row}}.{name}, '')" for name in SEARCHED)
             + " || E'\\n' || coalesce((SELECT string_agg(h.text, E'\\n' ORDER BY h.id) FROM history h "
               "WHERE h.entry_id = {id} AND h.action = 'note'), '')")
