@@ -17,7 +17,7 @@ from riskreg.errors import InvalidInput, NotFound
 from riskreg.fields import FIELDS, LISTED
 from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level, user_date
 from riskreg.store.models import ACTIVE, STATUSES, Category, Department, Entry, History, Level, Risk
-from riskreg.store.search import search_condition
+from riskreg.store.search import search_join
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
@@ -135,9 +135,9 @@ SORTS = ("id", "due", "level", "updated", "unit")
 _BY_DUE = (Entry.due.is_(None), Entry.due, Entry.id)  # as summary lists the overdue: the longest overdue first
 
 
-def _order(wanted: EntryFilter) -> tuple:
+def _order(wanted: EntryFilter, by_id: Any) -> tuple:
     sort = wanted.sort or ("due" if wanted.overdue else "id")
-    orders = {"id": (Entry.id,), "due": _BY_DUE, "level": (Level.rank, Entry.id),
+    orders = {"id": (by_id,), "due": _BY_DUE, "level": (Level.rank, Entry.id),
               "updated": (Entry.updated_on.desc(), Entry.id), "unit": (Entry.unit, Entry.id)}
     if sort not in orders:
         raise InvalidInput(f"There is no sort order {wanted.sort!r}; use one of {', '.join(SORTS)}.")
@@ -194,8 +194,6 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         conditions.append(Entry.escalated_to.is_not(None))
     if wanted.stale:
         conditions.append(flags.stale)
-    if wanted.search is not None:
-        conditions.append(search_condition(session.connection(), wanted.search, Entry.id))
     return conditions
 
 
@@ -222,11 +220,12 @@ def _latest_note(entry_id: Any):
 
 
 def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | None, columns: list) -> Iterator[dict[str, Any]]:
-    order = _order(wanted)
-    query = select(*columns).join(Risk, Risk.code == Entry.risk)
+    query, by_id = select(*columns).join(Risk, Risk.code == Entry.risk), Entry.id
     if wanted.sort == "level":
         query = query.join(Level, Level.code == Entry.level)
-    query = query.where(*_conditions(session, flags, wanted)).order_by(*order)
+    if wanted.search is not None:  # a join, not a condition: the index may yield the matches in id order
+        query, by_id = search_join(session.connection(), wanted.search, query, Entry.id)
+    query = query.where(*_conditions(session, flags, wanted)).order_by(*_order(wanted, by_id))
     if limit:
         query = query.limit(limit)
     for row in session.execute(query.execution_options(yield_per=1000)):

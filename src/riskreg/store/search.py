@@ -17,6 +17,7 @@ read the whole search table (docs/PERFORMANCE.md).
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, bindparam, column, false, select, table, text
+from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from riskreg.errors import InvalidInput
@@ -128,22 +129,27 @@ def _phrase(words: str) -> str:
     return '"' + words.replace('"', '""') + '"'
 
 
-def search_condition(conn: Connection, words: str, entry_id: ColumnElement) -> ColumnElement:
-    """The condition that the entry `entry_id` holds `words` in its text. Refuses fewer than two characters."""
+def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnElement) -> tuple[Select, ColumnElement]:
+    """`query` narrowed to the entries whose text holds `words`, and the column to order them by id with.
+
+    On SQLite the query joins the index and orders by its rowid, the order FTS5 yields matches in, so a first
+    page stops after its rows instead of collecting every match (65 ms for a word in 3 % of 1M entries).
+    Refuses fewer than two characters."""
     words = words.strip()
     if len(words) < MIN_SEARCH:
         raise InvalidInput(f"--search needs at least {MIN_SEARCH} characters, not {words!r}.")
     if conn.dialect.name == "postgresql":
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return entry_id.in_(select(_pg.c.entry_id)
-                            .where(_pg.c.body.ilike(bindparam("search", f"%{escaped}%"), escape="\\")))
+        return query.where(entry_id.in_(select(_pg.c.entry_id).where(
+            _pg.c.body.ilike(bindparam("search", f"%{escaped}%"), escape="\\")))), entry_id
     if len(words) >= 3:
-        query = _phrase(words)
+        match = _phrase(words)
     else:
         start = words.lower()  # the trigram tokenizer folds case, so its terms are lower case
         terms = conn.execute(select(_terms.c.term)
                              .where(_terms.c.term >= start, _terms.c.term < start + "\U0010ffff")).scalars().all()
         if not terms:
-            return false()
-        query = " OR ".join(_phrase(term) for term in terms)
-    return entry_id.in_(select(_fts.c.rowid).where(text("entry_search MATCH :search").bindparams(search=query)))
+            return query.where(false()), entry_id
+        match = " OR ".join(_phrase(term) for term in terms)
+    return (query.join(_fts, _fts.c.rowid == entry_id)
+            .where(text("entry_search MATCH :search").bindparams(search=match)), _fts.c.rowid)
