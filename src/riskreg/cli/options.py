@@ -87,3 +87,22 @@ UnaccountableFilter = Annotated[bool, typer.Option("--unaccountable", help="Only
 MAX_LIMIT = 2**31 - 1
 Limit = Annotated[int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="At most this many entries (0: all).")]
 DueSoonFilter = Annotated[bool, typer.Option("--due-soon", help="Only active entries due from today to the end of the due-soon window (7 days unless the config says otherwise).")]
+LeaderFilter = Annotated[str | None, typer.Option("--leader", metavar="NAME", help="Only entries this official leads (the lead official as assigned).", show_default=False)]
+DueBeforeFilter = Annotated[str | None, typer.Option("--due-before", metavar="DATE", help="Only entries due on or before this date (2026-07-31, +7d, T-3…).", show_default=False)]
+DueAfterFilter = Annotated[str | None, typer.Option("--due-after", metavar="DATE", help="Only entries due on or after this date.", show_default=False)]
+AddedSinceFilter = Annotated[str | None, typer.Option("--added-since", metavar="DATE", help="Only entries added on or after this date.", show_default=False)]
+ChangedSinceFilter = Annotated[str | None, typer.Option("--changed-since", metavar="DATE", help="Only entries changed on or after this date.", show_default=False)]
+EscalatedFilter = Annotated[bool, typer.Option("--escalated", help="Only entries escalated to a higher level.")]
+StaleFilter = Annotated[bool, typer.Option("--stale", help="Only active entries not updated within the stale window (7 days unless the config says otherwise).")]
+SearchFilter = Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Only entries whose title, detail, plan, measures, resolution or notes contain this text (two characters or more, e.g. 燃气).", show_default=False)]
+
+
+class SortOrder(str, Enum):
+    id = "id"
+    due = "due"
+    level = "level"
+    updated = "updated"
+    unit = "unit"
+
+
+Sort = Annotated[SortOrder | None, typer.Option("--sort", help="id (the default), due (soonest deadline first; the default with --overdue), level (most serious first), updated (latest change first) or unit.", show_default=False)]

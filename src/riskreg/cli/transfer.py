@@ -13,7 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
+from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterFilter, DueBeforeFilter,
+                                 EscalatedFilter, LeaderFilter, SearchFilter, Sort, StaleFilter,
+                                 CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
                                  UnitFilter, Unmasked, not_the_register)
 from riskreg.cli.output import make_folder, progress, say, write, write_json_lines, write_problems
@@ -45,6 +47,15 @@ def export(
     overdue: OverdueFilter = False,
     due_soon: DueSoonFilter = False,
     unaccountable: UnaccountableFilter = False,
+    leader: LeaderFilter = None,
+    due_before: DueBeforeFilter = None,
+    due_after: DueAfterFilter = None,
+    added_since: AddedSinceFilter = None,
+    changed_since: ChangedSinceFilter = None,
+    escalated: EscalatedFilter = False,
+    stale: StaleFilter = False,
+    search: SearchFilter = None,
+    sort: Sort = None,
     limit: Limit = 0,
     bom: Annotated[bool, typer.Option("--bom", help="csv: start with a byte-order mark, so Excel and WPS open UTF-8 Chinese correctly.")] = False,
     split: Annotated[SplitBy | None, typer.Option("--split", help="xlsx: one workbook per department (dept) or village/community (unit), each with only its entries, an instructions sheet and drop-down lists: the checklists to send out and fill in. Needs --output-dir.", show_default=False)] = None,
@@ -61,7 +72,10 @@ def export(
     state = get_state(ctx)
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
-                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable, leader=leader,
+                         due_before=due_before, due_after=due_after, added_since=added_since,
+                         changed_since=changed_since, escalated=escalated, stale=stale, search=search,
+                         sort=sort and sort.value)
     if masked and fmt is not ExportFormat.jsonl:
         raise RiskregError(f"--masked applies to jsonl; a {fmt.value} export is masked unless --unmasked.")
     if masked and unmasked:

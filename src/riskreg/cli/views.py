@@ -4,7 +4,9 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, Limit, ListFormat,
+from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterFilter, DueBeforeFilter,
+                                 EscalatedFilter, LeaderFilter, SearchFilter, Sort, StaleFilter,
+                                 CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, Limit, ListFormat,
                                  OverdueFilter, RiskFilter, StatusFilter, TableOrJson, UnaccountableFilter, UnitFilter,
                                  Unmasked)
 from riskreg.cli.output import print_view, write, write_json
@@ -25,6 +27,15 @@ def list_(
     overdue: OverdueFilter = False,
     due_soon: DueSoonFilter = False,
     unaccountable: UnaccountableFilter = False,
+    leader: LeaderFilter = None,
+    due_before: DueBeforeFilter = None,
+    due_after: DueAfterFilter = None,
+    added_since: AddedSinceFilter = None,
+    changed_since: ChangedSinceFilter = None,
+    escalated: EscalatedFilter = False,
+    stale: StaleFilter = False,
+    search: SearchFilter = None,
+    sort: Sort = None,
     limit: Limit = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")] = ListFormat.table,
     unmasked: Unmasked = False,
@@ -35,7 +46,10 @@ def list_(
 
     state = get_state(ctx)
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
-                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable)
+                         overdue=overdue, due_soon=due_soon, unaccountable=unaccountable, leader=leader,
+                         due_before=due_before, due_after=due_after, added_since=added_since,
+                         changed_since=changed_since, escalated=escalated, stale=stale, search=search,
+                         sort=sort and sort.value)
     flags = state.flags()
     with state.read() as session:
         rows = list_entries(session, flags, wanted, limit=limit or None)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from riskreg.store.backends import integrity_findings
 from riskreg.store.chain import Head, Walk, recorded_head, walk
+from riskreg.store.search import search_findings
 from riskreg.errors import InvalidInput, RiskregError
 from riskreg.fields import FIELDS
 from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
@@ -27,6 +28,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 def run_checks(session: Session, *, against: Head | None = None) -> list[str]:
     """Every problem found, one sentence each; `against`: the chain head an earlier report saw."""
     findings = list(integrity_findings(session.connection()))
+    findings += search_findings(session.connection())
     findings += _closed_invariants(session)
     findings += _replay(session)
     findings += _chain(session, against)

@@ -15,8 +15,10 @@ from sqlmodel import Session, select
 
 from riskreg.fields import FIELDS, LISTED
 from riskreg.domain import words
-from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level
-from riskreg.store.models import ACTIVE, NOT_VOIDED, Category, Department, Entry, History, Risk
+from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level, user_date
+from riskreg.errors import InvalidInput
+from riskreg.store.models import ACTIVE, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
+from riskreg.store.search import search_join
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
@@ -120,6 +122,33 @@ class EntryFilter:
     due_soon: bool = False
     unaccountable: bool = False
     with_voided: bool = False  # without a status, voided entries too (the lossless jsonl export)
+    leader: str | None = None
+    due_before: str | None = None  # dates as the user typed them, read by _day
+    due_after: str | None = None
+    added_since: str | None = None
+    changed_since: str | None = None
+    escalated: bool = False
+    stale: bool = False
+    search: str | None = None
+    sort: str | None = None  # and the order they come in, one of SORTS; by default id, or deadline with `overdue`
+
+
+SORTS = ("id", "due", "level", "updated", "unit")
+_BY_DUE = (Entry.due.is_(None), Entry.due, Entry.id)  # as summary lists the overdue: the longest overdue first
+
+
+def _order(wanted: EntryFilter, by_id: Any) -> tuple:
+    sort = wanted.sort or ("due" if wanted.overdue else "id")
+    orders = {"id": (by_id,), "due": _BY_DUE, "level": (Level.rank, Entry.id),
+              "updated": (Entry.updated_on.desc(), Entry.id), "unit": (Entry.unit, Entry.id)}
+    if sort not in orders:
+        raise InvalidInput(f"There is no sort order {wanted.sort!r}; use one of {', '.join(SORTS)}.")
+    return orders[sort]
+
+
+def _day(session: Session, flags: Flags, typed: str, what: str) -> date:
+    """A date given to a filter, read as every command reads the dates users type."""
+    return user_date(session, flags.today, typed, what)
 
 
 def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
@@ -153,12 +182,25 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         conditions.append(flags.due_soon)
     if wanted.unaccountable:
         conditions.append(flags.unaccountable)
+    if wanted.leader is not None:
+        conditions.append(Entry.leader == clean_text(wanted.leader, "leader", limit=MAX_TITLE, multiline=False))
+    for column, typed, on_or_after, what in ((Entry.due, wanted.due_before, False, "--due-before date"),
+                                             (Entry.due, wanted.due_after, True, "--due-after date"),
+                                             (Entry.created_on, wanted.added_since, True, "--added-since date"),
+                                             (Entry.updated_on, wanted.changed_since, True, "--changed-since date")):
+        if typed is not None:
+            day = _day(session, flags, typed, what)
+            conditions.append(column >= day if on_or_after else column <= day)
+    if wanted.escalated:
+        conditions.append(Entry.escalated_to.is_not(None))
+    if wanted.stale:
+        conditions.append(flags.stale)
     return conditions
 
 
 def list_entries(session: Session, flags: Flags, wanted: EntryFilter = EntryFilter(),
                  limit: int | None = None) -> Iterator[dict[str, Any]]:
-    """Matching entries ordered by id, streamed from the database."""
+    """Matching entries in the filter's order (by id unless it says otherwise), streamed from the database."""
     return _listed(session, flags, wanted, limit, entry_columns(flags))
 
 
@@ -179,8 +221,12 @@ def _latest_note(entry_id: Any):
 
 
 def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | None, columns: list) -> Iterator[dict[str, Any]]:
-    query = (select(*columns).join(Risk, Risk.code == Entry.risk)
-             .where(*_conditions(session, flags, wanted)).order_by(Entry.id))
+    query, by_id = select(*columns).join(Risk, Risk.code == Entry.risk), Entry.id
+    if wanted.sort == "level":
+        query = query.join(Level, Level.code == Entry.level)
+    if wanted.search is not None:  # a join, not a condition: the index may yield the matches in id order
+        query, by_id = search_join(session.connection(), wanted.search, query, Entry.id)
+    query = query.where(*_conditions(session, flags, wanted)).order_by(*_order(wanted, by_id))
     if limit:
         query = query.limit(limit)
     for row in session.execute(query.execution_options(yield_per=1000)):

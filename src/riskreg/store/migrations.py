@@ -23,6 +23,7 @@ from sqlalchemy import Connection, text
 from riskreg.store.chain import GENESIS, event_hash, record_head
 from riskreg.store.backends import SQLITE_HISTORY_GUARDS
 from riskreg.store.models import SCHEMA_VERSION, partial_index_ddl
+from riskreg.store.search import create_search
 
 
 def m002_history_chain(conn: Connection) -> None:
@@ -54,11 +55,17 @@ def m004_chain_head(conn: Connection) -> None:
     record_head(conn)
 
 
+def m005_search(conn: Connection) -> None:
+    """Schema 5: the search index of each entry's text and notes (riskreg.store.search), filled from the ledger."""
+    create_search(conn, fill=True)
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
     3: m003_report_indexes,
     4: m004_chain_head,
+    5: m005_search,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

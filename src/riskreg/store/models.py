@@ -15,8 +15,9 @@ from sqlmodel import Field, SQLModel
 
 from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
+from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ACTIVE = ("open", "mitigated")
 VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
 COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count
@@ -173,3 +174,8 @@ def _create_partial_indexes(table, connection, **_) -> None:
 # The history is append-only: the database itself refuses to change or delete it.
 for _guard in HISTORY_GUARDS:
     event.listen(History.__table__, "after_create", _guard)
+
+
+@event.listens_for(History.__table__, "after_create")
+def _create_search(table, connection, **_) -> None:
+    create_search(connection)  # its triggers read history, so it comes after both tables
