@@ -66,9 +66,9 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
 
     as_sent = {n: entry(cli, n) for n in range(1, 6)}
     assert cli("--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (
-        f"Updated 2 entries from {LABOUR} with 3 events; added 1 entry.\n")
+        f"Updated 2 entries with 3 events from {LABOUR}, sheet 风险台账; added 1 entry.\n")
     assert cli("--actor", "镇综治办", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
-        f"Updated 1 entry from {WATER} with 2 events.\n")
+        f"Updated 1 entry with 2 events from {WATER}, sheet 风险台账.\n")
 
     # 综治中心 changed the lead the coordinator changed too: refused as a whole, both values shown.
     refused = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / COMP)])
@@ -83,7 +83,7 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     forced = subprocess.run([*installed_riskreg(), "--as-of", "2026-07-03", "import", "--update", str(out / COMP),
                              "--force"], env=env, capture_output=True, text=True, timeout=120)
     assert (forced.returncode, forced.stderr) == (0, "")
-    assert forced.stdout == f"Updated 2 entries from {COMP} with 2 events.\n"
+    assert forced.stdout == f"Updated 2 entries with 2 events from {COMP}, sheet 风险台账.\n"
 
     a, b, c, d, e = (entry(cli, n) for n in range(1, 6))
     assert (a["due"], a["extensions"], a["leader"], a["title"]) == (

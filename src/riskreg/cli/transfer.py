@@ -291,8 +291,8 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             say("\n".join(_diff(updated, names)), unmasked=unmasked)
     verb = "Would update" if dry_run else "Updated"
     added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
-    say(f"{verb} {_entries(len(taken.updated))} from {file.name} with {taken.events} "
-        f"event{'' if taken.events == 1 else 's'}{added}.", unmasked=unmasked)
+    say(f"{verb} {_entries(len(taken.updated))} with {taken.events} event{'' if taken.events == 1 else 's'} from "
+        f"{_source(file, opened.sheet)}{added}.", unmasked=unmasked)
 
 
 def _diff(updated: Any, names: Any) -> list[str]:
