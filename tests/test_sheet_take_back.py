@@ -51,3 +51,26 @@ def test_a_sent_out_checklist_with_its_instructions_and_lists_is_one_ledger(cli,
     cli("export", "--format", "xlsx", "--split", "dept", "--output-dir", out)
     book = next(out.glob("*.xlsx"))
     assert cli("import", "--update", book).stdout.startswith("Updated 0 entries with 0 events from ")
+
+
+def test_a_new_item_numbered_by_hand_does_not_overwrite_another_entry(cli, ledger, tmp_path, monkeypatch, snapshot):
+    new = {"编号": 3, "风险编码": "S01", "村(社区)": "东村", "标题": "某小区物业纠纷"}  # a clerk typed 3 into 编号
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {}, new_rows=[new])
+    book = load_workbook(returned)
+    book.worksheets[0].delete_rows(4)  # entry 3 is the village's, not on this department's sheet
+    book.save(returned)
+    before = snapshot()
+    problems = refused(cli, monkeypatch, "import", "--update", returned)
+    assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
+        (6, "版本", "", "编号 3 has no 版本: a new item's row leaves 编号 blank; only a sheet exported without a 版本 "
+                        "column needs --force")]
+    problems = refused(cli, monkeypatch, "import", "--update", returned, "--force")
+    assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
+        (6, "编号", "3", "编号 3 is '后山滑坡隐患' in the register, not this row's '某小区物业纠纷'")]
+    assert snapshot() == before
+    # the item's own row without 版本 (a sheet exported without the column) is still taken with --force
+    book.worksheets[0]["E6"] = "后山滑坡隐患（二号点）"
+    book.worksheets[0]["B6"] = "H02"
+    book.save(returned)
+    assert cli("import", "--update", returned, "--force").stdout.startswith("Updated 1 entry with 1 event")
+    assert entry(cli, 3)["title"] == "后山滑坡隐患（二号点）"

@@ -174,8 +174,8 @@ def test_rows_the_register_cannot_match_are_problems(cli, ledger, tmp_path, monk
                                                 3: {"编号": 99}, 4: {"编号": 1}})
     problems = refused(cli, monkeypatch, "import", "--update", returned)
     assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
-        (2, "版本", "", "the row has no 版本; --update takes back sheets exported with their 版本 column (--force "
-                        "compares the row with the register as it is now)"),
+        (2, "版本", "", "编号 1 has no 版本: a new item's row leaves 编号 blank; only a sheet exported without a 版本 "
+                        "column needs --force"),
         (3, "版本", "1", "版本 1 is not a version of entry 2 (its latest is 4)"),
         (4, "编号", "99", "there is no entry 99 in the register; a new entry's row leaves 编号 blank"),
         (5, "编号", "1", "编号 1 is also on row 2"),

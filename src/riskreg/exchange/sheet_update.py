@@ -171,8 +171,13 @@ class _Row:
         current["note"] = latest_note(self.session, self.entry.id)
         if blank(self.raw.get("version")):
             if not force:
-                self.problem("version", "the row has no 版本; --update takes back sheets exported with their 版本 "
-                                        "column (--force compares the row with the register as it is now)")
+                self.problem("version", f"编号 {self.entry.id} has no 版本: a new item's row leaves 编号 blank; only "
+                                        "a sheet exported without a 版本 column needs --force")
+                return
+            if all(name in self.values and self.values[name] != current[name] for name in ("title", "risk")):
+                # another item's title and risk under this 编号: a new item numbered by hand, not an update
+                self.problem("id", f"编号 {self.entry.id} is {current['title']!r} in the register, not this row's "
+                                   f"{self.values['title']!r}")
                 return
             exported, base = now, current
         else:
