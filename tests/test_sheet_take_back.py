@@ -74,3 +74,47 @@ def test_a_new_item_numbered_by_hand_does_not_overwrite_another_entry(cli, ledge
     book.save(returned)
     assert cli("import", "--update", returned, "--force").stdout.startswith("Updated 1 entry with 1 event")
     assert entry(cli, 3)["title"] == "后山滑坡隐患（二号点）"
+
+
+def test_the_same_progress_taken_twice_is_one_note(cli, ledger, tmp_path):  # noqa: F811
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {1: {"进展情况": "已支付一半工资"}})
+    cli("--actor", "镇综治办", "import", "--update", returned)
+    assert cli("import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    cli("import", "--update", returned, "--force")
+    notes = [e for e in entry(cli, 1)["history"] if e["action"] == "note"]
+    assert sum("已支付一半工资" in e["text"] for e in notes) == 1
+    assert (notes[-1]["text"], notes[-1]["actor"]) == ("已支付一半工资", f"镇综治办 (updated from {SHEET} row 2)")
+    assert f"镇综治办 (updated from {SHEET} row 2)" in cli("show", 1).stdout
+    assert load_workbook(export(cli, tmp_path / "next.xlsx")).worksheets[0]["W2"].value == "已支付一半工资"
+    assert "every check passed" in cli("check").stdout
+
+
+def test_a_conflict_names_only_cells_that_differ_from_the_register(cli, ledger, tmp_path, monkeypatch):
+    sent = export(cli, tmp_path / "sent.xlsx")
+    cli("close", 2, "--verified-by", "李强", "--resolution", "已更换管道", "--on", "2026-06-30")  # while the sheet is out
+    returned = fill_in(sent, tmp_path / SHEET, {2: {"状态": "已销号", "核验人": "李强", "化解情况": "已更换",
+                                                    "销号日期": "2026-06-30"}})
+    problems = refused(cli, monkeypatch, "import", "--update", returned)
+    assert [(p.row, p.column, p.value) for p in problems] == [(3, "化解情况", "已更换")]
+    assert "the sheet has '已更换', the register '已更换管道'" in problems[0].reason
+
+
+def test_progress_appended_to_the_masked_note_the_sheet_showed_is_taken(cli, ledger, tmp_path):  # noqa: F811
+    sent = export(cli, tmp_path / "sent.xlsx")  # 进展情况 shows 已约谈施工方，电话139****5678
+    shown = load_workbook(sent).worksheets[0]["W2"].value
+    assert shown == "已约谈施工方，电话139****5678"
+    returned = fill_in(sent, tmp_path / SHEET, {1: {"进展情况": f"{shown}；\n 7月1日已付一半"}})
+    assert "进展情况: 已约谈施工方，电话139****5678 → 7月1日已付一半  (note)" in \
+        cli("import", "--update", returned, "--dry-run").stdout
+    cli("import", "--update", returned)
+    assert entry(cli, 1)["history"][-1]["text"] == "7月1日已付一半"
+    # appended to the unmasked note (an --unmasked export) too; a masked number typed in the remainder is refused
+    unmasked = fill_in(export(cli, tmp_path / "u.xlsx", "--unmasked"), tmp_path / "u2.xlsx", {})
+    book = load_workbook(unmasked)
+    book.worksheets[0]["W2"] = "7月1日已付一半，7月5日再付，联系138****1234"
+    book.save(unmasked)
+    assert "holds a masked number (138****1234)" in cli("import", "--update", unmasked, code=1).stderr
+    book.worksheets[0]["W2"] = "7月1日已付一半,7月5日再付"
+    book.save(unmasked)
+    cli("import", "--update", unmasked)
+    assert entry(cli, 1)["history"][-1]["text"] == "7月5日再付"

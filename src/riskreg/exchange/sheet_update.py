@@ -48,6 +48,7 @@ EDITED = ("risk", "unit", "title", "detail")
 CLOSING = ("verified_by", "resolution", "closed_on")
 FIXED = ("created_on", "watch_until")  # riskreg's own record: a sheet may show them, not change them
 _PASSED_OVER = ("id", "version", "category")  # the row's identity, and the risk's category (derived)
+_SEPARATORS = " \t\r\n　；;，,。.、"  # between the note shown and the progress typed after it
 
 
 @dataclass(frozen=True)
@@ -187,14 +188,19 @@ class _Row:
                 self.problem("version", f"版本 {_text(self.raw['version'])} is not a version of entry "
                                         f"{self.entry.id} (its latest is {now})")
                 return
+        if "note" in self.values and base.get("note"):
+            self.values["note"] = self._appended(self.values["note"], base["note"])
         edits = {name: value for name, value in self.values.items() if not self._same(value, base.get(name))}
-        if exported != now and edits and not force:
-            for name, value in edits.items():
+        # A cell that already says what the register says is no change, and no conflict: the same sheet taken
+        # back twice changes nothing.
+        self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
+        if exported != now and self.edits and not force:
+            for name, value in self.edits.items():
                 self.problem(name, f"entry {self.entry.id} changed in the register since this sheet was exported "
                                    f"(版本 {exported}, now {now}): the sheet has {value!r}, the register "
                                    f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force")
+            self.edits = {}
             return
-        self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
         for name, value in self.edits.items():
             if not accept_masked and (reason := masked_reason(value)):  # never store the stars over a real number
                 self.problem(name, reason)
@@ -203,6 +209,15 @@ class _Row:
 
     def _same(self, cell: Any, stored: Any) -> bool:
         return cell == stored or (isinstance(stored, str) and cell == self.masked(stored))
+
+    def _appended(self, cell: str, shown_note: str) -> str:
+        """The progress a clerk typed after the note the sheet showed (masked, or not): only what follows it,
+        so the shown note is not recorded again and its masked number is no reason to refuse the row."""
+        for before in (shown_note, self.masked(shown_note)):
+            rest = cell[len(before):].lstrip(_SEPARATORS) if cell.startswith(before) else ""
+            if rest:
+                return rest
+        return cell
 
     def apply(self, session: Session, stamp: ledger.Stamp, why: str) -> int:
         """Record the row's changes in the order the commands would take them; returns the events recorded."""
@@ -243,8 +258,9 @@ class _Row:
         if corrected:
             steps.append((next(iter(corrected)), lambda: corrections.edit(session, stamp, entry.id, reason=why,
                                                                           **corrected)))
-        if "note" in edits:
-            steps.append(("note", lambda: ledger.add_note(session, stamp, entry.id, f"{edits['note']}\n({why})")))
+        if "note" in edits:  # its text exactly as the sheet gave it (the next export shows it); the source by the actor
+            noted = ledger.Stamp(f"{stamp.actor} ({why})"[:ledger.MAX_TITLE], stamp.today, stamp.now)  # an actor is short
+            steps.append(("note", lambda: ledger.add_note(session, noted, entry.id, edits["note"])))
         if status == "consolidated":
             steps.append(("status", lambda: ledger.consolidate(session, stamp, entry.id, text=why)))
         recorded = 0
