@@ -118,3 +118,16 @@ def test_progress_appended_to_the_masked_note_the_sheet_showed_is_taken(cli, led
     book.save(unmasked)
     cli("import", "--update", unmasked)
     assert entry(cli, 1)["history"][-1]["text"] == "7月5日再付"
+
+
+def test_a_bare_check_off_names_every_missing_cell_as_a_plain_import_does(cli, ledger, tmp_path,  # noqa: F811
+                                                                         monkeypatch):
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {
+        2: {"状态": "已销号", "核验人": "李强"}, 3: {"提级至": "县应急局"}, 4: {"状态": "已巩固"}})
+    problems = refused(cli, monkeypatch, "import", "--update", returned)
+    needs = "empty; a {} entry needs 核验人, 化解情况, 销号日期"
+    assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
+        (3, "化解情况", "", needs.format("closed")), (3, "销号日期", "", needs.format("closed")),
+        (4, "提级原因", "", "empty, but 提级至 is filled; the two go together"),
+        (5, "核验人", "", needs.format("consolidated")), (5, "化解情况", "", needs.format("consolidated")),
+        (5, "销号日期", "", needs.format("consolidated"))]

@@ -144,8 +144,10 @@ def test_lifecycle_rules_hold_as_the_commands_check_them(cli, ledger, tmp_path, 
     problems = refused(cli, monkeypatch, "import", "--update", returned)
     assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
         (3, "完成时限", "明年", "not a date (write 2026-07-01, 2026/7/1 or 2026年7月1日)"),
-        (4, "状态", "管控中", "The measures is required."),
-        (5, "状态", "已销号", "The verifier is required."),
+        (4, "管控措施", "", "empty; a mitigated entry needs its measures"),
+        (5, "核验人", "", "empty; a closed entry needs 核验人, 化解情况, 销号日期"),
+        (5, "化解情况", "", "empty; a closed entry needs 核验人, 化解情况, 销号日期"),
+        (5, "销号日期", "", "empty; a closed entry needs 核验人, 化解情况, 销号日期"),
         (6, "销号日期", "2026-06-25", "Entry 5 is closed; `close` applies only to open or mitigated entries."),
     ]
     assert snapshot() == before

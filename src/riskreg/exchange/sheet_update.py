@@ -10,7 +10,7 @@ command calls, so every lifecycle rule is checked exactly as there (closing a cl
     责任部门 牵头领导 工作专班 工作方案 完成时限 应急预案   assign (a later deadline counts as an extension)
     管控措施, or 状态 管控中                         mitigate
     提级至 提级原因                                 escalate
-    核验人 化解情况 销号日期, or 状态 已销号           close, dated by 销号日期 (else today)
+    核验人 化解情况 销号日期, or 状态 已销号           close, dated by 销号日期 (all three needed, as a plain import needs them)
     风险编码 村(社区) 标题 详情                       edit
     进展情况                                       note
     状态 已巩固                                     consolidate
@@ -36,7 +36,7 @@ from riskreg.domain import corrections, ledger
 from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
 from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
-from riskreg.exchange.sheet_checks import Catalogue
+from riskreg.exchange.sheet_checks import ESCALATION, Catalogue, missing
 from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
@@ -219,6 +219,17 @@ class _Row:
                 return rest
         return cell
 
+    def _complete(self, status: str | None, closes: bool) -> bool:
+        """Every cell the row's change needs and neither the row nor the entry holds, a problem each, worded as
+        a plain import words them (the commands would stop at the first, in their own words)."""
+        needed = [*(CLOSING if closes else ()), *(("measures",) if status == "mitigated" else ())]
+        if any(name in self.edits for name in ESCALATION):
+            needed += ESCALATION
+        empty = [name for name in needed if self.edits.get(name) is None and getattr(self.entry, name) is None]
+        for name in empty:
+            self.problem(name, missing(name, status, lambda f: self.headers.get(f) or BY_FIELD[f].zh))
+        return not empty
+
     def apply(self, session: Session, stamp: ledger.Stamp, why: str) -> int:
         """Record the row's changes in the order the commands would take them; returns the events recorded."""
         entry, edits = self.entry, self.edits
@@ -230,6 +241,8 @@ class _Row:
             return 0
         if status == "open" and entry.status == "mitigated" or status == "closed" and entry.status == "consolidated":
             self.problem("status", f"no command takes a {entry.status} entry back to {status}")
+            return 0
+        if not self._complete(status or ("closed" if closes else None), closes):
             return 0
         closed_on = date.fromisoformat(closing["closed_on"]) if "closed_on" in closing else stamp.today
         # Changes made before the check-off are dated by it, so the history runs forward in time.
