@@ -131,3 +131,24 @@ def test_a_bare_check_off_names_every_missing_cell_as_a_plain_import_does(cli, l
         (4, "提级原因", "", "empty, but 提级至 is filled; the two go together"),
         (5, "核验人", "", needs.format("consolidated")), (5, "化解情况", "", needs.format("consolidated")),
         (5, "销号日期", "", needs.format("consolidated"))]
+
+
+def test_errors_file_is_written_when_the_file_is_refused_before_its_rows(cli, ledger, tmp_path):  # noqa: F811
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {})
+    book = load_workbook(returned)
+    sheet = book.worksheets[0]
+    sheet.cell(1, sheet.max_column + 1, "联系电话")  # a column riskreg has no field for
+    sheet.cell(2, sheet.max_column, "13812345678")
+    book.save(returned)
+    errors = tmp_path / "退回.csv"
+    errors.write_text("行号,列,填写内容,问题\n9,标题,,上周的问题\n", encoding="utf-8")
+    stderr = cli("import", "--update", returned, "--errors", errors, code=1).stderr
+    written = errors.read_text(encoding="utf-8-sig")
+    assert "上周的问题" not in written
+    lines = written.splitlines()
+    assert lines[0] == "行号,列,填写内容,问题" and len(lines) == 2
+    assert lines[1].startswith(',,,"') and "联系电话 (Y), e.g. '138****5678'" in lines[1]
+    assert stderr.startswith("Error: ") and "联系电话 (Y)" in stderr
+    missing = tmp_path / "不存在.xlsx"
+    cli("import", missing, "--errors", errors, code=1)
+    assert errors.read_text(encoding="utf-8-sig").splitlines()[1].startswith(",,,")

@@ -18,7 +18,7 @@ from riskreg.cli.options import (CategoryFilter, DeptFilter, DueSoonFilter, Erro
                                  UnitFilter, Unmasked)
 from riskreg.cli.output import progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
-from riskreg.errors import RiskregError, RowsRefused
+from riskreg.errors import Problem, RiskregError, RowsRefused
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
@@ -183,6 +183,7 @@ def import_(
     (row, column, value, reason), and in the --errors file if given.
     """
     lang = get_state(ctx).lang
+    noun = "line" if file.suffix.lower() == ".jsonl" else "row"
     try:
         _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
                 update=update, force=force, unmasked=unmasked, accept_masked=accept_masked)
@@ -190,8 +191,12 @@ def import_(
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
         raise
+    except RiskregError as err:  # refused before its rows: an older file left in place could be sent back instead
+        if errors is not None:
+            write_problems(errors, [Problem(None, "", "", str(err))], noun, lang=lang, unmasked=unmasked)
+        raise
     if errors is not None:
-        write_problems(errors, [], "line" if file.suffix.lower() == ".jsonl" else "row", lang=lang, unmasked=unmasked)
+        write_problems(errors, [], noun, lang=lang, unmasked=unmasked)
 
 
 def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | None, sheet: str | None,
