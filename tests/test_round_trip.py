@@ -117,3 +117,4 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
         f"Updated 0 entries with 0 events from {WATER}, sheet 风险台账.\n")
     again = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / LABOUR)])
     assert again.exit_code == 1 and "1 row with 1 problem; nothing imported" in again.stderr
+    assert "标题  砖厂拖欠运费  already in the register as entry 6" in again.stderr

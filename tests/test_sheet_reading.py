@@ -272,7 +272,7 @@ def test_riskregs_own_exports_read_back_in_both_languages(cli, register, tmp_pat
         cli("--lang", lang, "export", "--format", "csv", "--output", out)
         # Read, every column matched: it is refused only as the entry already in the register.
         refused = cli("import", out, "--dry-run", "--new-ids", code=1).stderr
-        assert problem_lines(refused)[1:] == ["2 already in the register as entry 1"]
+        assert problem_lines(refused)[1:] == [f"2 {'标题' if lang == 'zh' else 'Title'} 欠薪 already in the register as entry 1"]
 
 
 # Headings a generated sheet may carry: fields, their aliases, the row number, a derived column, a progress

@@ -73,8 +73,8 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     return parsed
 
 
-def _id_column(headers: dict[str, str]) -> str:
-    return headers.get("id") or BY_FIELD["id"].zh
+def _column(headers: dict[str, str], name: str) -> str:
+    return headers.get(name) or BY_FIELD[name].zh
 
 
 class _Seen:
@@ -89,12 +89,13 @@ class _Seen:
         """Why the row repeats an earlier one; else None, and the row is remembered."""
         if row["id"] is not None and not self.new_ids:
             if row["id"] in self.ids:
-                return Problem(number, _id_column(self.headers), str(row["id"]), f"also on row {self.ids[row['id']]}")
+                return Problem(number, _column(self.headers, "id"), str(row["id"]), f"also on row {self.ids[row['id']]}")
             self.ids[row["id"]] = number
             return None
         key = (row["risk"], row["unit"], row["title"])
         if key in self.content:
-            return Problem(number, "", "", f"repeats row {self.content[key]} (same risk, unit and title)")
+            return Problem(number, _column(self.headers, "title"), row["title"],
+                           f"repeats row {self.content[key]} (same risk, unit and title)")
         self.content[key] = number
         return None
 
@@ -115,11 +116,13 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, header
     matches: dict[int, list[int]] = {}  # row -> the entries it repeats
     for number, entry_id in same_content(session, [(n, row) for n, row in rows if row["id"] is None or new_ids]):
         matches.setdefault(number, []).append(entry_id)
-    problems = [Problem(number, "", "", f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
-                                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
+    titles = dict(rows)
+    problems = [Problem(number, _column(headers, "title"), titles[number]["title"],
+                        f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
+                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
     numbered = [(number, row["id"]) for number, row in rows if row["id"] is not None and not new_ids]
     taken = set(taken_ids(session, [entry_id for _, entry_id in numbered]))
-    problems += [Problem(number, _id_column(headers), str(entry_id), f"entry {entry_id} is already in the register "
+    problems += [Problem(number, _column(headers, "id"), str(entry_id), f"entry {entry_id} is already in the register "
                          "(--new-ids imports the row under a new number)") for number, entry_id in numbered if entry_id in taken]
     return problems
 
