@@ -152,3 +152,48 @@ def test_errors_file_is_written_when_the_file_is_refused_before_its_rows(cli, le
     missing = tmp_path / "不存在.xlsx"
     cli("import", missing, "--errors", errors, code=1)
     assert errors.read_text(encoding="utf-8-sig").splitlines()[1].startswith(",,,")
+
+
+def test_a_remarks_column_beside_progress_is_taken_cell_by_cell(cli, ledger, tmp_path):  # noqa: F811
+    returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {1: {"进展情况": "已支付一半工资"}})
+    book = load_workbook(returned)
+    sheet = book.worksheets[0]
+    sheet.cell(1, sheet.max_column + 1, "备注")  # a 备注 column beside 进展情况, as towns keep one
+    sheet.cell(2, sheet.max_column, "请镇里协调")
+    sheet.cell(4, sheet.max_column, "已报县应急局")
+    book.save(returned)
+    assert cli("--actor", "镇综治办", "import", "--update", returned).stdout == (
+        f"Updated 2 entries with 3 events from {SHEET}, sheet 风险台账.\n")
+    assert [e["text"] for e in entry(cli, 1)["history"][-2:]] == ["已支付一半工资", "请镇里协调"]
+    assert entry(cli, 3)["history"][-1]["text"] == "已报县应急局"
+    assert cli("import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    assert "every check passed" in cli("check").stdout
+
+
+def test_a_new_ledger_with_progress_and_remarks_keeps_both_as_notes(cli, register, tmp_path):
+    path = tmp_path / "东村.xlsx"
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["风险编码", "村(社区)", "标题", "进展情况", "备注"])
+    book.active.append(["S03", "东村", "拖欠工资", "已约谈", "需县里协调"])
+    book.active.append(["P01", "南社区", "燃气管道老化", None, "已报燃气公司"])
+    book.active.append(["P01", "西村", "燃气表箱锈蚀", "已更换", "电话138****5678"])
+    book.save(path)
+    assert "holds a masked number (138****5678)" in cli("import", path, code=1).stderr
+    book.active["E4"] = None
+    book.save(path)
+    cli("import", path)
+    notes = lambda n: [e["text"] for e in entry(cli, n)["history"] if e["action"] == "note"]  # noqa: E731
+    assert (notes(1), notes(2), notes(3)) == (["已约谈", "需县里协调"], ["已报燃气公司"], ["已更换"])
+
+
+def test_two_columns_of_one_field_are_refused_with_both_ways_out(cli, register, tmp_path):
+    path = tmp_path / "东村.xlsx"
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["风险编码", "村(社区)", "标题", "牵头单位", "责任单位"])
+    book.active.append(["S03", "东村", "拖欠工资", "劳动保障中心", "东村村委会"])
+    book.save(path)
+    assert cli("import", path, code=1).stderr == (
+        f"Error: {path}, sheet Sheet: the header (row 1): two columns both give 责任部门 (department); give one of "
+        "them another field with a --mapping line (such as `责任单位: detail`), or --ignore one of them.\n")

@@ -88,7 +88,10 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
     row = _Row(number, raw, headers)
     for name, value in raw.items():
         try:
-            row.values[name] = cell(value, BY_FIELD[name])
+            if isinstance(value, list):  # several note columns: each filled cell a note (sheet_header.data_rows)
+                row.values[name] = [text for item in value if (text := cell(item, BY_FIELD[name])) is not None]
+            else:
+                row.values[name] = cell(value, BY_FIELD[name])
         except InvalidInput as err:
             row.fault(name, str(err))
     for name in REQUIRED:

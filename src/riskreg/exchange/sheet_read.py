@@ -196,7 +196,9 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         finally:
             book.close()
 
-    headers = {name: header.texts[index] or BY_FIELD[name].zh for index, name in found.fields.items()}
+    headers: dict[str, str] = {}
+    for index, given in found.fields.items():  # the first of several note columns heads their problems
+        headers.setdefault(given, header.texts[index] or BY_FIELD[given].zh)
     return Sheet(str(path), name, header.last_row, found.fields, found.ignored, rows(), max(0, total - header.last_row),
                  headers)
 

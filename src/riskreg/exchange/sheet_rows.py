@@ -61,9 +61,10 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
         if faults:
             problems += faults
             continue
-        note = row.pop("note")  # the row's progress note (进展情况, 备注) is an event, not a field of the entry
+        note = row.pop("note")  # the row's progress notes (进展情况, 备注) are events, not a field of the entry
         added = _added(row, number, stamp, sheet.source)
-        noted = [{**added, "action": "note", "changes": {}, "text": note}] if note else []
+        noted = [{**added, "action": "note", "changes": {}, "text": text}
+                 for text in (note if isinstance(note, list) else [note]) if text]
         parsed.entries.append((row, [added, *noted]))
         parsed.rows.append(number)
     with use() as session:
@@ -130,7 +131,8 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, header
 def _masked_cells(number: int, raw: dict[str, Any], headers: dict[str, str]) -> list[Problem]:
     """A problem for each cell holding a number as riskreg masks it (138****5678)."""
     return [Problem(number, headers.get(name, BY_FIELD[name].zh), value, reason)
-            for name, value in raw.items() if (reason := masked_reason(value))]
+            for name, cells in raw.items() for value in (cells if isinstance(cells, list) else [cells])
+            if (reason := masked_reason(value))]
 
 
 def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False, write: bool = True) -> ImportResult:
