@@ -197,3 +197,17 @@ def test_two_columns_of_one_field_are_refused_with_both_ways_out(cli, register, 
     assert cli("import", path, code=1).stderr == (
         f"Error: {path}, sheet Sheet: the header (row 1): two columns both give 责任部门 (department); give one of "
         "them another field with a --mapping line (such as `责任单位: detail`), or --ignore one of them.\n")
+
+
+def test_a_new_item_picked_from_the_risk_drop_down_comes_back(cli, ledger, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    cli("export", "--format", "xlsx", "--split", "dept", "--dept", "LABOUR", "--output-dir", out)
+    [sent] = out.iterdir()
+    book = load_workbook(sent)
+    rule = next(r for r in book.worksheets[0].data_validations.dataValidation if str(r.sqref).startswith("B"))
+    source = rule.formula1.removeprefix("'选项'!").replace("$", "")
+    picked = next(c.value for (c,) in book["选项"][source] if c.value.startswith("S04 "))
+    returned = fill_in(sent, tmp_path / SHEET, {}, new_rows=[{"风险编码": picked, "村(社区)": "北村",
+                                                              "标题": "乡道急弯缺少护栏"}])
+    assert cli("import", "--update", returned).stdout.endswith("; added 1 entry.\n")
+    assert entry(cli, 6)["risk"] == "S04"

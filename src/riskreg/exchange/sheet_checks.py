@@ -31,6 +31,8 @@ class Catalogue:
     def __init__(self, session: Session) -> None:
         self.risks = {r.code: r for r in session.exec(select(Risk))}
         self.risk_names = _names(self.risks.values(), ("code", "zh", "en"))
+        # `S03 拖欠农民工工资`, as a sent-out checklist's drop-down offers a risk (riskreg.exchange.sheet_forms)
+        self.risk_names.update({normalise(f"{r.code} {name}"): r.code for r in self.risks.values() for name in (r.zh, r.en)})
         self.departments = {d.code: d for d in session.exec(select(Department))}
         self.department_names = _names(self.departments.values(), ("code", "zh", "en"))
         self.levels: dict[str, str] = {}
