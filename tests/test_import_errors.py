@@ -73,7 +73,8 @@ def test_35_bad_rows_are_counted_35_and_all_listed(cli, register, tmp_path):
     error = cli("import", sheet_file(tmp_path / "ledger.csv", rows), code=1).stderr
     assert "ledger.csv: 35 rows with 35 problems; nothing imported." in error.splitlines()[0]
     lines = problem_lines(error)[1:]
-    assert lines[:2] == ["2 already in the register as entries 1, 3", "3 already in the register as entries 2, 4"]
+    assert lines[:2] == ["2 标题 拖欠工资 already in the register as entries 1, 3",
+                         "3 标题 燃气管道 already in the register as entries 2, 4"]
     assert [line.split(" ")[0] for line in lines] == [str(number) for number in range(2, 37)]
     assert lines[-1] == "36 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue"
 

@@ -66,9 +66,9 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
 
     as_sent = {n: entry(cli, n) for n in range(1, 6)}
     assert cli("--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (
-        f"Updated 2 entries from {LABOUR} with 3 events; added 1 entry.\n")
+        f"Updated 2 entries with 3 events from {LABOUR}, sheet 风险台账; added 1 entry.\n")
     assert cli("--actor", "镇综治办", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
-        f"Updated 1 entry from {WATER} with 2 events.\n")
+        f"Updated 1 entry with 2 events from {WATER}, sheet 风险台账.\n")
 
     # 综治中心 changed the lead the coordinator changed too: refused as a whole, both values shown.
     refused = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / COMP)])
@@ -83,7 +83,7 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     forced = subprocess.run([*installed_riskreg(), "--as-of", "2026-07-03", "import", "--update", str(out / COMP),
                              "--force"], env=env, capture_output=True, text=True, timeout=120)
     assert (forced.returncode, forced.stderr) == (0, "")
-    assert forced.stdout == f"Updated 2 entries from {COMP} with 2 events.\n"
+    assert forced.stdout == f"Updated 2 entries with 2 events from {COMP}, sheet 风险台账.\n"
 
     a, b, c, d, e = (entry(cli, n) for n in range(1, 6))
     assert (a["due"], a["extensions"], a["leader"], a["title"]) == (
@@ -99,15 +99,22 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     def taken(record: dict, n: int) -> list[tuple[str, str]]:
         return [(event["action"], event["actor"]) for event in record["history"][len(as_sent[n]["history"]):]]
 
-    assert taken(a, 1) == [("assign", "镇综治办"), ("note", "镇综治办")]
+    # A note's text is the sheet's own (the next export shows it); its file and row stand by the actor.
+    by = lambda file, row: f"镇综治办 (updated from {file} row {row})"  # noqa: E731
+    assert taken(a, 1) == [("assign", "镇综治办"), ("note", by(LABOUR, 2))]
     assert taken(b, 2) == [("close", "镇综治办")] and b["history"][-1]["on"] == "2026-07-02"
-    assert taken(c, 3) == [("mitigate", "镇综治办"), ("note", "镇综治办")]
-    assert taken(d, 4) == [("assign", "镇综治办")] and taken(e, 5) == [("note", "镇综治办")]
+    assert taken(c, 3) == [("mitigate", "镇综治办"), ("note", by(WATER, 2))]
+    assert taken(d, 4) == [("assign", "镇综治办")] and taken(e, 5) == [("note", by(COMP, 3))]
     for record, file in ((a, LABOUR), (b, LABOUR), (c, WATER), (d, COMP), (e, COMP)):
-        assert all(file in event["text"] for event in record["history"][-1:]), record["history"][-1]
+        assert file in record["history"][-1]["text"] + record["history"][-1]["actor"], record["history"][-1]
+    assert a["history"][-1]["text"] == "已约谈施工方，支付一半工资"
     assert "已约谈施工方，支付一半工资" in cli("show", 1).stdout
     assert "every check passed" in cli("check").stdout
 
-    # A sheet taken back once is not taken twice: every changed row is now out of date.
+    # A sheet taken back twice changes nothing: its rows say what the register says now; its new row, already in
+    # the register, is refused as a plain import refuses it.
+    assert cli("import", "--update", out / WATER, as_of="2026-07-03").stdout == (
+        f"Updated 0 entries with 0 events from {WATER}, sheet 风险台账.\n")
     again = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / LABOUR)])
-    assert again.exit_code == 1 and "nothing imported" in again.stderr
+    assert again.exit_code == 1 and "1 row with 1 problem; nothing imported" in again.stderr
+    assert "标题  砖厂拖欠运费  already in the register as entry 6" in again.stderr

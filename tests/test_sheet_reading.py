@@ -143,7 +143,9 @@ def test_an_instructions_sheet_first_is_passed_over_and_sheet_chooses(cli, regis
     other = [["风险编码", "村(社区)", "标题"], ["S01", "西村", "纠纷"], ["P01", "南社区", "管道"]]
     path = _xlsx(tmp_path / "报表.xlsx", ("填表说明", instructions), ("东村", ledger), ("西村", other))
     before = snapshot()
-    assert "Would import 1 entry from 报表.xlsx, sheet 东村." in cli("import", path, "--dry-run").stdout
+    assert cli("import", path, "--dry-run", code=1).stderr == (
+        "Error: 报表.xlsx has ledger rows on sheets 东村 and 西村; import each with --sheet NAME.\n")
+    assert "Would import 1 entry from 报表.xlsx, sheet 东村." in cli("import", path, "--sheet", "东村", "--dry-run").stdout
     assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("import", path, "--sheet", "西村", "--dry-run").stdout
     assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("import", path, "--sheet", "3", "--dry-run").stdout
     assert "has no sheet '北村'; its sheets are 1 填表说明, 2 东村, 3 西村" in \
@@ -270,7 +272,7 @@ def test_riskregs_own_exports_read_back_in_both_languages(cli, register, tmp_pat
         cli("--lang", lang, "export", "--format", "csv", "--output", out)
         # Read, every column matched: it is refused only as the entry already in the register.
         refused = cli("import", out, "--dry-run", "--new-ids", code=1).stderr
-        assert problem_lines(refused)[1:] == ["2 already in the register as entry 1"]
+        assert problem_lines(refused)[1:] == [f"2 {'标题' if lang == 'zh' else 'Title'} 欠薪 already in the register as entry 1"]
 
 
 # Headings a generated sheet may carry: fields, their aliases, the row number, a derived column, a progress

@@ -82,6 +82,8 @@ def test_workbook_has_the_ledger_first_then_instructions_and_hidden_lists(cli, t
     assert how["风险等级可填"] == "、".join(LEVELS) and how["状态可填"] == "、".join(STATUSES)
     assert how["责任部门可填"] == "、".join(departments)
     assert how["日期格式"] == "年-月-日，例如 2026-07-01" and "交回汇总人" in how["填好后"]
+    assert how["新增事项"] == "写在台账末尾的空行，编号留空；须填风险编码、村(社区)、标题（风险编码从下拉列表中选择）。"
+    assert "风险编码可填" not in how  # the catalogue's risks are the drop-down's, too many for a line
 
 
 def test_drop_downs_offer_the_catalogue_words_on_level_status_and_department(cli, town, tmp_path):
@@ -95,9 +97,13 @@ def test_drop_downs_offer_the_catalogue_words_on_level_status_and_department(cli
         source = rule.formula1.removeprefix("'选项'!").replace("$", "")
         offered[str(rule.sqref)] = [c.value for (c,) in choices[source]]
     departments = list(_departments(cli).values())
+    risks = [f"{r['code']} {r['zh']}" for c in cli.json("catalogue", "show", "--format", "json")["categories"]
+             for r in c["risks"] if not r["retired"]]
     assert offered == {f"{headings['风险等级']}2:{headings['风险等级']}203": LEVELS,  # 2 entries and 200 blank rows
                        f"{headings['状态']}2:{headings['状态']}203": STATUSES,
-                       f"{headings['责任部门']}2:{headings['责任部门']}203": departments}
+                       f"{headings['责任部门']}2:{headings['责任部门']}203": departments,
+                       f"{headings['风险编码']}4:{headings['风险编码']}203": risks}  # new items' rows
+    assert "S03 企业和工地拖欠工资、工程款及社会保险" in risks
 
 
 def test_english_workbooks(cli, town, tmp_path):

@@ -75,10 +75,10 @@ def test_xlsx_round_trip_gives_the_same_entries(cli, four_entries, tmp_path, mon
 def test_unnumbered_rows_are_not_imported_twice(cli, register, tmp_path):
     sheet = tmp_path / "new.csv"
     sheet.write_text("风险编码,村(社区),标题\nS03,东村,拖欠工资\nS03,东村,拖欠工资\n", encoding="utf-8")
-    assert "3 repeats row 2 (same risk, unit and title)" in problem_lines(cli("import", sheet, code=1).stderr)
+    assert "3 标题 拖欠工资 repeats row 2 (same risk, unit and title)" in problem_lines(cli("import", sheet, code=1).stderr)
     sheet.write_text("风险编码,村(社区),标题\nS03,东村,拖欠工资\n", encoding="utf-8")
     cli("import", sheet)
-    assert "2 already in the register as entry 1" in problem_lines(cli("import", sheet, code=1).stderr)
+    assert "2 标题 拖欠工资 already in the register as entry 1" in problem_lines(cli("import", sheet, code=1).stderr)
 
 
 def test_xlsx_is_laid_out_for_people(cli, four_entries, tmp_path):
@@ -213,7 +213,7 @@ def test_every_bad_row_is_reported_and_nothing_written(cli, register, tmp_path, 
         "10 化解情况 empty; a closed entry needs 核验人, 化解情况, 销号日期",
         "10 销号日期 empty; a closed entry needs 核验人, 化解情况, 销号日期",
         "11 标题 TRUE should be text",
-        "12 repeats row 7 (same risk, unit and title)"]
+        "12 标题 重复的行 repeats row 7 (same risk, unit and title)"]
     assert snapshot() == before
 
 

@@ -41,7 +41,7 @@ class RegisterBusy(RiskregError):
 class Problem:
     """One thing wrong with one row of an imported file."""
 
-    row: int  # the spreadsheet row or file line
+    row: int | None  # the spreadsheet row or file line; None for the file as a whole (refused before its rows)
     column: str  # the header as the file writes it; "" for the row as a whole
     value: str  # the cell as read, unmasked (the CLI masks it); "" when empty
     reason: str

@@ -65,7 +65,9 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "sheet.form_dates": ("日期格式", "Dates"),
     "sheet.form_date_format": ("年-月-日，例如 {example}", "year-month-day, e.g. {example}"),
     "sheet.form_new": ("新增事项", "New items"),
-    "sheet.form_new_rows": ("写在台账末尾的空行，编号留空。", "Add them in the blank rows below the ledger, leaving the ID empty."),
+    "sheet.form_new_rows": ("写在台账末尾的空行，编号留空；须填{needed}（{risk}从下拉列表中选择）。",
+                            "Add them in the blank rows below the ledger, leaving the ID empty; each needs {needed} "
+                            "(pick the {risk} from the drop-down list)."),
     "sheet.form_return": ("填好后", "When done"),
     "sheet.form_send_back": ("保存为 .xlsx，交回汇总人；不要改动表头，台账保持为第一个工作表。",
                              "Save as .xlsx and send it back to the coordinator; keep the headings, and the ledger "

@@ -42,7 +42,7 @@ def not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
 # readable=False: an output need not be readable (/dev/stdout, a FIFO); Typer would refuse it as "not readable"
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=not_the_register)]
 
-ErrorsOutput = Annotated[Path | None, typer.Option("--errors", metavar="FILE.csv", dir_okay=False, readable=False, callback=not_the_register, help="Also write the problems to this CSV file (row, column, value, reason; UTF-8 with a byte-order mark for Excel and WPS) to hand back with the sheet; values masked unless --unmasked. If every row passes, it holds only the heading line.", show_default=False)]
+ErrorsOutput = Annotated[Path | None, typer.Option("--errors", metavar="FILE.csv", dir_okay=False, readable=False, callback=not_the_register, help="Also write the problems to this CSV file (row, column, value, reason; UTF-8 with a byte-order mark for Excel and WPS) to hand back with the sheet; values masked unless --unmasked. If every row passes, it holds only the heading line; if the file is refused before its rows are checked (unreadable, its header), that one sentence, with row and column empty.", show_default=False)]
 
 
 class TableOrJson(str, Enum):

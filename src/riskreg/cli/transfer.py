@@ -20,7 +20,7 @@ from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterF
                                  UnitFilter, Unmasked, not_the_register)
 from riskreg.cli.output import make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
-from riskreg.errors import RiskregError, RowsRefused
+from riskreg.errors import Problem, RiskregError, RowsRefused
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
@@ -191,15 +191,20 @@ def import_(
     (row, column, value, reason), and in the --errors file if given.
     """
     lang = get_state(ctx).lang
+    noun = "line" if file.suffix.lower() == ".jsonl" else "row"
     # Written before the import commits: a file that cannot be written fails the command, which then wrote nothing.
-    passed = (functools.partial(write_problems, errors, [], "line" if file.suffix.lower() == ".jsonl" else "row",
-                                lang=lang, unmasked=unmasked) if errors is not None else lambda: None)
+    passed = (functools.partial(write_problems, errors, [], noun, lang=lang, unmasked=unmasked)
+              if errors is not None else lambda: None)
     try:
         _import(ctx, file, new_ids=new_ids, mapping=mapping, sheet=sheet, ignore=ignore or [], dry_run=dry_run,
                 update=update, force=force, unmasked=unmasked, accept_masked=accept_masked, passed=passed)
     except RowsRefused as refused:
         if errors is not None:
             write_problems(errors, refused.problems, refused.noun, lang=lang, unmasked=unmasked)
+        raise
+    except RiskregError as err:  # refused before its rows: an older file left in place could be sent back instead
+        if errors is not None:
+            write_problems(errors, [Problem(None, "", "", str(err))], noun, lang=lang, unmasked=unmasked)
         raise
 
 
@@ -306,8 +311,8 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             say("\n".join(_diff(updated, names)), unmasked=unmasked)
     verb = "Would update" if dry_run else "Updated"
     added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
-    say(f"{verb} {_entries(len(taken.updated))} from {file.name} with {taken.events} "
-        f"event{'' if taken.events == 1 else 's'}{added}.", unmasked=unmasked)
+    say(f"{verb} {_entries(len(taken.updated))} with {taken.events} event{'' if taken.events == 1 else 's'} from "
+        f"{_source(file, opened.sheet)}{added}.", unmasked=unmasked)
 
 
 def _diff(updated: Any, names: Any) -> list[str]:

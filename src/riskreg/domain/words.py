@@ -86,7 +86,9 @@ def kind(session: Session, noun: str, *, active: bool = False) -> Kind:
     current = [row for row in rows if not getattr(row, "retired", False)]
     # a risk's name is a sentence: its code alone keeps a list of dozens readable
     accepted = ", ".join(row.code if noun == "risk" else f"{row.code} {row.zh}" for row in current)
-    return Kind(noun, _forms((row.code, (row.code, row.zh, row.en)) for row in rows), accepted)
+    # also `S03 拖欠农民工工资`, as a sent-out checklist's drop-down offers a risk (riskreg.exchange.sheet_forms)
+    return Kind(noun, _forms((row.code, (row.code, row.zh, row.en, f"{row.code} {row.zh}", f"{row.code} {row.en}"))
+                             for row in rows), accepted)
 
 
 def _forms(codes: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:

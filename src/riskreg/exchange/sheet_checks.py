@@ -7,6 +7,7 @@ they need could be read. So a village gets back every fault of a row at once, ea
 its sheet heads it.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED
 from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Department, Risk, RiskDepartment, Unit
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
+ESCALATION = ("escalated_to", "escalation_reason")
 
 
 class Catalogue:
@@ -73,7 +75,10 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
     row = _Row(number, raw, headers)
     for name, value in raw.items():
         try:
-            row.values[name] = cell(value, BY_FIELD[name])
+            if isinstance(value, list):  # several note columns: each filled cell a note (sheet_header.data_rows)
+                row.values[name] = [text for item in value if (text := cell(item, BY_FIELD[name])) is not None]
+            else:
+                row.values[name] = cell(value, BY_FIELD[name])
         except InvalidInput as err:
             row.fault(name, str(err))
     for name in REQUIRED:
@@ -151,11 +156,21 @@ def _created(row: _Row, today: date) -> date | None:
     return created
 
 
+def missing(name: str, status: str | None, column: Callable[[str], str]) -> str:
+    """Why a cell the row's other cells need is refused empty, as every import says it; `column` heads a field
+    as the sheet does, `status` is the row's (for the closing cells and the measures)."""
+    if name in _CLOSING:
+        return f"empty; a {status} entry needs {', '.join(column(f) for f in _CLOSING)}"
+    if name == "measures":
+        return "empty; a mitigated entry needs its measures"
+    other = ESCALATION[1 - ESCALATION.index(name)]
+    return f"empty, but {column(other)} is filled; the two go together"
+
+
 def _escalation(row: _Row) -> None:
-    pair = ("escalated_to", "escalation_reason")
-    for name, other in (pair, pair[::-1]):
+    for name, other in (ESCALATION, ESCALATION[::-1]):
         if row.empty(name) and row.given(other):
-            row.fault(name, f"empty, but {row.column(other)} is filled; the two go together")
+            row.fault(name, missing(name, None, row.column))
 
 
 def _still_active(row: _Row, status: str) -> None:
@@ -164,7 +179,7 @@ def _still_active(row: _Row, status: str) -> None:
         if row.given(name):
             row.fault(name, f"only a closed entry has one, and this row's status is {status}")
     if status == "mitigated" and row.empty("measures"):
-        row.fault("measures", "empty; a mitigated entry needs its measures")
+        row.fault("measures", missing("measures", status, row.column))
 
 
 def _closing(row: _Row, status: str, risk: Risk | None, created: date | None, known: Catalogue,
@@ -172,7 +187,7 @@ def _closing(row: _Row, status: str, risk: Risk | None, created: date | None, kn
     """A closed or consolidated entry's verifier, resolution and closing day; its watch date, computed when empty."""
     for name in _CLOSING:
         if row.empty(name):
-            row.fault(name, f"empty; a {status} entry needs {', '.join(row.column(f) for f in _CLOSING)}")
+            row.fault(name, missing(name, status, row.column))
     if not row.given("closed_on"):
         return None
     closed = row.values["closed_on"]

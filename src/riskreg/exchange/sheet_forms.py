@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from riskreg.exchange.sheet_columns import BY_FIELD, COLUMNS, STATUS_NAMES, header
-from riskreg.store.models import VOIDED, Department
+from riskreg.exchange.sheet_columns import BY_FIELD, COLUMNS, REQUIRED, STATUS_NAMES, header
+from riskreg.store.models import VOIDED, Department, Risk
 from riskreg.vocabulary import word, words
 
 FILL = ("department", "leader", "task_force", "plan", "due", "measures", "note")  # the four ones, then progress
@@ -30,6 +30,7 @@ class Form:
     levels: list[str]
     statuses: list[str]
     departments: list[str]
+    risks: list[str]  # `S03 拖欠农民工工资`: the code with its name, which import reads as the code
     name: str = ""
 
     @classmethod
@@ -38,13 +39,14 @@ class Form:
         pick = (lambda row: row.en if lang == "en" else row.zh)
         in_use = session.exec(select(Department).where(Department.retired == False)  # noqa: E712
                               .order_by(Department.rank))
+        risks = session.exec(select(Risk).where(Risk.retired == False).order_by(Risk.rank, Risk.code))  # noqa: E712
         return cls(levels=[level["name"] for level in levels.values()],
                    statuses=[word(f"status.{code}", lang) for code in STATUS_NAMES if code != VOIDED],
-                   departments=[pick(d) for d in in_use])
+                   departments=[pick(d) for d in in_use], risks=[f"{r.code} {pick(r)}" for r in risks])
 
     def lists(self) -> dict[str, list[str]]:
         """The field each drop-down is on, and what it offers."""
-        return {"level": self.levels, "status": self.statuses, "department": self.departments}
+        return {"level": self.levels, "status": self.statuses, "department": self.departments, "risk": self.risks}
 
 
 def add_form(book: Any, ledger: Any, form: Form, entries: int, lang: str, today: date) -> None:
@@ -59,8 +61,9 @@ def add_form(book: Any, ledger: Any, form: Form, entries: int, lang: str, today:
         choices.append([choices.cell(offered[row] if row < len(offered) else None) for offered in lists.values()])
     position = {c.field: index for index, c in enumerate(COLUMNS, 1)}
     for column, (field, offered) in enumerate(lists.items(), 1):
-        if offered:
-            ledger.choose(position[field], 2, entries + 1 + BLANK_ROWS,
+        if offered:  # 风险编码 on the blank rows only: the entries' own cells hold the bare code, which stays valid
+            first = entries + 2 if field == "risk" else 2
+            ledger.choose(position[field], first, entries + 1 + BLANK_ROWS,
                           choices.column_range(column, 2, len(offered) + 1), t("sheet.pick"))
 
 
@@ -74,9 +77,10 @@ def _instructions(book: Any, form: Form, entries: int, lang: str, today: date) -
         (t("sheet.form_check_off"), named(CHECK_OFF)),
         (t("sheet.form_keep"), named(KEEP)),
         *((t("sheet.form_words").format(column=header(BY_FIELD[field], lang)), join(offered))
-          for field, offered in form.lists().items()),
+          for field, offered in form.lists().items() if field != "risk"),  # the catalogue's risks: its drop-down
         (t("sheet.form_dates"), t("sheet.form_date_format").format(example=today.isoformat())),
-        (t("sheet.form_new"), t("sheet.form_new_rows")),
+        (t("sheet.form_new"), t("sheet.form_new_rows").format(needed=named(REQUIRED),
+                                                               risk=header(BY_FIELD["risk"], lang))),
         (t("sheet.form_return"), t("sheet.form_send_back")),
     ]
     sheet = book.sheet(t("sheet.instructions"), [18, 80], freeze="A2")

@@ -101,9 +101,10 @@ def columns(source: str, header: Header, known: dict[str, str], mapping: Iterabl
             result.skipped.add(index)
         elif wanted is None:
             result.names[index] = text or ""
-        elif wanted in result.fields.values():
-            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); --ignore one of "
-                               "them.")
+        elif wanted in result.fields.values() and wanted != "note":  # every note column is taken (data_rows)
+            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); give one of them "
+                               f"another field with a --mapping line (such as `{text}: detail`), or --ignore one "
+                               "of them.")
         else:
             result.fields[index] = wanted
     return result
@@ -134,6 +135,7 @@ def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tupl
     is remembered; when the rows are done, the import is refused naming each such column, so nothing is
     dropped without a word. Merged values copied in do not count: they are their first cell's."""
     stray: dict[int, list[Any]] = {}
+    notes = [index for index, name in found.fields.items() if name == "note"]
     for number, values, inherited in rows:
         for index, value in enumerate(values):
             if index not in found.fields and index not in found.skipped and index not in inherited and not blank(value):
@@ -141,6 +143,8 @@ def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tupl
                 if len(samples) < SAMPLES:
                     samples.append(value)
         row = {name: values[index] if index < len(values) else None for index, name in found.fields.items()}
+        if len(notes) > 1:  # a sheet's 进展情况 and 备注: each cell a note of its own, in column order
+            row["note"] = [values[index] if index < len(values) else None for index in notes]
         # Blank unless the row has text of its own: a village merged down over an empty row does not count.
         if any(not blank(values[index]) and index not in inherited for index in found.fields if index < len(values)):
             yield number, row

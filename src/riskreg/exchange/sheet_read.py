@@ -92,11 +92,15 @@ def _refuse_nesting_and_aliases(path: Path, events: Iterable[Any]) -> None:
 
 def open_sheet(path: Path, mapping: dict[str, str] | None = None, *, sheet: str | None = None,
                ignore: Iterable[str] = ()) -> Sheet:
-    """The sheet named by `sheet` (a name, or a number from 1), else the first with a header riskreg knows."""
+    """The sheet named by `sheet` (a name, or a number from 1), else the one sheet holding ledger rows, else the
+    first with a header riskreg knows; a workbook with ledger rows on two sheets is refused without --sheet."""
     book = _book(path)
+    known = {**HEADERS, **(mapping or {})}
     try:
-        return _with_header(path, book, _chosen(path, book, sheet), {**HEADERS, **(mapping or {})}, mapping or {},
-                            ignore)
+        indexes = _chosen(path, book, sheet)
+        if len(indexes) > 1:
+            indexes = _the_ledger(path, book, indexes, known) or indexes
+        return _with_header(path, book, indexes, known, mapping or {}, ignore)
     except BaseException:
         book.close()  # lets a workbook close its file now, not when the generator is collected
         raise
@@ -133,6 +137,32 @@ def _chosen(path: Path, book: Book, wanted: str | None) -> list[int]:
     raise InvalidInput(f"{path} has no sheet {wanted!r}; its sheets are {listed} (give --sheet a name or a number).")
 
 
+def _the_ledger(path: Path, book: Book, indexes: list[int], known: dict[str, str]) -> list[int]:
+    """The one sheet holding ledger rows (a header naming the columns every row needs, and a row under it), so a
+    department's items on a sheet of their own are never passed over unsaid; [] when no sheet holds any.
+    Instructions, the hidden drop-down lists and an empty form hold none."""
+    holding = [index for index in indexes if _holds_rows(book, index, known)]
+    if len(holding) > 1:
+        names = [book.names[index] for index in holding]
+        listed = f"{', '.join(names[:-1])} and {names[-1]}"
+        raise InvalidInput(f"{path.name} has ledger rows on sheets {listed}; import each with --sheet NAME.")
+    return holding
+
+
+def _holds_rows(book: Book, index: int, known: dict[str, str]) -> bool:
+    grid, _ = book.read(index)
+    scanned = list(itertools.islice(grid, HEADER_SCAN_ROWS))
+    header = find_header(scanned, known)
+    if header is None:
+        return False
+    given = {i: known[normalise(t)] for i, t in enumerate(header.texts) if t is not None and normalise(t) in known}
+    if not set(REQUIRED) <= set(given.values()):
+        return False
+    wanted = [i for i, name in given.items() if BY_FIELD[name].kind != "derived"]
+    return any(not blank(values[i]) and i not in inherited for number, values, inherited in
+               itertools.chain(scanned, grid) if number > header.last_row for i in wanted if i < len(values))
+
+
 def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, str], mapping: dict[str, str],
                  ignore: Iterable[str]) -> Sheet:
     """The first sheet of `indexes` with a header among its first rows, and its data rows, still streaming."""
@@ -166,7 +196,9 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         finally:
             book.close()
 
-    headers = {name: header.texts[index] or BY_FIELD[name].zh for index, name in found.fields.items()}
+    headers: dict[str, str] = {}
+    for index, given in found.fields.items():  # the first of several note columns heads their problems
+        headers.setdefault(given, header.texts[index] or BY_FIELD[given].zh)
     return Sheet(str(path), name, header.last_row, found.fields, found.ignored, rows(), max(0, total - header.last_row),
                  headers)
 

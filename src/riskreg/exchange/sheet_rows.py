@@ -61,9 +61,10 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
         if faults:
             problems += faults
             continue
-        note = row.pop("note")  # the row's progress note (进展情况, 备注) is an event, not a field of the entry
+        note = row.pop("note")  # the row's progress notes (进展情况, 备注) are events, not a field of the entry
         added = _added(row, number, stamp, sheet.source)
-        noted = [{**added, "action": "note", "changes": {}, "text": note}] if note else []
+        noted = [{**added, "action": "note", "changes": {}, "text": text}
+                 for text in (note if isinstance(note, list) else [note]) if text]
         parsed.entries.append((row, [added, *noted]))
         parsed.rows.append(number)
     with use() as session:
@@ -73,8 +74,8 @@ def parse_rows(use: OpenSession, sheet: Sheet, stamp: Stamp, rows: Iterable[tupl
     return parsed
 
 
-def _id_column(headers: dict[str, str]) -> str:
-    return headers.get("id") or BY_FIELD["id"].zh
+def _column(headers: dict[str, str], name: str) -> str:
+    return headers.get(name) or BY_FIELD[name].zh
 
 
 class _Seen:
@@ -89,12 +90,13 @@ class _Seen:
         """Why the row repeats an earlier one; else None, and the row is remembered."""
         if row["id"] is not None and not self.new_ids:
             if row["id"] in self.ids:
-                return Problem(number, _id_column(self.headers), str(row["id"]), f"also on row {self.ids[row['id']]}")
+                return Problem(number, _column(self.headers, "id"), str(row["id"]), f"also on row {self.ids[row['id']]}")
             self.ids[row["id"]] = number
             return None
         key = (row["risk"], row["unit"], row["title"])
         if key in self.content:
-            return Problem(number, "", "", f"repeats row {self.content[key]} (same risk, unit and title)")
+            return Problem(number, _column(self.headers, "title"), row["title"],
+                           f"repeats row {self.content[key]} (same risk, unit and title)")
         self.content[key] = number
         return None
 
@@ -115,11 +117,13 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, header
     matches: dict[int, list[int]] = {}  # row -> the entries it repeats
     for number, entry_id in same_content(session, [(n, row) for n, row in rows if row["id"] is None or new_ids]):
         matches.setdefault(number, []).append(entry_id)
-    problems = [Problem(number, "", "", f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
-                                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
+    titles = dict(rows)
+    problems = [Problem(number, _column(headers, "title"), titles[number]["title"],
+                        f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
+                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
     numbered = [(number, row["id"]) for number, row in rows if row["id"] is not None and not new_ids]
     taken = set(taken_ids(session, [entry_id for _, entry_id in numbered]))
-    problems += [Problem(number, _id_column(headers), str(entry_id), f"entry {entry_id} is already in the register "
+    problems += [Problem(number, _column(headers, "id"), str(entry_id), f"entry {entry_id} is already in the register "
                          "(--new-ids imports the row under a new number)") for number, entry_id in numbered if entry_id in taken]
     return problems
 
@@ -127,7 +131,8 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, header
 def _masked_cells(number: int, raw: dict[str, Any], headers: dict[str, str]) -> list[Problem]:
     """A problem for each cell holding a number as riskreg masks it (138****5678)."""
     return [Problem(number, headers.get(name, BY_FIELD[name].zh), value, reason)
-            for name, value in raw.items() if (reason := masked_reason(value))]
+            for name, cells in raw.items() for value in (cells if isinstance(cells, list) else [cells])
+            if (reason := masked_reason(value))]
 
 
 def import_parsed(session: Session, parsed: Parsed, *, new_ids: bool = False, write: bool = True) -> ImportResult:

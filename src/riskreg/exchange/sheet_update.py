@@ -10,9 +10,9 @@ command calls, so every lifecycle rule is checked exactly as there (closing a cl
     责任部门 牵头领导 工作专班 工作方案 完成时限 应急预案   assign (a later deadline counts as an extension)
     管控措施, or 状态 管控中                         mitigate
     提级至 提级原因                                 escalate
-    核验人 化解情况 销号日期, or 状态 已销号           close, dated by 销号日期 (else today)
+    核验人 化解情况 销号日期, or 状态 已销号           close, dated by 销号日期 (all three needed, as a plain import needs them)
     风险编码 村(社区) 标题 详情                       edit
-    进展情况                                       note
+    进展情况 (each note column's cell)               note
     状态 已巩固                                     consolidate
 
 A blank cell leaves the field as it is (a village clearing a cell does not delete the plan), and a cell that holds
@@ -24,30 +24,32 @@ nothing: every problem of every row is raised together as RowsRefused.
 """
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from riskreg.domain import corrections, ledger
 from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
 from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
-from riskreg.exchange.sheet_checks import Catalogue
-from riskreg.exchange.sheet_columns import BY_FIELD
+from riskreg.exchange.sheet_checks import ESCALATION, Catalogue, missing
+from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.masking import masked_reason
-from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Entry
+from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Entry, History
 
 FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
 EDITED = ("risk", "unit", "title", "detail")
 CLOSING = ("verified_by", "resolution", "closed_on")
 FIXED = ("created_on", "watch_until")  # riskreg's own record: a sheet may show them, not change them
 _PASSED_OVER = ("id", "version", "category")  # the row's identity, and the risk's category (derived)
+_SEPARATORS = " \t\r\n　；;，,。.、"  # between the note shown and the progress typed after it
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,17 @@ class _Row:
         self.changes: list[Change] = []
         self.values: dict[str, Any] = {}  # the filled cells, as the register stores their fields
         for name, value in raw.items():
+            if name == "note":  # every note column's cell, in column order (see sheet_header.columns)
+                notes = [_text(cell) for cell in (value if isinstance(value, list) else [value]) if not blank(cell)]
+                self.values.update({"note": notes} if notes else {})
+                continue
             typed = None if name in _PASSED_OVER or blank(value) else self._typed(name, value, known)
             if typed is not None:
                 self.values[name] = typed
         self.entry = self._entry()
 
-    def problem(self, name: str, reason: str) -> None:
-        value = self.raw.get(name)
+    def problem(self, name: str, reason: str, value: Any = None) -> None:
+        value = self.raw.get(name) if value is None else value
         self.problems.append(Problem(self.number, self.headers.get(name) or BY_FIELD[name].zh, shown(value), reason))
 
     def _typed(self, name: str, value: Any, known: Catalogue) -> Any:
@@ -170,8 +176,13 @@ class _Row:
         current["note"] = latest_note(self.session, self.entry.id)
         if blank(self.raw.get("version")):
             if not force:
-                self.problem("version", "the row has no 版本; --update takes back sheets exported with their 版本 "
-                                        "column (--force compares the row with the register as it is now)")
+                self.problem("version", f"编号 {self.entry.id} has no 版本: a new item's row leaves 编号 blank; only "
+                                        "a sheet exported without a 版本 column needs --force")
+                return
+            if all(name in self.values and self.values[name] != current[name] for name in ("title", "risk")):
+                # another item's title and risk under this 编号: a new item numbered by hand, not an update
+                self.problem("id", f"编号 {self.entry.id} is {current['title']!r} in the register, not this row's "
+                                   f"{self.values['title']!r}")
                 return
             exported, base = now, current
         else:
@@ -181,22 +192,60 @@ class _Row:
                 self.problem("version", f"版本 {_text(self.raw['version'])} is not a version of entry "
                                         f"{self.entry.id} (its latest is {now})")
                 return
-        edits = {name: value for name, value in self.values.items() if not self._same(value, base.get(name))}
-        if exported != now and edits and not force:
-            for name, value in edits.items():
+        edits = {name: value for name, value in self.values.items()
+                 if name != "note" and not self._same(value, base.get(name))}
+        # A cell that already says what the register says is no change, and no conflict: the same sheet taken
+        # back twice changes nothing.
+        self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
+        if notes := self._new_notes(base.get("note"), exported or now):
+            self.edits["note"] = notes
+        cells = [(name, value) for name, value in self.edits.items() if name != "note"]
+        cells += [("note", text) for text in notes]
+        if exported != now and self.edits and not force:
+            for name, value in cells:
                 self.problem(name, f"entry {self.entry.id} changed in the register since this sheet was exported "
                                    f"(版本 {exported}, now {now}): the sheet has {value!r}, the register "
-                                   f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force")
+                                   f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force",
+                             value)
+            self.edits = {}
             return
-        self.edits = {name: value for name, value in edits.items() if not self._same(value, current.get(name))}
-        for name, value in self.edits.items():
+        for name, value in cells:
             if not accept_masked and (reason := masked_reason(value)):  # never store the stars over a real number
-                self.problem(name, reason)
+                self.problem(name, reason, value)
         self.changes = [Change(name, current.get(name), value, _action(name, value, current))
-                        for name, value in self.edits.items() if name not in FIXED]
+                        for name, value in cells if name not in FIXED]
+
+    def _new_notes(self, shown_note: str | None, exported: int) -> list[str]:
+        """The row's notes the entry has not had since the export: what follows the note the sheet showed, for a
+        cell that starts with it; a note already recorded from this sheet (taken back twice) is not noted again."""
+        texts = [self._appended(text, shown_note) if shown_note else text for text in self.values.get("note", [])]
+        had = set(self.session.exec(select(History.text).where(
+            History.entry_id == self.entry.id, History.action == "note", History.id > exported)))
+        had.add(shown_note)
+        return [text for text in texts if not any(self._same(text, note) for note in had)]
 
     def _same(self, cell: Any, stored: Any) -> bool:
         return cell == stored or (isinstance(stored, str) and cell == self.masked(stored))
+
+    def _appended(self, cell: str, shown_note: str) -> str:
+        """The progress a clerk typed after the note the sheet showed (masked, or not): only what follows it,
+        so the shown note is not recorded again and its masked number is no reason to refuse the row."""
+        for before in (shown_note, self.masked(shown_note)):
+            rest = cell[len(before):].lstrip(_SEPARATORS) if cell.startswith(before) else ""
+            if rest:
+                return rest
+        return cell
+
+    def _complete(self, status: str | None, closes: bool) -> bool:
+        """Every cell the row's change needs and neither the row nor the entry holds, a problem each, worded as
+        a plain import words them (the commands would stop at the first, in their own words)."""
+        needed = [*(CLOSING if closes else ()), *(("measures",) if status == "mitigated" else ())]
+        if any(name in self.edits for name in ESCALATION):
+            needed += ESCALATION
+        empty = [name for name in needed if self.edits.get(name) is None and getattr(self.entry, name) is None]
+        for name in empty:
+            self.problem(name, missing(name, status, lambda f: self.headers.get(f) or BY_FIELD[f].zh))
+        return not empty
 
     def apply(self, session: Session, stamp: ledger.Stamp, why: str) -> int:
         """Record the row's changes in the order the commands would take them; returns the events recorded."""
@@ -212,6 +261,8 @@ class _Row:
             return 0
         if status == "open" and entry.status == "mitigated" or status == "closed" and entry.status == "consolidated":
             self.problem("status", f"no command takes a {entry.status} entry back to {status}")
+            return 0
+        if not self._complete(status or ("closed" if closes else None), closes):
             return 0
         closed_on = date.fromisoformat(closing["closed_on"]) if "closed_on" in closing else stamp.today
         # Changes made before the check-off are dated by it, so the history runs forward in time.
@@ -242,8 +293,10 @@ class _Row:
         if corrected:
             steps.append((next(iter(corrected)), lambda: corrections.edit(session, stamp, entry.id, reason=why,
                                                                           **corrected)))
-        if "note" in edits:
-            steps.append(("note", lambda: ledger.add_note(session, stamp, entry.id, f"{edits['note']}\n({why})")))
+        # A note's text is exactly the sheet's (the next export shows it); its source stands by the actor.
+        noted = ledger.Stamp(f"{stamp.actor} ({why})"[:ledger.MAX_TITLE], stamp.today, stamp.now)  # an actor is short
+        for text in edits.get("note", []):
+            steps.append(("note", functools.partial(ledger.add_note, session, noted, entry.id, text)))
         if status == "consolidated":
             steps.append(("status", lambda: ledger.consolidate(session, stamp, entry.id, text=why)))
         recorded = 0
