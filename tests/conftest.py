@@ -326,6 +326,24 @@ print(json.dumps(results))
 """
 
 
+def fill_in(source: Path, target: Path, edits: dict[int, dict[str, object]], new_rows: list[dict] = ()) -> Path:
+    """The workbook a department sends back: its cells changed by heading (a row found by its 编号), new rows
+    added at the end; the rest of the workbook (instructions, drop-downs) as it came."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(source)
+    sheet = workbook.worksheets[0]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    rows = {sheet.cell(row, 1).value: row for row in range(2, sheet.max_row + 1)}
+    for entry_id, cells in edits.items():
+        for heading, value in cells.items():
+            sheet.cell(rows[entry_id], headers[heading]).value = value
+    for new in new_rows:
+        sheet.append([new.get(heading) for heading in headers])
+    workbook.save(target)
+    return target
+
+
 def installed_riskreg() -> list[str]:
     """The installed console script beside this interpreter: the entry point users and cron jobs run."""
     script = Path(sys.executable).with_name("riskreg")

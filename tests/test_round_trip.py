@@ -6,8 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import installed_riskreg
-from openpyxl import load_workbook
+from conftest import fill_in, installed_riskreg
 
 from riskreg.cli import app
 
@@ -28,22 +27,6 @@ def town(cli, register):
     return register
 
 
-def filled_in(path: Path, edits: dict[int, dict[str, object]], new_rows: list[dict[str, object]] = ()) -> None:
-    """The department's changes, typed into the workbook it was sent: cells by heading, new items in the
-    blank rows under the ledger, everything else (instructions, drop-downs) left as it came."""
-    workbook = load_workbook(path)
-    ledger = workbook.worksheets[0]
-    headings = {cell.value: cell.column for cell in ledger[1]}
-    rows = {ledger.cell(row, 1).value: row for row in range(2, ledger.max_row + 1)}
-    for entry_id, cells in edits.items():
-        for heading, value in cells.items():
-            ledger.cell(rows[entry_id], headings[heading]).value = value
-    for offset, new in enumerate(new_rows, 1):
-        for heading, value in new.items():
-            ledger.cell(len(rows) + 1 + offset, headings[heading]).value = value
-    workbook.save(path)
-
-
 def entry(cli, entry_id: int) -> dict:
     return cli.json("show", entry_id, "--format", "json", "--unmasked")
 
@@ -57,12 +40,12 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     # The register moves on while the sheets are out: the coordinator names a new lead for 小区逾期交房.
     cli("assign", 4, "--leader", "孙丽", as_of="2026-07-02")
 
-    filled_in(out / LABOUR, {
+    fill_in(out / LABOUR, out / LABOUR, {
         1: {"进展情况": "已约谈施工方，支付一半工资", "完成时限": "2026-07-31"},  # progress and a later deadline
         2: {"状态": "已销号", "核验人": "镇劳动保障中心 李强", "化解情况": "双方达成调解协议", "销号日期": "2026-07-02"},
     }, new_rows=[{"风险编码": "S03", "村(社区)": "东村", "标题": "砖厂拖欠运费", "风险等级": "一般风险"}])
-    filled_in(out / WATER, {3: {"进展情况": "排危工程已开工", "管控措施": "设置警示牌，雨天撤离坡下住户，专人巡查"}})
-    filled_in(out / COMP, {4: {"牵头领导": "钱伟"}, 5: {"进展情况": "已收缴宣传单"}})
+    fill_in(out / WATER, out / WATER, {3: {"进展情况": "排危工程已开工", "管控措施": "设置警示牌，雨天撤离坡下住户，专人巡查"}})
+    fill_in(out / COMP, out / COMP, {4: {"牵头领导": "钱伟"}, 5: {"进展情况": "已收缴宣传单"}})
 
     as_sent = {n: entry(cli, n) for n in range(1, 6)}
     assert cli("--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import fill_in
 from openpyxl import load_workbook
 
 from riskreg.cli import app
@@ -33,21 +34,6 @@ def ledger(cli, register):
 def export(cli, path: Path, *extra: str) -> Path:
     cli("export", "--format", "xlsx" if path.suffix == ".xlsx" else "csv", "--output", path, *extra)
     return path
-
-
-def fill_in(source: Path, target: Path, edits: dict[int, dict[str, object]], new_rows: list[dict] = ()) -> Path:
-    """The workbook as a department sends it back: cells changed by header, rows added at the end."""
-    workbook = load_workbook(source)
-    sheet = workbook.worksheets[0]
-    headers = {cell.value: cell.column for cell in sheet[1]}
-    rows = {sheet.cell(row, 1).value: row for row in range(2, sheet.max_row + 1)}
-    for entry_id, cells in edits.items():
-        for heading, value in cells.items():
-            sheet.cell(rows[entry_id], headers[heading]).value = value
-    for new in new_rows:
-        sheet.append([new.get(heading) for heading in headers])
-    workbook.save(target)
-    return target
 
 
 def refused(cli, monkeypatch, *args) -> list[Problem]:
