@@ -94,14 +94,17 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
     where = scope.conditions
     keys = [Entry.department] if split else []
 
-    # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups.
+    # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups. One
+    # department's are counted along ix_entry_department_unit_status instead, so grouped by unit too (rows the
+    # loop below adds up): without the unit, SQLite sorts them all or looks each up in the table.
+    by_unit_too = [Entry.unit] if scope.department is not None else []
     new = {"matrix": lambda: {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels},
            "used": lambda: {"category": Counter(), "department": Counter()},
            "closed": lambda: {"category": Counter(), "department": Counter()}}
     grouped: dict[Any, dict[str, Any]] = {}
     for risk, department, level, status, count in session.execute(
             select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED, *where)
-            .group_by(Entry.risk, Entry.department, Entry.level, Entry.status)):
+            .group_by(Entry.risk, Entry.department, Entry.level, Entry.status, *by_unit_too)):
         part = grouped.setdefault(department if split else None, {key: make() for key, make in new.items()})
         part["matrix"][level][status] += count
         for kind, code in (("category", category_of[risk]), ("department", department)):

@@ -61,8 +61,9 @@ def m005_search(conn: Connection) -> None:
 
 
 def m006_department_units(conn: Connection) -> None:
-    """Schema 6: the index a department's report counts its units along (docs/PERFORMANCE.md)."""
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status ON entry (department, unit, status)"))
+    """Schema 6: the index a department's report counts along (docs/PERFORMANCE.md)."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status "
+                      "ON entry (department, unit, status, risk, level)"))
 
 
 # version reached -> the step that reaches it from the one before

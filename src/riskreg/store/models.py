@@ -88,13 +88,14 @@ class Unit(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
-    # count every entry by risk, department, level, status and by unit; ix_entry_department_unit_status does
-    # the units of one department's report and of `report --split dept`; the partial indexes of
+    # count every entry by risk, department, level, status and by unit; ix_entry_department_unit_status
+    # counts one department's entries both ways (its report) and every department's units (`report --split
+    # dept`); the partial indexes of
     # partial_index_ddl() hold the few entries still needing attention.
     __table_args__ = (
         Index("ix_entry_groups", "risk", "department", "level", "status"),
         Index("ix_entry_unit_status", "unit", "status"),
-        Index("ix_entry_department_unit_status", "department", "unit", "status"),
+        Index("ix_entry_department_unit_status", "department", "unit", "status", "risk", "level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
