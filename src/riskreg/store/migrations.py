@@ -66,6 +66,12 @@ def m006_department_units(conn: Connection) -> None:
                       "ON entry (department, unit, status, risk, level)"))
 
 
+def m007_search_bigrams(conn: Connection) -> None:
+    """Schema 7: on PostgreSQL, the bigram index a two-character search looks its word up in (schema 5's
+    search made those read the whole search table); the rest of the search index is as it was."""
+    create_search(conn)
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
@@ -73,6 +79,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: m004_chain_head,
     5: m005_search,
     6: m006_department_units,
+    7: m007_search_bigrams,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -17,7 +17,7 @@ from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
 from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 ACTIVE = ("open", "mitigated")
 VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
 COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count

@@ -10,8 +10,9 @@ in the index's vocabulary instead: every trigram that starts with it, ORed. The 
 newline, so every occurrence of two characters starts a trigram, the last field's last two included.
 
 PostgreSQL: a table of the same text with a pg_trgm GIN index, searched with ILIKE (case-insensitive,
-as SQLite's trigram tokenizer). pg_trgm can use its index for three characters or more; two characters
-read the whole search table (docs/PERFORMANCE.md).
+as SQLite's trigram tokenizer). pg_trgm can use its index for three characters or more only, so a second
+GIN index holds each text's bigrams (an expression index over `riskreg_bigrams(body)`, kept by
+PostgreSQL itself), and a two-character word is one bigram looked up there (docs/PERFORMANCE.md).
 """
 
 from collections.abc import Iterator
@@ -69,14 +70,23 @@ POSTGRESQL_DDL = (
     "EXECUTE FUNCTION riskreg_entry_search()",
     "CREATE OR REPLACE TRIGGER entry_search_note AFTER INSERT ON history FOR EACH ROW WHEN (NEW.action = 'note') "
     "EXECUTE FUNCTION riskreg_entry_search()",
+    # Every two characters of a text, folded as ILIKE folds them. IMMUTABLE, as an index expression must be:
+    # lower() follows the database's ctype, which a database cannot change.
+    "CREATE OR REPLACE FUNCTION riskreg_bigrams(body TEXT) RETURNS TEXT[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT coalesce(array_agg(DISTINCT substr(lower(body), i, 2)), '{}') "
+    "FROM generate_series(1, length(body) - 1) AS i $$",
+)
+# Built after the rows: a GIN index filled in one pass is several times faster than row by row.
+# pg_trgm lives in one schema per database, maybe not the register's: its operator class named in full.
+POSTGRESQL_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_entry_search_body ON entry_search USING gin (body {trgm}.gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS ix_entry_search_bigrams ON entry_search USING gin (riskreg_bigrams(body))",
 )
 POSTGRESQL_REBUILD = (
     "DROP INDEX IF EXISTS ix_entry_search_body",
+    "DROP INDEX IF EXISTS ix_entry_search_bigrams",
     "DELETE FROM entry_search",
     f"INSERT INTO entry_search (entry_id, body) SELECT e.id, {_PG_BODY.format(row='e', id='e.id')} FROM entry e",
-    # Built after the rows: a GIN index filled in one pass is several times faster than row by row.
-    # pg_trgm lives in one schema per database, maybe not the register's: its operator class named in full.
-    "CREATE INDEX IF NOT EXISTS ix_entry_search_body ON entry_search USING gin (body {trgm}.gin_trgm_ops)",
 )
 
 
@@ -84,8 +94,8 @@ def create_search(conn: Connection, *, fill: bool = False) -> None:
     """Create the search index and its triggers (idempotent); `fill` indexes the entries already there."""
     if conn.dialect.name == "sqlite":
         statements = SQLITE_DDL + (SQLITE_REBUILD if fill else ())
-    else:  # the GIN index is the rebuild's last step
-        statements = POSTGRESQL_DDL + (POSTGRESQL_REBUILD if fill else POSTGRESQL_REBUILD[-1:])
+    else:
+        statements = POSTGRESQL_DDL + (POSTGRESQL_REBUILD if fill else ()) + POSTGRESQL_INDEXES
     trgm = None
     for statement in statements:
         if "{trgm}" in statement:
@@ -139,9 +149,16 @@ def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnEle
     if len(words) < MIN_SEARCH:
         raise InvalidInput(f"--search needs at least {MIN_SEARCH} characters, not {words!r}.")
     if conn.dialect.name == "postgresql":
-        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return query.where(entry_id.in_(select(_pg.c.entry_id).where(
-            _pg.c.body.ilike(bindparam("search", f"%{escaped}%"), escape="\\")))), entry_id
+        if len(words) == MIN_SEARCH:  # along the bigram index; the same expression as the index's
+            holds = text("riskreg_bigrams(entry_search.body) @> ARRAY[lower(CAST(:search AS TEXT))]").bindparams(
+                search=words)
+        else:
+            escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            holds = _pg.c.body.ilike(bindparam("search", f"%{escaped}%"), escape="\\")
+        # Matches found along the index first: a listing's cursor asks for its first rows fast, and PostgreSQL
+        # would otherwise walk the entries by id testing each text, every text when the word is in none.
+        found = select(_pg.c.entry_id).where(holds).cte("found").prefix_with("MATERIALIZED")
+        return query.where(entry_id.in_(select(found.c.entry_id))), entry_id
     if len(words) >= 3:
         match = _phrase(words)
     else:
