@@ -77,3 +77,66 @@ def test_a_split_into_a_file_is_a_usage_error(cli, register, tmp_path):
     (tmp_path / "a-file").write_text("")
     result = cli("report", "--split", "dept", "--output-dir", tmp_path / "a-file", code=2)
     assert "is a file" in result.stderr
+
+
+# --- list --search: any text lists entries or is refused in one sentence --------------------------------------
+
+@pytest.fixture
+def texts(cli, register) -> dict[str, int]:
+    """Entries whose titles hold FTS5 query syntax, LIKE wildcards and SQL, to be found as plain text."""
+    titles = {"gas": "城南燃气管道老化", "wildcards": "完成率100% 编号A_1", "syntax": 'quote "abc" NEAR(x y) col:1 OR',
+              "sql": "x'; DROP TABLE entry; --", "emoji": "🔥火灾隐患🔥", "wide": "ＡＢＣ全角"}
+    return {name: cli.add("H03", title) for name, title in titles.items()}
+
+
+# (text, the entries it finds, or None where it is refused as too short)
+PLAIN_TEXT = [
+    ("燃气", ["gas"]), ("100%", ["wildcards"]), ("0%", ["wildcards"]), ("A_1", ["wildcards"]), ("_1", ["wildcards"]),
+    ("%_", []), ("%%", []), ("_%", []), ("__", []), ("%", None), ("_", None), ("\\%", []), ("\\\\", []),
+    ('"abc"', ["syntax"]), ('"', None), ('""', []), ('"""', []), ('"abc', ["syntax"]), ("NEAR(x y)", ["syntax"]),
+    ("NEAR", ["syntax"]), ("col:1", ["syntax"]), ("1 OR", ["syntax"]), ("abc OR zzz", []), ("NOT abc", []),
+    ("abc AND quote", []), ("(abc", []), ("abc)", []), ("a*", []), ("ab*", []), ("^quote", []), ("*", None),
+    ("^", None), ("title:abc", []), ("body:abc", []), ("{body}: abc", []), ("QUOTE", ["syntax"]),
+    ("'; DROP TABLE entry; --", ["sql"]), ("DROP TABLE", ["sql"]), ("🔥火", ["emoji"]), ("🔥🔥", []),
+    ("ＡＢＣ", ["wide"]), ("ａｂｃ", ["wide"]), ("火灾\u200b隐患", []), ("  燃气  ", ["gas"]),
+]
+
+
+def test_search_text_is_plain_text_never_query_syntax(cli, texts):
+    for text, found in PLAIN_TEXT:  # one register for all: each case is one command
+        result = cli("list", "--search", text, "--format", "json", code=0 if found is not None else 1)
+        if found is None:
+            assert "--search needs at least 2 characters" in result.stderr, text
+        else:
+            assert [entry["id"] for entry in json.loads(result.stdout)] == [texts[name] for name in found], text
+
+
+def test_search_text_with_a_nul_or_control_character_is_one_sentence(cli, texts, snapshot):
+    # PostgreSQL refused a NUL with a traceback; SQLite's FTS5 said the register was unusable.
+    for text in ("\x00\x00", "燃\x00气", "ab\x00cd", "\x01\x02", "燃\n气", "燃\t气", "\u202e燃气", "燃气\x7f"):
+        error = refused(cli, snapshot, "list", "--search", text)
+        assert error == "Error: The search text contains control characters or line breaks.\n", text
+        assert "contains control characters" in cli("export", "--search", text, code=1).stderr
+
+
+def test_search_text_of_fewer_than_two_characters_is_one_sentence(cli, texts):
+    for text in ("", " ", "   ", "\u200b\u200b", "\u3000\u3000", "a", "燃", " 燃 "):
+        assert "--search needs at least 2 characters" in cli("list", "--search", text, code=1).stderr, text
+
+
+def test_search_text_over_the_longest_text_is_one_sentence_and_ten_thousand_characters_list(cli, texts):
+    assert cli.json("list", "--search", "燃" * 10_000, "--format", "json") == []
+    error = cli("list", "--search", "燃" * 10_001, code=1).stderr
+    assert error == "Error: The search text is 10,001 characters long; the limit is 10,000.\n"
+
+
+# --- list --leader and --unit: a name of spaces ----------------------------------------------------------------
+
+@pytest.mark.parametrize("option", ["--leader", "--unit"])
+def test_a_leader_or_unit_of_spaces_is_refused_as_summary_refuses_it(cli, register, option):
+    cli.add()  # nobody leads it: `list --leader " "` listed it, reading the empty name as "no leader"
+    name = option.removeprefix("--")
+    for typed in ("", "   ", "\u3000", "\u200b"):
+        for command in (["list"], ["export", "--format", "csv"], ["summary"], ["report"]):
+            error = cli(*command, option, typed, code=1).stderr
+            assert error == f"Error: The {name} must not be empty.\n", (command, typed)
