@@ -178,3 +178,84 @@ def test_two_characters_are_found_whatever_their_case(cli, register):
         entry = cli.add("H03", f"前{text}后")
         assert entry in ids(cli, "--search", text), text
         assert entry in ids(cli, "--search", f"前{text}"), text
+
+
+# --- void, unvoid, edit, regrade, escalate --clear, undo: refusals write nothing --------------------------------
+
+def test_every_text_a_void_or_undo_writes_stays_within_the_limit_check_keeps(cli, register):
+    # A 10,000-character reason passed, and the void's "duplicate of entry 2: …" and the survivor's record, and
+    # the undo quoting either, were over the limit: `check` failed and `import` refused the export.
+    kept, dup = cli.add(title="工地欠薪甲"), cli.add(title="工地欠薪乙")
+    error = cli("void", dup, "--reason", "x" * 10_000, "--duplicate-of", kept, code=1).stderr
+    assert error == "Error: The reason is 10,000 characters long; the limit is 9,978.\n"
+    cli("void", dup, "--reason", "x" * 9_978, "--duplicate-of", kept)
+    cli("note", kept, "n" * 10_000)
+    for _ in range(3):  # the note, the void, and the survivor's record of it
+        cli("undo")
+    cli("check")
+    history = cli.json("show", kept, "--format", "json")["history"]
+    assert [len(event["text"]) for event in history if len(event["text"] or "") > 9_000] == [10_000] * 4
+    assert history[-1]["text"].endswith("x…")
+
+
+@pytest.fixture
+def pair(cli, register) -> tuple[int, int]:
+    return cli.add(title="工地欠薪甲"), cli.add(title="工地欠薪乙", unit="西村")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["void", "{a}", "--reason", "x", "--duplicate-of", "{a}"], "Entry {a} cannot be a duplicate of itself."),
+    (["void", "{a}", "--reason", "x", "--duplicate-of", "999"], "There is no entry 999 in the register."),
+    (["void", "{a}", "--reason", "   "], "The reason must not be empty."),
+    (["void", "{a}", "--reason", "\u200b"], "The reason must not be empty."),
+    (["void", "{a}", "--reason", "a\x00b"], "The reason contains control characters."),
+    (["unvoid", "{a}", "--reason", "x"], "Entry {a} is open; `unvoid` applies only to voided entries."),
+    (["unvoid", "999", "--reason", "x"], "There is no entry 999 in the register."),
+    (["edit", "{a}", "--reason", "x"], "Nothing to edit: give at least one of --title, --detail, --unit, --risk or "
+                                       "--level."),
+    (["edit", "{a}", "--title", "工地欠薪甲", "--reason", "x"], "Entry {a} already has those values; nothing changed."),
+    (["edit", "{a}", "--title", " 工地欠薪甲 ", "--reason", "x"], "Entry {a} already has those values; nothing changed."),
+    (["edit", "{a}", "--risk", "s03", "--reason", "x"], "Entry {a} already has those values; nothing changed."),
+    (["edit", "{a}", "--title", "   ", "--reason", "x"], "The title must not be empty."),
+    (["edit", "{a}", "--title", "新", "--reason", ""], "The reason must not be empty."),
+    (["edit", "{a}", "--title", "新", "--reason", "\t "], "The reason must not be empty."),
+    (["edit", "{a}", "--risk", "ZZZ", "--reason", "x"], "There is no risk 'ZZZ'; use one of"),
+    (["edit", "{a}", "--level", "紫", "--reason", "x"], "There is no level '紫'; use one of"),
+    (["edit", "{a}", "--level", "一般", "--reason", "x"], "Entry {a} is already graded general; nothing changed."),
+    (["edit", "{a}", "--unit", "东\x00村", "--reason", "x"], "The unit contains control characters or line breaks."),
+    (["edit", "{a}", "--title", "x" * 201, "--reason", "x"], "The title is 201 characters long; the limit is 200."),
+    (["regrade", "{a}", "--level", "general", "--reason", "x"], "Entry {a} is already graded general; nothing changed."),
+    (["regrade", "{a}", "--level", "", "--reason", "x"], "There is no level ''; use one of"),
+    (["escalate", "{a}", "--clear", "--reason", "x"], "Entry {a} is not escalated; there is no escalation to clear."),
+    (["escalate", "{a}", "--clear", "--to", "县局", "--reason", "x"], "--clear takes the escalation off and --to "
+                                                                     "escalates; give one of them, not both."),
+])
+def test_a_careless_correction_is_one_sentence_and_writes_nothing(cli, pair, snapshot, args, message):
+    a, b = pair
+    error = refused(cli, snapshot, *[arg.format(a=a, b=b) for arg in args])
+    assert error.startswith("Error: " + message.format(a=a, b=b)), error
+
+
+def test_voided_entries_refuse_corrections_and_cannot_be_named_the_survivor(cli, pair, snapshot):
+    a, b = pair
+    c = cli.add(title="第三条")
+    cli("void", a, "--reason", "重复", "--duplicate-of", b)
+    for args, message in (
+            (["void", a, "--reason", "again"], f"Entry {a} is voided; `void` applies only to"),
+            (["void", b, "--reason", "cycle", "--duplicate-of", a], f"Entry {a} is voided itself; name the entry"),
+            (["void", c, "--reason", "x", "--duplicate-of", a], f"Entry {a} is voided itself; name the entry"),
+            (["edit", a, "--title", "新", "--reason", "x"], f"Entry {a} is voided; `edit` applies only to"),
+            (["regrade", a, "--level", "major", "--reason", "x"], f"Entry {a} is voided; `regrade` applies only to"),
+            (["escalate", a, "--clear", "--reason", "x"], f"Entry {a} is voided; `escalate` applies only to")):
+        assert refused(cli, snapshot, *args).startswith("Error: " + message), args
+
+
+def test_a_closed_entry_takes_a_correction_but_an_edit_that_also_regrades_it_writes_nothing(cli, pair, snapshot):
+    a, _ = pair
+    cli("assign", a, "--leader", "王明", "--task-force", "专班", "--plan", "约谈", "--due", "2026-08-01")
+    cli("close", a, "--verified-by", "李华", "--resolution", "已付清")
+    error = refused(cli, snapshot, "edit", a, "--title", "工地欠薪甲（更正）", "--level", "major", "--reason", "x")
+    assert error.startswith(f"Error: Entry {a} is closed; `regrade` applies only to open or mitigated entries.")
+    assert refused(cli, snapshot, "regrade", a, "--level", "major", "--reason", "x").startswith(error.rstrip("\n"))
+    cli("edit", a, "--title", "工地欠薪甲（更正）", "--reason", "错字")
+    assert ids(cli, "--search", "更正", "--status", "closed") == [a]
