@@ -259,3 +259,69 @@ def test_a_closed_entry_takes_a_correction_but_an_edit_that_also_regrades_it_wri
     assert refused(cli, snapshot, "regrade", a, "--level", "major", "--reason", "x").startswith(error.rstrip("\n"))
     cli("edit", a, "--title", "工地欠薪甲（更正）", "--reason", "错字")
     assert ids(cli, "--search", "更正", "--status", "closed") == [a]
+
+
+# --- the date filters -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, message", [
+    ("2026-02-30", "is not a date: no calendar has that day."), ("0000-01-01", "is not a date: no calendar has"),
+    ("2026年13月1日", "is not a date: no calendar has that day."), ("9999-12-31", "is out of range (1900-01-01 to"),
+    ("0001-01-01", "is out of range"), ("", "is not a date; write it as 2026-07-31"), ("  ", "is not a date; write"),
+    ("\x00", "is not a date; write it as"), ("T-5", "counts back from the campaign, but the catalogue names no"),
+])
+def test_an_impossible_date_in_a_filter_is_one_sentence(cli, register, typed, message):
+    for option in ("--due-before", "--due-after", "--added-since", "--changed-since"):
+        for command in (["list"], ["export", "--format", "csv"]):
+            error = cli(*command, option, typed, code=1).stderr
+            assert error.startswith(f"Error: The {option} date {typed!r} ") and message in error, (option, error)
+
+
+def test_a_swapped_deadline_range_is_refused_and_a_one_day_range_lists(cli, register):
+    entry = cli.add()
+    cli("assign", entry, "--due", "2026-07-31")
+    error = cli("list", "--due-before", "2026/7/1", "--due-after", "2026年12月31日", code=1).stderr
+    assert error == "Error: --due-after 2026-12-31 is later than --due-before 2026-07-01; no deadline can be both.\n"
+    assert ids(cli, "--due-before", "2026-07-31", "--due-after", "２０２６-０７-３１") == [entry]
+    assert ids(cli, "--due-before", "2026-07-30", "--due-after", "2026-07-01") == []
+
+
+# --- the search index in step with every change -----------------------------------------------------------------
+
+def test_search_follows_edit_void_unvoid_and_every_undo(cli, register):
+    gas, wages = cli.add("H03", "城南燃气管道老化"), cli.add(title="某工地拖欠工资")
+    cli("edit", gas, "--title", "城南天然气管道老化", "--detail", "沿街商铺液化气罐", "--reason", "更正")
+    assert (ids(cli, "--search", "天然气"), ids(cli, "--search", "燃气管"), ids(cli, "--search", "液化气")) == \
+        ([gas], [], [gas])
+    cli("undo")
+    assert (ids(cli, "--search", "天然气"), ids(cli, "--search", "燃气管"), ids(cli, "--search", "液化气")) == \
+        ([], [gas], [])
+    cli("void", wages, "--reason", "重复", "--duplicate-of", gas)
+    assert ids(cli, "--search", "工资") == [] and ids(cli, "--search", "工资", "--status", "voided") == [wages]
+    assert ids(cli, "--search", "重复") == []  # a void's reason is no note: not searched
+    cli("unvoid", wages, "--reason", "并非重复")
+    assert ids(cli, "--search", "工资") == [wages]
+    cli("undo")  # the unvoid
+    assert ids(cli, "--search", "工资") == []
+    cli("undo")  # the void
+    assert ids(cli, "--search", "工资") == [wages]
+    cli("undo")  # the survivor's record of it
+    cli("undo")  # the edit was undone already: this undoes the add of wages, which voids it
+    assert ids(cli, "--search", "工资") == [] and ids(cli, "--search", "工资", "--status", "voided") == [wages]
+    cli("check")
+
+
+def test_search_finds_the_same_entries_after_an_export_is_imported_elsewhere(cli, register, tmp_path, monkeypatch):
+    gas = cli.add("H03", "城南燃气管道老化")
+    cli("note", gas, "已通知燃气公司")
+    cli("edit", gas, "--title", "城南天然气管道", "--reason", "更正")
+    dup = cli.add("H03", "燃气管道（重复）")
+    cli("void", dup, "--reason", "重复", "--duplicate-of", gas)
+    found = {text: ids(cli, "--search", text, "--status", status) for text in ("燃气", "天然气", "燃气公司", "重复")
+             for status in ("voided", "open")}
+    cli("export", "--output", tmp_path / "all.jsonl")
+    monkeypatch.setenv("RISKREG_DB", str(tmp_path / "other.db"))
+    cli("init")
+    cli("import", tmp_path / "all.jsonl")
+    assert {text: ids(cli, "--search", text, "--status", status) for text in ("燃气", "天然气", "燃气公司", "重复")
+            for status in ("voided", "open")} == found
+    cli("check")

@@ -186,13 +186,17 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         # required: an empty name would read as `leader IS NULL` and list the entries nobody leads
         conditions.append(Entry.leader == clean_text(wanted.leader, "leader", limit=MAX_TITLE, multiline=False,
                                                      required=True))
+    days: dict[str, date] = {}
     for column, typed, on_or_after, what in ((Entry.due, wanted.due_before, False, "--due-before date"),
                                              (Entry.due, wanted.due_after, True, "--due-after date"),
                                              (Entry.created_on, wanted.added_since, True, "--added-since date"),
                                              (Entry.updated_on, wanted.changed_since, True, "--changed-since date")):
         if typed is not None:
-            day = _day(session, flags, typed, what)
+            days[what] = day = _day(session, flags, typed, what)
             conditions.append(column >= day if on_or_after else column <= day)
+    after, before = days.get("--due-after date"), days.get("--due-before date")
+    if after and before and after > before:  # swapped, surely: an empty list would read as "nothing due"
+        raise InvalidInput(f"--due-after {after} is later than --due-before {before}; no deadline can be both.")
     if wanted.escalated:
         conditions.append(Entry.escalated_to.is_not(None))
     if wanted.stale:
