@@ -325,3 +325,29 @@ def test_search_finds_the_same_entries_after_an_export_is_imported_elsewhere(cli
     assert {text: ids(cli, "--search", text, "--status", status) for text in ("燃气", "天然气", "燃气公司", "重复")
             for status in ("voided", "open")} == found
     cli("check")
+
+
+def test_edit_to_a_retired_risk_or_unit_is_refused_and_an_entry_on_one_is_still_corrected(cli, register, tmp_path,
+                                                                                         snapshot):
+    import yaml
+
+    from riskreg.domain.catalogue import bundled_catalogue_path
+
+    catalogue = yaml.safe_load(bundled_catalogue_path().read_text(encoding="utf-8"))
+    catalogue["units"] = ["东村", "西村"]
+    (tmp_path / "v1.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
+    cli("catalogue", "load", tmp_path / "v1.yaml")
+    on_retired = cli.add("S05", "工地欠薪", "西村")
+    other = cli.add("S03", "另一条", "东村")
+    catalogue["units"] = ["东村"]
+    for category in catalogue["categories"]:
+        category["risks"] = [risk for risk in category["risks"] if risk["code"] != "S05"]
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
+    cli("catalogue", "load", tmp_path / "v2.yaml")
+    assert refused(cli, snapshot, "edit", other, "--risk", "S05", "--reason", "x") == \
+        "Error: Risk S05 is retired from the catalogue; choose a current one.\n"
+    assert refused(cli, snapshot, "edit", other, "--unit", "西村", "--reason", "x") == \
+        "Error: Unit '西村' is retired from the catalogue; choose a current one.\n"
+    cli("edit", on_retired, "--title", "工地欠薪（更正）", "--risk", "S05", "--reason", "错字")  # its own risk stays
+    cli("edit", on_retired, "--risk", "S03", "--unit", "东村", "--reason", "归类错误")
+    cli("check")
