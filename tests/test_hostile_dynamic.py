@@ -351,3 +351,22 @@ def test_edit_to_a_retired_risk_or_unit_is_refused_and_an_entry_on_one_is_still_
     cli("edit", on_retired, "--title", "工地欠薪（更正）", "--risk", "S05", "--reason", "错字")  # its own risk stays
     cli("edit", on_retired, "--risk", "S03", "--unit", "东村", "--reason", "归类错误")
     cli("check")
+
+
+def test_an_edit_that_makes_an_active_entry_repeat_another_is_refused_as_add_refuses_it(cli, register, snapshot):
+    east = cli.add(title="工地欠薪", unit="东村")
+    west = cli.add(title="工地欠薪", unit="西村")
+    error = refused(cli, snapshot, "edit", west, "--unit", "东村", "--reason", "村名录错")
+    assert error == (f"Error: Entry {east} already has this risk, unit and title and is still active: void one as the "
+                     f"other's duplicate (riskreg void {west} --duplicate-of {east}), or give --force to correct it "
+                     "anyway.\n")
+    cli("edit", west, "--detail", "两村同报", "--reason", "补充")  # not the risk, unit or title: no twin made
+    cli("void", west, "--reason", "重复", "--duplicate-of", east)
+    cli("unvoid", west, "--reason", "并非重复")
+    cli("edit", west, "--unit", "东村", "--level", "major", "--reason", "村名录错", "--force")
+    cli("check")
+    closed = cli.add(title="护栏缺失", unit="南村")
+    cli("assign", closed, "--leader", "王明", "--task-force", "专班", "--plan", "补装", "--due", "2026-08-01")
+    cli("close", closed, "--verified-by", "李华", "--resolution", "已补装")
+    cli.add(title="护栏缺失", unit="北村")
+    cli("edit", closed, "--unit", "北村", "--reason", "村名录错")  # a closed entry repeats no active one
