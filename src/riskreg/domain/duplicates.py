@@ -1,5 +1,6 @@
 """Entries recorded twice: the same risk, unit and title. `add` refuses an active one's twin (riskreg.domain.ledger),
-`edit` a correction that makes one (riskreg.domain.corrections), and import refuses a row any entry already stands for (riskreg.exchange.duplicates); both ask here."""
+`edit` a correction that makes one (riskreg.domain.corrections), and import refuses a row any entry already stands
+for (riskreg.exchange.duplicates); all ask here."""
 
 from collections.abc import Iterable
 from typing import Any

@@ -173,7 +173,7 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
     if wanted.unit is not None:
         unit = clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False, required=True)
         # as the catalogue spells it; a unit it does not list may still be on older entries
-        conditions.append(Entry.unit == ((unit and words.kind(session, "unit").find(unit)) or unit))
+        conditions.append(Entry.unit == (words.kind(session, "unit").find(unit) or unit))
     if wanted.level is not None:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:
