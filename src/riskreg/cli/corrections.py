@@ -25,6 +25,7 @@ def edit(
     unit: Annotated[str | None, typer.Option("--unit", help="The right village, community or department.", show_default=False)] = None,
     risk: Annotated[str | None, typer.Option("--risk", metavar="CODE", help="The right risk code; the category follows it.", show_default=False)] = None,
     level: Annotated[str | None, typer.Option("--level", help="Grade it again too (as `regrade`): " + LEVEL_HELP, show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Correct it even if another active entry then has the same risk, unit and title.")] = False,
     reason: Reason,
 ) -> None:
     """Correct what was recorded wrong: title, details, village or risk (any status); --level grades it again too.
@@ -36,7 +37,7 @@ def edit(
 
     with get_state(ctx).write() as (session, stamp):
         changes, new_level = correct(session, stamp, entry_id, reason=reason, title=title, detail=detail, unit=unit,
-                                     risk=risk, level=level)
+                                     risk=risk, level=level, force=force)
     done = [f"corrected {', '.join(changes)}"] if changes else []
     if new_level is not None:
         done.append(f"regraded to {new_level}")

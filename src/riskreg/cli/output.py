@@ -6,10 +6,12 @@ given --unmasked: a command hands over plain data and never calls the mask itsel
 contract in pyproject.toml holds the rest of riskreg to that).
 """
 
+import contextlib
 import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +147,7 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
         fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
         raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+    held = _held_renames.get()
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             for chunk in chunks:
@@ -152,12 +155,39 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o600 if private else 0o644)
-        os.replace(temp, target)
+        if held is None:
+            os.replace(temp, target)
+        else:
+            held.append((temp, target))
     except BaseException as err:
         Path(temp).unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
         raise
+
+
+# The renames all_or_none holds back: (the written temporary file, its target), or None outside one.
+_held_renames: ContextVar[list[tuple[str, Path]] | None] = ContextVar("riskreg_held_renames", default=None)
+
+
+@contextlib.contextmanager
+def all_or_none() -> Iterator[None]:
+    """Files written atomically inside the block appear together when it ends, or none of them does: each is
+    written beside its target as usual, and renamed over it only once every one is written. A split report that
+    cannot write its seventh file leaves the first six as they were, as a failed command should."""
+    held: list[tuple[str, Path]] = []
+    token = _held_renames.set(held)
+    try:
+        yield
+        for temp, target in held:
+            try:
+                os.replace(temp, target)
+            except OSError as err:
+                raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+    finally:
+        _held_renames.reset(token)
+        for temp, _ in held:
+            Path(temp).unlink(missing_ok=True)  # those renamed are gone already
 
 
 def make_folder(folder: Path, *, private: bool) -> None:

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked
-from riskreg.cli.output import make_folder, print_view, say, working, write, write_json, write_view
+from riskreg.cli.options import (ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked,
+                                 not_the_register)
+from riskreg.cli.output import all_or_none, make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
 
@@ -84,9 +85,13 @@ def report(
     if split is not None or output_dir is not None:
         _check_split(split, output_dir, output, dept)
         reports = _build(ctx, since, scope, split=True)
+        targets = {code: output_dir / f"{code}{EXTENSIONS[fmt]}" for code in reports}
+        for target in targets.values():  # each checked first: a link there may name the register
+            not_the_register(ctx, target)
         make_folder(output_dir, private=unmasked)
-        for code, data in reports.items():
-            _write_report(fmt, data, output_dir / f"{code}{EXTENSIONS[fmt]}", unmasked=unmasked, lang=lang)
+        with all_or_none():  # a department's file that cannot be written leaves every file as it was
+            for code, data in reports.items():
+                _write_report(fmt, data, targets[code], unmasked=unmasked, lang=lang)
         say(f"Wrote {len(reports)} report{'s' if len(reports) != 1 else ''} to {output_dir}, one per department.",
             unmasked=unmasked)
         overdue = any(data["totals"]["overdue"] for data in reports.values())

@@ -18,7 +18,7 @@ from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterF
                                  CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
                                  UnitFilter, Unmasked, not_the_register)
-from riskreg.cli.output import make_folder, progress, say, write, write_json_lines, write_problems
+from riskreg.cli.output import all_or_none, make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import Problem, RiskregError, RowsRefused
 
@@ -154,11 +154,12 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     for file in files:  # every one checked before any is written: the register may sit there under such a name
         not_the_register(ctx, folder / file)
     make_folder(folder, private=unmasked)
-    for rows, owner, file in zip(groups.values(), owners, files):
-        write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
-                                                           Form(**in_form))],
-              rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
-              unmasked=unmasked, binary=True)
+    with all_or_none():  # a workbook that cannot be written leaves every file as it was
+        for rows, owner, file in zip(groups.values(), owners, files):
+            write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
+                                                               Form(**in_form))],
+                  rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
+                  unmasked=unmasked, binary=True)
     say(f"Wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {folder}:", unmasked=unmasked)
     for rows, file in zip(groups.values(), files):
         say(f"  {file}: {_entries(len(rows))}", unmasked=unmasked)

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from riskreg.domain.duplicates import active_twin
 from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
                                    get_entry, parse_level)
 from riskreg.errors import InvalidInput, InvalidTransition
-from riskreg.store.models import Risk
+from riskreg.store.models import ACTIVE, Entry, Risk
 
 
 def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: str | None = None,
@@ -64,16 +65,29 @@ def regrade(session: Session, stamp: Stamp, entry_id: int, *, level: str, reason
 
 def correct(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: str | None = None,
             detail: str | None = None, unit: str | None = None, risk: str | None = None,
-            level: str | None = None) -> tuple[dict[str, Any], str | None]:
+            level: str | None = None, force: bool = False) -> tuple[dict[str, Any], str | None]:
     """`riskreg edit`: the corrections, then the new grading, as two events (edit, then regrade), so that a
-    grading decided on the corrected risk follows the correction; returns (the edit's changes, the new level)."""
+    grading decided on the corrected risk follows the correction; returns (the edit's changes, the new level).
+
+    A correction that makes an active entry the twin of another (risk, unit and title) is refused as `add`
+    refuses one, unless `force`: the two are one hazard, and `void --duplicate-of` says so."""
     if title is None and detail is None and unit is None and risk is None and level is None:
         raise InvalidInput("Nothing to edit: give at least one of --title, --detail, --unit, --risk or --level.")
     changes: dict[str, Any] = {}
     if title is not None or detail is not None or unit is not None or risk is not None:
         changes = edit(session, stamp, entry_id, reason=reason, title=title, detail=detail, unit=unit, risk=risk)
+        if not force and {"risk", "unit", "title"} & changes.keys():
+            _refuse_twin(session, get_entry(session, entry_id))
     new_level = regrade(session, stamp, entry_id, level=level, reason=reason) if level is not None else None
     return changes, new_level
+
+
+def _refuse_twin(session: Session, entry: Entry) -> None:
+    twin = entry.status in ACTIVE and active_twin(session, entry.risk, entry.unit, entry.title, other_than=entry.id)
+    if twin:
+        raise InvalidInput(f"Entry {twin} already has this risk, unit and title and is still active: void one as "
+                           f"the other's duplicate (riskreg void {entry.id} --duplicate-of {twin}), or give --force "
+                           "to correct it anyway.")
 
 
 def clear_escalation(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str:

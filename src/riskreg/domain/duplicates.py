@@ -1,5 +1,6 @@
-"""Entries recorded twice: the same risk, unit and title. `add` refuses an active one's twin (riskreg.domain.ledger)
-and import refuses a row any entry already stands for (riskreg.exchange.duplicates); both ask here."""
+"""Entries recorded twice: the same risk, unit and title. `add` refuses an active one's twin (riskreg.domain.ledger),
+`edit` a correction that makes one (riskreg.domain.corrections), and import refuses a row any entry already stands
+for (riskreg.exchange.duplicates); all ask here."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -11,11 +12,15 @@ from riskreg.store.models import ACTIVE, Entry
 IN_LIMIT = 500  # values per IN (...): far below every backend's limit on parameters
 
 
-def active_twin(session: Session, risk: str, unit: str, title: str) -> int | None:
+def active_twin(session: Session, risk: str, unit: str, title: str, other_than: int | None = None) -> int | None:
     """The first active entry with this risk, unit and title, or None (a hazard that recurred after closing is an
-    entry of its own). By the unit's index: one `add` must not scan a register of a million entries."""
-    return session.exec(select(Entry.id).where(Entry.unit == unit, Entry.status.in_(ACTIVE), Entry.risk == risk,
-                                               Entry.title == title).order_by(Entry.id).limit(1)).first()
+    entry of its own); `other_than` the entry being corrected. By the unit's index: one `add` must not scan a
+    register of a million entries."""
+    query = select(Entry.id).where(Entry.unit == unit, Entry.status.in_(ACTIVE), Entry.risk == risk,
+                                   Entry.title == title)
+    if other_than is not None:
+        query = query.where(Entry.id != other_than)
+    return session.exec(query.order_by(Entry.id).limit(1)).first()
 
 
 def same_content(session: Session, rows: Iterable[tuple[int, dict[str, Any]]],

@@ -88,6 +88,13 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline
     return text
 
 
+def quoting(prefix: str, text: str) -> str:
+    """`prefix`, then `text` quoted from another event, cut short (…) to keep within the limit every stored text
+    keeps: an event whose text is over it fails `check` and `import`."""
+    room = MAX_TEXT - len(prefix)
+    return prefix + (text if len(text) <= room else text[:room - 1] + "…")
+
+
 def get_entry(session: Session, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id) if 0 < entry_id <= MAX_ID else None
     if entry is None:
@@ -357,6 +364,6 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
             raise InvalidTransition(f"Entry {entry.id}'s {field} changed again after that {target.action}; "
                                     "undo refuses to overwrite the later change.")
         _change(entry, changes, field, _stored(field, change["old"]))
-    _record(session, stamp, entry, "undo", changes, f"undoes {target.action} of {target.on.isoformat()}"
-            + (f": {target.text}" if target.text else ""))
+    said = f"undoes {target.action} of {target.on.isoformat()}"
+    _record(session, stamp, entry, "undo", changes, quoting(f"{said}: ", target.text) if target.text else said)
     return entry.id, target.action

@@ -171,9 +171,9 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         if value is not None:
             conditions.append(column == catalogue_row(session, model, value).code)
     if wanted.unit is not None:
-        unit = clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False)
+        unit = clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False, required=True)
         # as the catalogue spells it; a unit it does not list may still be on older entries
-        conditions.append(Entry.unit == ((unit and words.kind(session, "unit").find(unit)) or unit))
+        conditions.append(Entry.unit == (words.kind(session, "unit").find(unit) or unit))
     if wanted.level is not None:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:
@@ -183,14 +183,20 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
     if wanted.unaccountable:
         conditions.append(flags.unaccountable)
     if wanted.leader is not None:
-        conditions.append(Entry.leader == clean_text(wanted.leader, "leader", limit=MAX_TITLE, multiline=False))
+        # required: an empty name would read as `leader IS NULL` and list the entries nobody leads
+        conditions.append(Entry.leader == clean_text(wanted.leader, "leader", limit=MAX_TITLE, multiline=False,
+                                                     required=True))
+    days: dict[str, date] = {}
     for column, typed, on_or_after, what in ((Entry.due, wanted.due_before, False, "--due-before date"),
                                              (Entry.due, wanted.due_after, True, "--due-after date"),
                                              (Entry.created_on, wanted.added_since, True, "--added-since date"),
                                              (Entry.updated_on, wanted.changed_since, True, "--changed-since date")):
         if typed is not None:
-            day = _day(session, flags, typed, what)
+            days[what] = day = _day(session, flags, typed, what)
             conditions.append(column >= day if on_or_after else column <= day)
+    after, before = days.get("--due-after date"), days.get("--due-before date")
+    if after and before and after > before:  # swapped, surely: an empty list would read as "nothing due"
+        raise InvalidInput(f"--due-after {after} is later than --due-before {before}; no deadline can be both.")
     if wanted.escalated:
         conditions.append(Entry.escalated_to.is_not(None))
     if wanted.stale:
@@ -225,7 +231,10 @@ def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | No
     if wanted.sort == "level":
         query = query.join(Level, Level.code == Entry.level)
     if wanted.search is not None:  # a join, not a condition: the index may yield the matches in id order
-        query, by_id = search_join(session.connection(), wanted.search, query, Entry.id)
+        # Checked as stored text is: no text holds a control character or a line break to be found, and
+        # PostgreSQL refuses a NUL in any query.
+        searched = clean_text(wanted.search, "search text", multiline=False) or ""
+        query, by_id = search_join(session.connection(), searched, query, Entry.id)
     query = query.where(*_conditions(session, flags, wanted)).order_by(*_order(wanted, by_id))
     if limit:
         query = query.limit(limit)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from riskreg.domain.ledger import Stamp, _change, _record, _require, clean_text, get_entry
+from riskreg.domain.ledger import MAX_TEXT, Stamp, _change, _record, _require, clean_text, get_entry, quoting
 from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import VOIDED, History
 
@@ -19,7 +19,9 @@ from riskreg.store.models import VOIDED, History
 def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicate_of: int | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "void")
-    reason_text = clean_text(reason, "reason", required=True)
+    # The void's text names the survivor before the reason, within the limit every stored text keeps.
+    named = f"duplicate of entry {duplicate_of}: " if duplicate_of is not None else ""
+    reason_text = clean_text(reason, "reason", required=True, limit=MAX_TEXT - len(named))
     if duplicate_of is not None:
         if duplicate_of == entry.id:
             raise InvalidInput(f"Entry {entry.id} cannot be a duplicate of itself.")
@@ -28,8 +30,8 @@ def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicat
             raise InvalidTransition(f"Entry {survivor.id} is voided itself; name the entry that stays on the ledger.")
         _require(survivor, "duplicate")
         _record(session, stamp, survivor, "duplicate", {},
-                f"entry {entry.id} voided as a duplicate of this one: {reason_text}")
-        reason_text = f"duplicate of entry {survivor.id}: {reason_text}"
+                quoting(f"entry {entry.id} voided as a duplicate of this one: ", reason_text))
+        reason_text = named + reason_text
     changes: dict[str, Any] = {}
     _change(entry, changes, "status", VOIDED)
     _record(session, stamp, entry, "void", changes, reason_text)

@@ -15,6 +15,7 @@ GIN index holds each text's bigrams (an expression index over `riskreg_bigrams(b
 PostgreSQL itself), and a two-character word is one bigram looked up there (docs/PERFORMANCE.md).
 """
 
+import itertools
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, bindparam, column, false, select, table, text
@@ -139,6 +140,13 @@ def _phrase(words: str) -> str:
     return '"' + words.replace('"', '""') + '"'
 
 
+def _folded(words: str) -> set[str]:
+    """The forms the trigram tokenizer may have indexed `words` in: it folds case, one character to one, by its own
+    tables, older than Python's: each character lower-cased or as typed (İ stays İ there, not Python's i̇)."""
+    forms = [{char, char.lower()} if len(char.lower()) == 1 else {char} for char in words]
+    return {"".join(chosen) for chosen in itertools.product(*forms)}
+
+
 def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnElement) -> tuple[Select, ColumnElement]:
     """`query` narrowed to the entries whose text holds `words`, and the column to order them by id with.
 
@@ -162,9 +170,9 @@ def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnEle
     if len(words) >= 3:
         match = _phrase(words)
     else:
-        start = words.lower()  # the trigram tokenizer folds case, so its terms are lower case
-        terms = conn.execute(select(_terms.c.term)
-                             .where(_terms.c.term >= start, _terms.c.term < start + "\U0010ffff")).scalars().all()
+        terms = [term for start in sorted(_folded(words))  # one range each: the vocabulary reads a range alone
+                 for term in conn.execute(select(_terms.c.term).where(
+                     _terms.c.term >= start, _terms.c.term < start + "\U0010ffff")).scalars()]
         if not terms:
             return query.where(false()), entry_id
         match = " OR ".join(_phrase(term) for term in terms)
