@@ -231,3 +231,11 @@ def test_an_unknown_department_mailbox_is_refused(cli, ledger, tmp_path):
     cli("config", "set", "dept_mail", "NOPE=nope@town.gov.cn")
     cli("send", "--dry-run", "--output-dir", tmp_path / "out", code=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_reports_go_to_the_user_data_folder_by_default(cli, ledger, tmp_path):
+    cli("config", "set", "mail_from", USER)
+    result = cli("send", "--to", "a@town.gov.cn", "--dry-run")
+    folder = tmp_path / "xdg-data" / "riskreg" / "reports"
+    assert f"to {folder}" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["report.eml", "report.html"]

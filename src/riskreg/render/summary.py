@@ -10,6 +10,12 @@ from riskreg.escaping import markdown_text, visible
 from riskreg.render.labels import campaign_phrase, day_phrases, scope_line
 from riskreg.vocabulary import words
 
+def _chat(text: str) -> str:
+    """Stored text as Markdown shows it; a masked number's stars full-width (138＊＊＊＊5678), since not every
+    robot's Markdown reads a backslash escape."""
+    return markdown_text(text).replace("\\*", "＊")
+
+
 # The headline counts, in the order the subject and the summary give them (the HTML report's first tiles).
 HEADLINE = ("active", "overdue", "unaccountable", "due_soon")
 
@@ -39,11 +45,11 @@ def chat_summary(report: dict[str, Any], lang: str, *, shown: int) -> str:
     `shown` overdue items with their department and lead official, then how many more there are."""
     t = words(lang)
     departments = {row["code"]: row["name"] for row in report["by_department"]}
-    lines = [f"### {markdown_text(report['title'] or 'riskreg')} {report['as_of']}"]
+    lines = [f"### {_chat(report['title'] or 'riskreg')} {report['as_of']}"]
     if scope := scope_line(report, lang):
-        lines.append(f"**{markdown_text(scope)}**")
+        lines.append(f"**{_chat(scope)}**")
     if c := report["campaign"]:
-        lines.append(t("mail.campaign_day").format(name=markdown_text(c["name"]),
+        lines.append(t("mail.campaign_day").format(name=_chat(c["name"]),
                                                    phrase=campaign_phrase(c, report["as_of"], lang)))
     lines.append(f"**{t('mail.separator').join(_counts(report, lang))}**")
     overdue = report["totals"]["overdue"]
@@ -64,6 +70,6 @@ def _item(item: dict[str, Any], departments: dict[str, str], t, lang: str) -> st
     department = departments.get(item["department"], item["department"]) or t("mail.none")
     leader = item["leader"] or t("mail.no_leader")
     late = t("mail.days_late").format(n=item["days_overdue"]) if item.get("days_overdue") is not None else ""
-    parts = [f"#{item['id']} " + _bracketed(markdown_text(item["title"]), markdown_text(item["unit"]), lang),
-             markdown_text(department), markdown_text(leader), late]
+    parts = [f"#{item['id']} " + _bracketed(_chat(item["title"]), _chat(item["unit"]), lang),
+             _chat(department), _chat(leader), late]
     return "- " + " · ".join(part for part in parts if part)
