@@ -38,7 +38,7 @@ def send(
     no_tls: Annotated[bool, typer.Option("--no-tls", help="No TLS: only for a mail relay on this machine.")] = False,
     webhook: Annotated[str | None, typer.Option("--webhook", metavar="URL", help="Post a summary to this group chat robot. Better kept in the config file (`riskreg config set webhook URL`): the URL is the robot's key.", show_default=False)] = None,
     robot: Annotated[Robot | None, typer.Option("--robot", help="The robot's platform. Default: from the URL's host, else wecom.", show_default=False)] = None,
-    attach: Annotated[list[Attach] | None, typer.Option("--attach", help="Also attach the report as json, or the ledger as xlsx (its entries, masked); repeatable.", show_default=False)] = None,
+    attach: Annotated[list[Attach] | None, typer.Option("--attach", metavar="json|xlsx", help="Also attach the report as json, or the ledger as xlsx (its entries, masked); repeatable.", show_default=False)] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Also count entries added, closed and reopened since this day.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Send nothing: write each mail as an .eml file, and the robot's message as robot.json, in --output-dir.")] = False,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="Where the HTML reports are written before they are sent (report.html, and CODE.html per department mailbox). Default: report_dir of the config file, else reports in the user data folder.", show_default=False)] = None,
