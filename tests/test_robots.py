@@ -138,6 +138,13 @@ def test_dry_run_writes_the_robots_message(cli, ledger, robot, tmp_path):
     assert robot.posts == []
 
 
+def test_a_signing_secret_for_a_wecom_robot_is_refused_before_anything_is_written(cli, ledger, robot, tmp_path):
+    cli("config", "set", "webhook_secret", SECRET)
+    cli("config", "set", "webhook", f"{robot.url}/hook?{TOKEN}")
+    assert "a WeCom robot has none" in cli("send", "--output-dir", tmp_path / "out", code=1).stderr
+    assert not (tmp_path / "out").exists() and robot.posts == []
+
+
 def test_config_show_hides_the_webhook_and_its_secret(cli, robot):
     cli("config", "set", "webhook", f"{robot.url}/hook?{TOKEN}")
     cli("config", "set", "webhook_secret", SECRET)

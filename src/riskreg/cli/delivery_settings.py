@@ -7,7 +7,7 @@ an option, so it never lands in a shell's history or a crontab.
 """
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +46,16 @@ def make_plan(config: Any, *, to: list[str], smtp: str | None, security: str | N
     plan = Plan(recipients, boxes)
     if webhook:
         url = check_url(webhook)
-        platform = platform_of(url, robot or config.robot)
-        plan = Plan(recipients, boxes, webhook=url, robot=platform, secret=config.webhook_secret)
+        plan = replace(plan, webhook=url, robot=platform_of(url, robot or config.robot), secret=config.webhook_secret)
+        if plan.secret and plan.robot == "wecom":
+            raise RiskregError("webhook_secret is for a signed DingTalk or Feishu robot; a WeCom robot has none: "
+                               "unset it, or give --robot dingtalk or feishu.")
     if plan.mails:
         server = _server(config, smtp, security, dry_run)
         sender = config.mail_from or (server.user if server.user and "@" in server.user else None)
         if not sender:
             raise RiskregError("Mail needs a sender: set mail_from with `riskreg config set mail_from ADDRESS`.")
-        plan = Plan(recipients, boxes, server, check_address(sender, "mail_from"), plan.webhook, plan.robot,
-                    plan.secret)
+        plan = replace(plan, server=server, sender=check_address(sender, "mail_from"))
     return plan
 
 
