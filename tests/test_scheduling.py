@@ -1,4 +1,4 @@
-"""The README's crontab line for `riskreg send`, run as cron runs it: `env -i` with cron's few variables
+"""The README's crontab line for `riskreg send`, and the one `riskreg schedule` prints, run as cron runs it: `env -i` with cron's few variables
 (PATH=/usr/bin:/bin, SHELL, HOME, LOGNAME), /bin/sh, stdin closed, no terminal; the installed console script;
 the settings from the config file in $HOME; a real SMTP server and a chat robot on 127.0.0.1."""
 
@@ -17,9 +17,10 @@ CRON = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "LOGNAME": "coordinator"}
 
 
 def _readme_cron_line() -> str:
-    """The command of the README's crontab line that runs `riskreg send`."""
-    lines = [line for line in README.read_text(encoding="utf-8").splitlines()
-             if re.match(r"^[0-9*/,-]+ +[0-9*/,-]+ +\S+ +\S+ +\S+ +.*riskreg send", line)]
+    """The command of the crontab line in the README's ```cron blocks that runs `riskreg send`."""
+    blocks = re.findall(r"^```cron\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.M | re.S)
+    lines = [line for block in blocks for line in block.splitlines()
+             if not line.startswith("#") and "riskreg send" in line]
     assert len(lines) == 1, lines
     return lines[0].split(None, 5)[5]
 
@@ -45,9 +46,7 @@ def test_the_readmes_cron_line_mails_the_report_and_posts_the_summary(cli, regis
                     "mail_to": "leader@town.gov.cn", "dept_mail": "LABOUR=labour@town.gov.cn",
                     "webhook": f"{robot.url}/robot/send?access_token=tok", "robot": "dingtalk"}
         (config / "config.toml").write_text("".join(f'{key} = "{value}"\n' for key, value in settings.items()))
-        done = subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in {**CRON, "HOME": str(home)}.items()),
-                               "/bin/sh", "-c", command], stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=120)
+        done = _under_cron(command, home)
         assert done.returncode == 0 and done.stdout == done.stderr == "", done
         log = (home / "riskreg-send.log").read_text(encoding="utf-8").splitlines()
         folder = home / ".local" / "share" / "riskreg" / "reports"
@@ -62,3 +61,39 @@ def test_the_readmes_cron_line_mails_the_report_and_posts_the_summary(cli, regis
         mail.stop()
         robot.stop()
     assert os.stat(folder / "report.html").st_size > 1000
+
+
+def _under_cron(command: str, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in {**CRON, "HOME": str(home)}.items()),
+                           "/bin/sh", "-c", command], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.sqlite_only
+def test_the_printed_cron_line_runs_under_cron(cli, register, tmp_path, monkeypatch):
+    cli.add("S03", "拖欠工资", "东村", "--due", "2026-06-01", "--dept", "LABOUR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "my config"))  # a space: the line must quote it
+    robot = RobotServer()
+    try:
+        cli("config", "set", "webhook", f"{robot.url}/cgi-bin/webhook/send?key=k")
+        printed = subprocess.run([*installed_riskreg(), "schedule", "--at", "21:05"], capture_output=True, text=True,
+                                 stdin=subprocess.DEVNULL, timeout=60, check=True).stdout.splitlines()
+        assert printed[0].startswith("# m h dom mon dow")
+        minute, hour, *stars, command = printed[1].split(None, 5)
+        assert (minute, hour, stars) == ("5", "21", ["*", "*", "*"])
+        assert f"RISKREG_DB={register}" in command and installed_riskreg()[0] in command
+        done = _under_cron(command, tmp_path / "home")
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+        log = (tmp_path / "xdg-data" / "riskreg" / "riskreg-send.log").read_text(encoding="utf-8").splitlines()
+        assert log[-1] == "Posted the summary to the wecom robot." and len(robot.posts) == 1
+    finally:
+        robot.stop()
+
+
+@pytest.mark.sqlite_only
+def test_schedule_prints_systemd_units_and_refuses_a_bad_time(cli, register):
+    units = cli("schedule", "--systemd", "--", "report", "--format", "html", "--output", "/srv/r%d.html").stdout
+    assert "# ~/.config/systemd/user/riskreg-report.service" in units and "OnCalendar=*-*-* 06:30:00" in units
+    assert f'Environment="RISKREG_DB={register}"' in units
+    assert "report --format html --output /srv/r%%d.html" in units  # systemd's % specifiers escaped
+    assert "--at '6h' is not a time of day HH:MM" in cli("schedule", "--at", "6h", code=1).stderr

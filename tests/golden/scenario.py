@@ -81,7 +81,7 @@ def _village_workbook(path: Path) -> None:
 def _help_steps() -> list:
     commands = ["init", "catalogue", "catalogue check", "catalogue load", "catalogue show", "config", "config show",
                 "config path", "config set", "config unset", "add", "assign", "note", "mitigate", "close",
-                "consolidate", "reopen", "escalate", "edit", "regrade", "list", "show", "shell", "summary", "report", "trend", "send", "check",
+                "consolidate", "reopen", "escalate", "edit", "regrade", "list", "show", "shell", "summary", "report", "trend", "send", "schedule", "check",
                 "backup", "restore", "undo", "copy", "export", "import"]
     return ([step("help", "--help", as_of=None), step("help-short-option", "-h", as_of=None),
              step("no-arguments", as_of=None), step("version", "--version", as_of=None),
