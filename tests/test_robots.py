@@ -106,7 +106,7 @@ def test_a_long_list_is_cut_to_the_platform_limit_saying_how_many_more(cli, ledg
     assert len(content.encode()) <= LIMITS["wecom"] < len(content.encode()) + 700
     listed = sum(line.startswith("- #") for line in content.splitlines())
     assert 0 < listed < 10
-    assert content.rstrip().endswith(f"…… 另有 {42 - listed} 项逾期，见邮件中的完整报告。")
+    assert content.rstrip().endswith(f"…… 另有 {42 - listed} 项逾期，见完整报告。")
 
 
 def test_english_summary(cli, ledger, robot):

@@ -114,7 +114,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # What `riskreg send` puts around the report: the mail's subject, the chat robots' summary
     "mail.subject": ("【{title}】{as_of}：{counts}", "[{title}] {as_of}: {counts}"),
     "mail.count": ("{word} {n}", "{word} {n}"), "mail.separator": ("，", ", "),
-    "mail.chat_more": ("…… 另有 {n} 项逾期，见邮件中的完整报告。", "… and {n} more overdue, in the full report."),
+    "mail.chat_more": ("…… 另有 {n} 项逾期，见完整报告。", "… and {n} more overdue, in the full report."),
     "mail.campaign_day": ("{name}：{phrase}", "{name}: {phrase}"),
     # Short sentences around the numbers
     "phrase.as_of": ("截至", "as of"), "phrase.retired": ("（已停用）", " (retired)"),

@@ -63,7 +63,8 @@ def send(
 
 
 def _reports(ctx: typer.Context, since: str | None, plan: Any) -> dict[str, dict]:
-    """The whole report (when it goes to anyone) and each department's, masked as every output is."""
+    """The whole report (its HTML file is always written; mail and the robot take it) and each mailed
+    department's, masked as every output is."""
     from riskreg.cli.reports import _build
 
     unscoped = {"department": None, "unit": None, "leader": None}
