@@ -111,6 +111,11 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "mail.more": ("另有 {n} 项，见完整报告。", "{n} more in the full report."),
     "mail.footer": ("riskreg {version} 生成；电话和身份证号已打码。",
                     "Made by riskreg {version}; phone and identity numbers are masked."),
+    # What `riskreg send` puts around the report: the mail's subject, the chat robots' summary
+    "mail.subject": ("【{title}】{as_of}：{counts}", "[{title}] {as_of}: {counts}"),
+    "mail.count": ("{word} {n}", "{word} {n}"), "mail.separator": ("，", ", "),
+    "mail.chat_more": ("…… 另有 {n} 项逾期，见完整报告。", "… and {n} more overdue, in the full report."),
+    "mail.campaign_day": ("{name}：{phrase}", "{name}: {phrase}"),
     # Short sentences around the numbers
     "phrase.as_of": ("截至", "as of"), "phrase.retired": ("（已停用）", " (retired)"),
     "phrase.days_to_start": ("距开始还有 {days} 天", "{days} days to start"),

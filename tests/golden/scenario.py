@@ -81,7 +81,7 @@ def _village_workbook(path: Path) -> None:
 def _help_steps() -> list:
     commands = ["init", "catalogue", "catalogue check", "catalogue load", "catalogue show", "config", "config show",
                 "config path", "config set", "config unset", "add", "assign", "note", "mitigate", "close",
-                "consolidate", "reopen", "escalate", "edit", "regrade", "list", "show", "shell", "summary", "report", "trend", "check",
+                "consolidate", "reopen", "escalate", "edit", "regrade", "list", "show", "shell", "summary", "report", "trend", "send", "schedule", "check",
                 "backup", "restore", "undo", "copy", "export", "import"]
     return ([step("help", "--help", as_of=None), step("help-short-option", "-h", as_of=None),
              step("no-arguments", as_of=None), step("version", "--version", as_of=None),
@@ -246,6 +246,8 @@ def _report_steps() -> list:
              files=("out/depts/LABOUR.json", "out/depts/CULT.json")),
         step("report-split-no-folder", "report", "--split", "dept"),
         step("report-unknown-dept", "report", "--dept", "人社局"),
+        step("send-nothing-to-send-to", "send"),  # tests/test_send.py and test_robots.py send to real servers
+        step("send-not-an-address", "send", "--to", "王明"),
     ]
     for fmt in ("table", "json", "csv"):
         for lang, option in LANGS:

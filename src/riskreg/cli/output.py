@@ -35,6 +35,11 @@ def shown(text: str, *, unmasked: bool) -> str:
     return text if unmasked else _masked(text)
 
 
+def as_shown(*data: Any, exact: tuple[str, ...] = ()) -> list[Any]:
+    """`data` masked as every writer masks it, for output that leaves by another way (a mail, a chat robot)."""
+    return _as_shown(data, False, exact)
+
+
 def write_json(data: Any, output: Path | None = None, *, unmasked: bool, exact: tuple[str, ...] = ()) -> None:
     """A report or a listing as JSON, masked as it is encoded: each item is encoded once, and again, masked,
     only when its text may hold a number (docs/PERFORMANCE.md). The keys of `data` in `exact` are never masked."""

@@ -1,4 +1,5 @@
-"""Defaults a coordinator sets once: the register, the language, the stale and due-soon days, a password file.
+"""Defaults a coordinator sets once: the register, the language, the stale and due-soon days, a password file,
+and where `riskreg send` delivers the nightly report (mail server, mailboxes, chat robot).
 
 They live in `config.toml` in the user config directory (platformdirs:
 `~/.config/riskreg/config.toml` on Linux, `$XDG_CONFIG_HOME` honoured). Each
@@ -20,6 +21,9 @@ from riskreg.errors import InvalidInput
 
 LANGUAGES = ("zh", "en")
 MAX_DAYS = 3650
+CHOICES = {"lang": LANGUAGES, "smtp_security": ("starttls", "ssl", "none"), "robot": ("wecom", "dingtalk", "feishu")}
+# Shown by `config show` only as set or not: the robot's URL carries its access token.
+SECRET_KEYS = ("webhook", "webhook_secret")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,19 @@ class Config:
     stale_days: int = 7
     due_soon_days: int = 7
     password_file: str | None = None  # the PostgreSQL password, for a register URL that carries none
+    # `riskreg send`: the mail server, who sends and receives, the chat robot, where the reports it sends are kept
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password_file: str | None = None
+    mail_from: str | None = None
+    mail_to: str | None = None  # addresses, comma-separated
+    dept_mail: str | None = None  # CODE=address pairs, comma-separated: each department's own mailbox
+    webhook: str | None = None
+    robot: str | None = None  # None: from the webhook's host
+    webhook_secret: str | None = None  # DingTalk's or Feishu's signing secret
+    report_dir: str | None = None
 
 
 KEYS = tuple(f.name for f in fields(Config))
@@ -38,6 +55,18 @@ _HELP = {
     "stale_days": "an active entry with no event for this many days is stale",
     "due_soon_days": "an active entry due within this many days is due soon",
     "password_file": "a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one",
+    "smtp_host": "send: the mail server (host or host:port)",
+    "smtp_port": "send: its port (default 587 with starttls, 465 with ssl, 25 with none)",
+    "smtp_security": "send: starttls, ssl or none (a relay on this machine)",
+    "smtp_user": "send: the mail account's user name (no login without it)",
+    "smtp_password_file": "send: a private file (mode 600) with the mail password; else $RISKREG_SMTP_PASSWORD",
+    "mail_from": "send: the sender's address (default: smtp_user)",
+    "mail_to": "send: who gets the whole report, addresses separated by commas",
+    "dept_mail": "send: each department's mailbox for its own report, CODE=address separated by commas",
+    "webhook": "send: the chat robot's URL (WeCom, DingTalk or Feishu); shown only as set",
+    "robot": "send: wecom, dingtalk or feishu (default: from the URL's host, else wecom)",
+    "webhook_secret": "send: the robot's signing secret (DingTalk 加签, Feishu 签名校验); shown only as set",
+    "report_dir": "send: the folder the reports it sends are written to first (default: reports in the data folder)",
 }
 
 
@@ -50,17 +79,18 @@ def config_path() -> Path:
 def _checked(key: str, value: Any, where: str) -> Any:
     if key not in KEYS:
         raise InvalidInput(f"{where}: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
-    if key in ("stale_days", "due_soon_days"):
+    if key in ("stale_days", "due_soon_days", "smtp_port"):
+        low, high, what = (1, 65535, "a port number") if key == "smtp_port" else (0, MAX_DAYS, "a whole number of days")
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAYS:
-            raise InvalidInput(f"{where}: {key} must be a whole number of days from 0 to {MAX_DAYS}, not {value!r}.")
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise InvalidInput(f"{where}: {key} must be {what} from {low} to {high}, not {value!r}.")
         return value
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{where}: {key} must be text, not {value!r}.")
     value = value.strip()
-    if key == "lang" and value not in LANGUAGES:
-        raise InvalidInput(f"{where}: lang must be zh or en, not {value!r}.")
+    if key in CHOICES and value not in CHOICES[key]:
+        raise InvalidInput(f"{where}: {key} must be {' or '.join(CHOICES[key])}, not {value!r}.")
     return value
 
 
@@ -112,7 +142,7 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
 
 def _anchored(key: str, value: Any) -> Any:
     """A relative file path made absolute where it is set: cron and every other folder must find the same file."""
-    if key in ("db", "password_file") and "://" not in value and not Path(value).expanduser().is_absolute():
+    if key in ("db", "password_file", "smtp_password_file", "report_dir") and "://" not in value and not Path(value).expanduser().is_absolute():
         return str(Path(value).absolute())
     return value
 
@@ -169,6 +199,8 @@ def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str
                 from riskreg.store.backends import shown_location
 
                 value = shown_location(value)
+        if key in SECRET_KEYS and value is not None:
+            value = "(set)"
         if key == "lang":
             if lang_option:
                 value, source = lang_option, "--lang / RISKREG_LANG"

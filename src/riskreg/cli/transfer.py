@@ -103,11 +103,11 @@ def export(
             write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
                   output=target, unmasked=unmasked)
         else:
-            write(lambda shown, in_words: [_xlsx(shown, Names(**in_words), flags.today)], rows, names,
+            write(lambda shown, in_words: [workbook_bytes(shown, Names(**in_words), flags.today)], rows, names,
                   output=target, unmasked=unmasked, binary=True)
 
 
-def _xlsx(rows: Iterable[dict], names: Any, today: date, form: Any = None) -> bytes:
+def workbook_bytes(rows: Iterable[dict], names: Any, today: date, form: Any = None) -> bytes:
     """The workbook as bytes, which the writer puts in the file atomically or on stdout."""
     import io
 
@@ -156,8 +156,8 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     make_folder(folder, private=unmasked)
     with all_or_none():  # a workbook that cannot be written leaves every file as it was
         for rows, owner, file in zip(groups.values(), owners, files):
-            write(lambda shown_rows, in_words, in_form: [_xlsx(shown_rows, Names(**in_words), flags.today,
-                                                               Form(**in_form))],
+            write(lambda shown_rows, in_words, in_form: [workbook_bytes(shown_rows, Names(**in_words), flags.today,
+                                                                        Form(**in_form))],
                   rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
                   unmasked=unmasked, binary=True)
     say(f"Wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {folder}:", unmasked=unmasked)
