@@ -48,4 +48,4 @@ def test_eight_writers_mixed_commands(cli, register, backend):
     assert len(entries) == SEEDED + len(added)
     events = sum(len(cli.json("show", e["id"], "--format", "json")["history"]) for e in entries)
     assert events == SEEDED + codes.count(0)  # one event per successful command, none for a refusal
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 LANGUAGES = ("zh", "en")
 MAX_DAYS = 3650
@@ -32,13 +33,15 @@ class Config:
 
 
 KEYS = tuple(f.name for f in fields(Config))
-_HELP = {
-    "db": "register file or PostgreSQL URL (after --db and $RISKREG_DB)",
-    "lang": "zh or en (after --lang and $RISKREG_LANG; default from the locale)",
-    "stale_days": "an active entry with no event for this many days is stale",
-    "due_soon_days": "an active entry due within this many days is due soon",
-    "password_file": "a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one",
+_HELP = {  # English in `config show --format json`; the table says them in the language of the run
+    "db": N_("register file or PostgreSQL URL (after --db and $RISKREG_DB)"),
+    "lang": N_("zh or en (after --lang and $RISKREG_LANG; default from the locale)"),
+    "stale_days": N_("an active entry with no event for this many days is stale"),
+    "due_soon_days": N_("an active entry due within this many days is due soon"),
+    "password_file": N_("a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one"),
 }
+# Where a setting came from, as `config show` words it in its table (its JSON keeps the English).
+SOURCES = {"default": N_("default"), "config file": N_("config file"), "locale": N_("locale")}
 
 
 def config_path() -> Path:
@@ -49,18 +52,20 @@ def config_path() -> Path:
 
 def _checked(key: str, value: Any, where: str) -> Any:
     if key not in KEYS:
-        raise InvalidInput(f"{where}: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
+        raise InvalidInput(N_("{where}: unknown setting {key!r}; the settings are {keys}.", where=where, key=key,
+                              keys=', '.join(KEYS)))
     if key in ("stale_days", "due_soon_days"):
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAYS:
-            raise InvalidInput(f"{where}: {key} must be a whole number of days from 0 to {MAX_DAYS}, not {value!r}.")
+            raise InvalidInput(N_("{where}: {key} must be a whole number of days from 0 to {max_days}, not "
+                                  "{value!r}.", where=where, key=key, max_days=MAX_DAYS, value=value))
         return value
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{where}: {key} must be text, not {value!r}.")
+        raise InvalidInput(N_("{where}: {key} must be text, not {value!r}.", where=where, key=key, value=value))
     value = value.strip()
     if key == "lang" and value not in LANGUAGES:
-        raise InvalidInput(f"{where}: lang must be zh or en, not {value!r}.")
+        raise InvalidInput(N_("{where}: lang must be zh or en, not {value!r}.", where=where, value=value))
     return value
 
 
@@ -78,9 +83,10 @@ def _read_raw(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise InvalidInput(f"Cannot read the config file {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read the config file {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"The config file {path} is not valid TOML ({err}); fix that line or delete the file.") from None
+        raise InvalidInput(N_("The config file {path} is not valid TOML ({err}); fix that line or delete the "
+                              "file.", path=path, err=err)) from None
 
 
 def load_config() -> Config:
@@ -122,7 +128,8 @@ def unset_value(key: str, path: Path | None = None) -> tuple[Path, bool]:
     path = path or config_path()
     values = _read_raw(path)
     if key not in KEYS:
-        raise InvalidInput(f"riskreg config unset: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
+        raise InvalidInput(N_("riskreg config unset: unknown setting {key!r}; the settings are {keys}.", key=key,
+                              keys=', '.join(KEYS)))
     if key not in values:
         return path, False
     del values[key]
@@ -174,5 +181,5 @@ def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str
                 value, source = lang_option, "--lang / RISKREG_LANG"
             elif source == "default":
                 value, source = locale_language(), "locale"
-        rows.append({"key": key, "value": value, "source": source, "help": _HELP[key]})
+        rows.append({"key": key, "value": value, "source": source, "help": str(_HELP[key])})
     return rows

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from riskreg.domain.ledger import MAX_TITLE, clean_text
 from riskreg.errors import NotFound
 from riskreg.store.models import Department, Entry, Unit
+from riskreg.messages import N_
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def department_code(session: Session, typed: str) -> str:
     for row in session.exec(select(Department).order_by(Department.rank, Department.code)):
         if wanted in (_folded(row.code), _folded(row.zh), _folded(row.en)):
             return row.code
-    raise NotFound(f"There is no department {typed!r} in the catalogue; `riskreg catalogue show` lists them.")
+    raise NotFound(N_("There is no department {typed!r} in the catalogue; `riskreg catalogue show` lists them.",
+                      typed=typed))
 
 
 def _folded(text: str | None) -> str:
@@ -60,15 +62,16 @@ def _folded(text: str | None) -> str:
 
 
 def _unit(session: Session, typed: str) -> str:
-    unit = clean_text(typed, "unit", limit=MAX_TITLE, multiline=False, required=True)
+    unit = clean_text(typed, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
     if session.get(Unit, unit) is None and not session.exec(select(exists().where(Entry.unit == unit))).one():
-        raise NotFound(f"There is no unit {unit!r} in the catalogue or on any entry; `riskreg catalogue show` "
-                       "lists them.")
+        raise NotFound(N_("There is no unit {unit!r} in the catalogue or on any entry; `riskreg catalogue show` "
+                          "lists them.", unit=unit))
     return unit
 
 
 def _leader(session: Session, typed: str) -> str:
-    leader = clean_text(typed, "leader", limit=MAX_TITLE, multiline=False, required=True)
+    leader = clean_text(typed, N_("leader"), limit=MAX_TITLE, multiline=False, required=True)
     if not session.exec(select(exists().where(Entry.leader == leader))).one():
-        raise NotFound(f"No entry names {leader!r} as its lead official; `riskreg list` shows who leads what.")
+        raise NotFound(N_("No entry names {leader!r} as its lead official; `riskreg list` shows who leads what.",
+                          leader=leader))
     return leader

@@ -14,18 +14,20 @@ from sqlmodel import Session, select
 from riskreg.domain.ledger import Stamp, _change, _record, _require, clean_text, get_entry
 from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import VOIDED, History
+from riskreg.messages import N_
 
 
 def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicate_of: int | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "void")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     if duplicate_of is not None:
         if duplicate_of == entry.id:
-            raise InvalidInput(f"Entry {entry.id} cannot be a duplicate of itself.")
+            raise InvalidInput(N_("Entry {id} cannot be a duplicate of itself.", id=entry.id))
         survivor = get_entry(session, duplicate_of)
         if survivor.status == VOIDED:
-            raise InvalidTransition(f"Entry {survivor.id} is voided itself; name the entry that stays on the ledger.")
+            raise InvalidTransition(N_("Entry {id} is voided itself; name the entry that stays on the ledger.",
+                                       id=survivor.id))
         _require(survivor, "duplicate")
         _record(session, stamp, survivor, "duplicate", {},
                 f"entry {entry.id} voided as a duplicate of this one: {reason_text}")
@@ -39,7 +41,7 @@ def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str
     """Put a voided entry back with the status it had before; returns that status."""
     entry = get_entry(session, entry_id)
     _require(entry, "unvoid")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     restored = None
     # The latest event that voided it: a void, or the undo of its add (which voids too).
     for recorded in session.exec(select(History.changes).where(History.entry_id == entry.id)
@@ -48,7 +50,8 @@ def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str
             restored = recorded["status"]["old"]
             break
     if restored is None:  # imported voided: nothing says what it was
-        raise InvalidTransition(f"Entry {entry.id}'s history does not say what status it had before it was voided.")
+        raise InvalidTransition(N_("Entry {id}'s history does not say what status it had before it was voided.",
+                                   id=entry.id))
     changes: dict[str, Any] = {}
     _change(entry, changes, "status", restored)
     _record(session, stamp, entry, "unvoid", changes, reason_text)

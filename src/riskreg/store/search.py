@@ -21,6 +21,7 @@ from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 SEARCHED = ("title", "detail", "plan", "measures", "resolution")
 MIN_SEARCH = 2
@@ -137,7 +138,8 @@ def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnEle
     Refuses fewer than two characters."""
     words = words.strip()
     if len(words) < MIN_SEARCH:
-        raise InvalidInput(f"--search needs at least {MIN_SEARCH} characters, not {words!r}.")
+        raise InvalidInput(N_("--search needs at least {min_search} characters, not {words!r}.",
+                              min_search=MIN_SEARCH, words=words))
     if conn.dialect.name == "postgresql":
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return query.where(entry_id.in_(select(_pg.c.entry_id).where(
