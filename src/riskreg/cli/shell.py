@@ -24,6 +24,9 @@ from riskreg.errors import RiskregError
 from riskreg.messages import N_, Message
 
 PANEL = "Daily work"
+# What shlex says of a line it cannot split, in words a coordinator reads.
+_SHLEX_WORDS = {"No closing quotation": N_("a quotation mark is not closed"),
+                "No escaped character": N_("a backslash ends the line")}
 GLOBAL_OPTIONS = ("--db", "--as-of", "--actor", "--lang")
 app = typer.Typer()
 
@@ -104,12 +107,12 @@ class RegisterShell(cmd.Cmd):
         try:
             return shlex.split(line)
         except ValueError as err:  # an unclosed quote
-            self.fail(N_("cannot read that line ({reason}).", reason=str(err)))
+            self.fail(N_("cannot read that line ({reason}).", reason=_SHLEX_WORDS.get(str(err), str(err))))
             return []
 
     def run(self, args: list[str]) -> None:
         """One command, as `riskreg ARGS` would run it, on this shell's register."""
-        root = typer.Context(self.group, info_name="riskreg", obj=self.state)
+        root = self.group.context_class(self.group, info_name="riskreg", obj=self.state)  # its usage line in words
         try:
             with root:
                 name, command, rest = self.group.resolve_command(root, args)
