@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 DOMAIN = "riskreg"
+LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
 _current = {"lang": "zh"}
 

@@ -17,8 +17,6 @@ def early_lang(args: list[str]) -> str:
     """The language `riskreg ARGS` will speak; a bad --lang or config file is left for the callback to refuse."""
     import os
 
-    from riskreg.cli.settings import LANGUAGES, Config, load_config, resolve_lang
-
     option = os.environ.get("RISKREG_LANG")
     position = 0
     while position < len(args) and args[position].startswith("-") and args[position] != "--":
@@ -29,13 +27,16 @@ def early_lang(args: list[str]) -> str:
         if name == "--lang":
             option = value
         position += 1
-    if option not in LANGUAGES:
-        option = None
+    if option in messages.LANGUAGES:  # known without the config file (or platformdirs and tomllib to find it)
+        return option
+    from riskreg.cli.settings import Config, load_config, resolve_lang
+    from riskreg.errors import RiskregError
+
     try:
         settings = load_config()
-    except Exception:  # noqa: BLE001 - a broken config file is the callback's to report, in words
+    except RiskregError:  # a broken config file is the callback's to report, in words
         settings = Config()
-    return resolve_lang(option, settings)
+    return resolve_lang(None, settings)
 
 
 def speak(command: Any, lang: str) -> None:

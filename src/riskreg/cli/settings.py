@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import InvalidInput
-from riskreg.messages import N_
+from riskreg.messages import LANGUAGES, N_
 
-LANGUAGES = ("zh", "en")
 MAX_DAYS = 3650
 
 
