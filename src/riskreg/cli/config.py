@@ -71,7 +71,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="T
     """Set one default in the config file (created if missing)."""
     from riskreg.cli.settings import set_value
 
-    say(N_("Set {key} in {key2}.", key=key, key2=set_value(key, value)))
+    say(N_("Set {key} in {path}.", key=key, path=set_value(key, value)))
 
 
 @config_app.command()

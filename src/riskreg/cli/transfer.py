@@ -167,7 +167,7 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     say(NP_("Wrote {n} workbook to {folder}:", "Wrote {n} workbooks to {folder}:", len(files), folder=folder),
         unmasked=unmasked)
     for rows, file in zip(groups.values(), files):
-        say(N_("  {file}: {n_rows}", file=file, n_rows=_entries(len(rows))), unmasked=unmasked)
+        say(N_("  {file}: {entries}", file=file, entries=_entries(len(rows))), unmasked=unmasked)
     if field == "department":
         sent = set(owners)
         if idle := [name for name in form.departments if name not in sent]:

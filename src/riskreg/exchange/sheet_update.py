@@ -185,8 +185,8 @@ class _Row:
                 return
             if all(name in self.values and self.values[name] != current[name] for name in ("title", "risk")):
                 # another item's title and risk under this 编号: a new item numbered by hand, not an update
-                self.problem("id", N_("编号 {id} is {title!r} in the register, not this row's {title2!r}",
-                                      id=self.entry.id, title=current['title'], title2=self.values['title']))
+                self.problem("id", N_("编号 {id} is {title!r} in the register, not this row's {row_title!r}",
+                                      id=self.entry.id, title=current['title'], row_title=self.values['title']))
                 return
             exported, base = now, current
         else:
