@@ -67,7 +67,7 @@ def test_two_processes_closing_one_entry_exactly_one_wins(cli, register):
     for entry, (a, b) in zip(entries, outcomes):
         assert sorted([a[0], b[0]]) == [0, 1], (entry, a, b)
         loser = a if a[0] else b
-        assert loser[2] == f"Error: Entry {entry} is closed; `close` applies only to open or mitigated entries.\n"
+        assert loser[2] == f"错误：条目 {entry} 的状态是已销号；`close` 只适用于待化解或管控中的条目。\n"
     assert all(e["status"] == "closed" for e in cli.json("list", "--format", "json"))
     assert _count(register, "history") == 16
 

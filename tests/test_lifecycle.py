@@ -205,7 +205,7 @@ def test_accountable_once_leader_dept_task_force_plan_and_due_are_set(cli, regis
 def test_assign_reports_what_it_set(cli, register):
     entry_id = cli.add()
     out = cli("assign", entry_id, "--leader", "张镇长", "--dept", "comp").stdout
-    assert "leader" in out and "department" in out
+    assert "牵头领导" in out and "责任部门" in out
     assert show(cli, entry_id)["department"] == "COMP"
 
 

@@ -38,9 +38,9 @@ def test_eight_writers_mixed_commands(cli, register, backend):
     codes = [code for code, _, _ in results]
     assert set(codes) <= {0, 1}, {c for c in codes if c not in (0, 1)}
     refusals = [err for code, _, err in results if code == 1]
-    odd = [err for err in refusals if not (err.startswith("Error: Entry ") and err.count("\n") == 1)]
+    odd = [err for err in refusals if not (err.startswith("错误：条目 ") and err.count("\n") == 1)]  # Chinese first
     assert not odd, odd[:5]
-    assert not [err for err in refusals if "busy" in err]
+    assert not [err for err in refusals if "正忙" in err]  # "The register … is busy"
     added = [int(out) for (code, out, _), argv in zip(results, (a for job in jobs for a in job))
              if code == 0 and argv[2] == "add"]
     assert len(set(added)) == len(added)

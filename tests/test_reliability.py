@@ -124,7 +124,7 @@ def test_backup_is_private_and_restores(cli, register, tmp_path):
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     cli.add(title="备份之后")
     result = cli("restore", copy)
-    assert "previous register is kept" in result.stdout
+    assert "原台账保留为" in result.stdout
     assert [e["title"] for e in cli.json("list", "--format", "json")] == ["备份之前"]
     kept = next(tmp_path.glob("register.db.before-restore-*"))
     assert sqlite3.connect(kept).execute("SELECT count(*) FROM entry").fetchone()[0] == 2
@@ -161,10 +161,10 @@ def test_undo_walks_back_through_changes_without_erasing(cli, register):
     entry = cli.add()
     cli("assign", entry, "--leader", "王明", "--due", "2026-07-10")
     cli("close", entry, "--verified-by", "李华", "--resolution", "done")
-    assert cli("undo").stdout == f"Entry {entry}: undid close.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid close.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["status"], shown["verified_by"], shown["closed_on"]) == ("open", None, None)
-    assert cli("undo").stdout == f"Entry {entry}: undid assign.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid assign.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["leader"], shown["due"], shown["original_due"]) == (None, None, None)
     assert [e["action"] for e in shown["history"]] == ["add", "assign", "close", "undo", "undo"]
@@ -248,7 +248,7 @@ def test_a_shell_that_restored_works_on_the_restored_register(cli, register, tmp
     cli("backup", saved)
     cli.add(title="dropped")
     lines = f"list --format json\nrestore {saved}\nlist --format json\nadd S03 --title again --unit u\n"
-    before, after = cli("shell", stdin=lines).stdout.split("Restored from")
+    before, after = cli("--lang", "en", "shell", stdin=lines).stdout.split("Restored from")
     assert '"dropped"' in before and '"kept"' in after and '"dropped"' not in after
     assert _titles(register) == ["kept", "again"]
 

@@ -49,6 +49,16 @@ class Message:
     def __str__(self) -> str:
         return self.translated("en")
 
+    # A Python caller that never chooses a language compares and searches the English sentence, as before.
+    def __eq__(self, other: object) -> bool:
+        return str(self) == (str(other) if isinstance(other, Message) else other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
     def __repr__(self) -> str:
         return f"Message({self.msgid!r}, {self.params!r})"
 
