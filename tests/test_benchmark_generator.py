@@ -32,7 +32,7 @@ def generated(isolated_env: Path) -> Path:
 
 
 def test_a_generated_register_passes_check(cli, generated):
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 @pytest.mark.pure
@@ -104,8 +104,8 @@ def test_import_of_a_generated_export_streams_in_batches_and_passes_check(cli, g
     cli("export", "--unmasked", "--output", exported)
     target = tmp_path / "copy.db"
     cli("--db", target, "init")
-    assert f"Imported {ENTRIES} entries" in cli("--db", target, "import", exported).stdout
-    assert "every check passed" in cli("--db", target, "check").stdout
+    assert f"Imported {ENTRIES} entries" in cli("--lang", "en", "--db", target, "import", exported).stdout
+    assert "全部检查通过" in cli("--db", target, "check").stdout
     imported, original = (cli.json(*db, "report", "--format", "json") for db in (["--db", target], []))
     # The same history, chained in import order (entry by entry) rather than the generator's interleaving.
     assert imported.pop("chain")["events"] == original.pop("chain")["events"]
@@ -149,7 +149,7 @@ def test_the_shell_reports_errors_and_goes_on(cli, generated):
     from riskreg.cli import app
 
     # Not through cli(…, code=1): that insists on exactly one error line, and here three commands fail.
-    result = cli.runner.invoke(app, ["--as-of", AS_OF, "shell"],
+    result = cli.runner.invoke(app, ["--lang", "en", "--as-of", AS_OF, "shell"],
                                input="show 999999\nlist --bogus\nadd S03 --title 'unclosed\n--db other.db list\n"
                                      "riskreg note 1 继续跟进\n")
     assert result.exit_code == 1

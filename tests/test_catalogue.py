@@ -163,7 +163,7 @@ def test_bundled_catalogue_lives_in_data():
 
 @pytest.mark.pure
 def test_catalogue_check_accepts_the_bundled_file(cli, isolated_env):
-    out = cli("catalogue", "check", BUNDLED_PATH).stdout
+    out = cli("--lang", "en", "catalogue", "check", BUNDLED_PATH).stdout
     assert out == f"{BUNDLED_PATH}: valid — 4 categories, 24 risks, 13 departments, 0 units.\n"
     assert not isolated_env.exists(), "check must not need or create a register"
 
@@ -405,7 +405,7 @@ def test_numbers_times_and_dates_stay_names(cli, tmp_path):
 
 def test_a_code_the_catalogue_accepts_can_be_used(cli, tmp_path):
     path = write(tmp_path, edited(("code: S03\n", "code: s03x\n")))
-    check = cli.runner.invoke(app, ["catalogue", "check", str(path)])
+    check = cli.runner.invoke(app, ["--lang", "en", "catalogue", "check", str(path)])
     if check.exit_code == 1:  # refusing the code at check time is a fix too
         assert error_line(check.stderr, path)
         return
@@ -417,7 +417,7 @@ def test_a_code_the_catalogue_accepts_can_be_used(cli, tmp_path):
 
 
 def load(cli, tmp_path: Path, text: str, *extra: str) -> str:
-    return cli("catalogue", "load", write(tmp_path, text, f"v{time.perf_counter_ns()}.yaml"), *extra).stdout
+    return cli("--lang", "en", "catalogue", "load", write(tmp_path, text, f"v{time.perf_counter_ns()}.yaml"), *extra).stdout
 
 
 def test_dry_run_prints_what_would_change_and_writes_nothing(cli, register, snapshot, tmp_path):
@@ -501,7 +501,7 @@ def test_loading_the_same_catalogue_twice_says_unchanged(cli, register, snapshot
 
 
 def test_loading_the_bundled_catalogue_into_a_fresh_register_is_unchanged(cli, register):
-    assert cli("catalogue", "load", BUNDLED_PATH).stdout == "The catalogue is unchanged.\n"
+    assert cli("--lang", "en", "catalogue", "load", BUNDLED_PATH).stdout == "The catalogue is unchanged.\n"
 
 
 def test_retired_department_refuses_assign_and_add(cli, register, snapshot, tmp_path):
@@ -533,7 +533,7 @@ def test_listed_units_refuse_any_other(cli, snapshot, tmp_path):
 def test_listing_units_warns_of_units_entries_already_name(cli, register, tmp_path):
     cli.add("S03", "欠薪", "幸福社区")
     cli.add("S03", "欠薪", "东村")
-    result = cli("catalogue", "load", write(tmp_path, edited(("units: []", "units: [东村, 西村]"))))
+    result = cli("--lang", "en", "catalogue", "load", write(tmp_path, edited(("units: []", "units: [东村, 西村]"))))
     assert "Warning: 1 unit(s) named by entries are not in the catalogue's units" in result.stderr
     assert "幸福社区" in result.stderr and "东村" not in result.stderr
     assert "2 were added" in result.stdout
@@ -566,13 +566,13 @@ def test_report_counts_days_to_the_campaign_start(cli, campaign_register, as_of)
 def test_init_twice_changes_nothing_and_keeps_entries(cli, register, snapshot):
     entry_id = cli.add()
     before = snapshot()
-    assert "already exists; nothing changed" in cli("init").stdout
+    assert "already exists; nothing changed" in cli("--lang", "en", "init").stdout
     assert snapshot() == before
     assert [e["id"] for e in cli.json("list", "--format", "json")] == [entry_id]
 
 
 def test_init_with_a_custom_catalogue_reports_its_size(cli, tmp_path):
-    out = cli("init", "--catalogue", write(tmp_path, small_catalogue())).stdout
+    out = cli("--lang", "en", "init", "--catalogue", write(tmp_path, small_catalogue())).stdout
     assert "with 1 risks and 1 departments" in out
 
 

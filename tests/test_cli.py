@@ -36,12 +36,12 @@ def test_every_command_has_help_text():
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
 def test_help_needs_no_register(cli, path):
     result = cli(*path, "--help", as_of=None)
-    assert "Usage: riskreg" in result.stdout
+    assert "用法: riskreg" in result.stdout  # Chinese first: the locale (C.UTF-8) asks for no English
 
 
 @pytest.mark.pure
 def test_help_groups_commands_the_way_a_coordinator_works(cli):
-    out = cli("--help", as_of=None).stdout
+    out = cli("--lang", "en", "--help", as_of=None).stdout
     sections = [line.rstrip(":") for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
     assert sections == ["Options", "Set-up", "Daily work", "Reports", "Upkeep"]
     daily = out.split("Daily work:")[1].split("Reports:")[0]
@@ -97,7 +97,7 @@ def test_installed_entry_point_main_path(tmp_path):
     summary = run("summary")
     assert summary.returncode == 0 and "应急管理办" in summary.stdout and "\x1b" not in summary.stdout
     failed = run("close", "1", "--verified-by", "x", "--resolution", "y", "--on", "2020-01-01")
-    assert failed.returncode == 1 and failed.stderr.startswith("Error: ") and "Traceback" not in failed.stderr
+    assert failed.returncode == 1 and failed.stderr.startswith("错误：") and "Traceback" not in failed.stderr
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -47,7 +47,7 @@ def _concurrent_adds(cli, register: Path, writers: int, per_writer: int) -> None
         report = json.loads(out)
         # one snapshot: the entries counted and their creation events agree, whatever was being written
         assert report["totals"]["all"] == report["since"]["added"] == sum(r["open"] for r in report["by_unit"])
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_concurrent_writers_and_a_reader_lose_nothing(cli, register):
@@ -67,7 +67,7 @@ def test_two_processes_closing_one_entry_exactly_one_wins(cli, register):
     for entry, (a, b) in zip(entries, outcomes):
         assert sorted([a[0], b[0]]) == [0, 1], (entry, a, b)
         loser = a if a[0] else b
-        assert loser[2] == f"Error: Entry {entry} is closed; `close` applies only to open or mitigated entries.\n"
+        assert loser[2] == f"错误：条目 {entry} 的状态是已销号；`close` 只适用于待化解或管控中的条目。\n"
     assert all(e["status"] == "closed" for e in cli.json("list", "--format", "json"))
     assert _count(register, "history") == 16
 
@@ -120,7 +120,7 @@ def _kill_at_many_points(cli, register: Path, argv: list[str], points: int) -> d
         state = _state(register)  # a hot journal left by the kill is rolled back here, as by any reader
         assert state in (before, after), f"kill {point} left a half-applied register"
         outcomes["before" if state == before else "after"] += 1
-        assert "every check passed" in cli("check").stdout
+        assert "全部检查通过" in cli("check").stdout
     return outcomes
 
 
@@ -197,7 +197,7 @@ def test_restore_waits_for_a_writer_in_progress(cli, register, saved, tmp_path):
     (kept,) = tmp_path.glob("register.db.before-restore-*")
     assert _titles(kept) == ["in the backup", "after the backup", "written during the restore"]
     assert _titles(register) == ["in the backup"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_writer_that_waited_for_a_restore_writes_to_the_restored_register(cli, register, saved, tmp_path):
@@ -210,7 +210,7 @@ def test_a_writer_that_waited_for_a_restore_writes_to_the_restored_register(cli,
     assert _titles(register) == ["in the backup", "after the restore"]
     (kept,) = tmp_path.glob("register.db.before-restore-*")
     assert _titles(kept) == ["in the backup", "after the backup"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_restore_killed_between_keeping_and_swapping_leaves_the_register(cli, register, saved, tmp_path):
@@ -219,7 +219,7 @@ def test_a_restore_killed_between_keeping_and_swapping_leaves_the_register(cli, 
     restorer.kill()
     restorer.wait()
     assert _titles(register) == ["in the backup", "after the backup"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     cli("restore", saved)  # and the next restore works
     assert _titles(register) == ["in the backup"]
 
@@ -238,7 +238,7 @@ def test_concurrent_restores_keep_every_register_they_replace(cli, register, sav
     assert len(kept) == 2 + 9 and ["in the backup"] in [_titles(k) for k in kept]
     assert _titles(register) in (["in the backup"], ["in the backup", "other"])
     assert not list(tmp_path.glob(".register.db.*"))
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_eight_commands_at_once_on_an_old_register_upgrade_it_once(cli, isolated_env, tmp_path):
@@ -249,7 +249,7 @@ def test_eight_commands_at_once_on_an_old_register_upgrade_it_once(cli, isolated
     assert [p.name for p in tmp_path.glob("register.db.schema-*")] == ["register.db.schema-1.bak"]
     assert not list(tmp_path.glob(".register.db.*"))
     assert len(cli.json("show", "1", "--format", "json")["history"]) == 4 + 4
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_an_upgrade_killed_midway_leaves_a_usable_register(cli, isolated_env, tmp_path):
@@ -259,7 +259,7 @@ def test_an_upgrade_killed_midway_leaves_a_usable_register(cli, isolated_env, tm
     upgrader.kill()
     upgrader.wait()
     assert [e["id"] for e in cli.json("list", "--format", "json")] == [1, 2, 3]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     with sqlite3.connect(isolated_env) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     backups = sorted(tmp_path.glob("register.db.schema-1*.bak"))  # the killed upgrade's, kept aside, and the new one

@@ -23,7 +23,7 @@ def test_set_show_unset(cli, tmp_path, monkeypatch):
     shown = _show(cli)
     assert (shown["stale_days"]["value"], shown["stale_days"]["source"]) == (14, "config file")
     assert (shown["lang"]["value"], shown["lang"]["source"]) == ("en", "config file")
-    assert "Removed stale_days" in cli("config", "unset", "stale_days").stdout
+    assert "Removed stale_days" in cli("--lang", "en", "config", "unset", "stale_days").stdout
     assert _show(cli)["stale_days"]["source"] == "default"
     assert "stale_days is not set in" in cli("config", "unset", "stale_days").stdout
     assert "stale_days must be a whole number" in cli("config", "set", "stale_days", "soon", code=1).stderr

@@ -8,7 +8,7 @@ void commands'.)
 
 import pytest
 
-CHECKED = "every check passed"
+CHECKED = "全部检查通过"
 
 
 def show(cli, entry_id, **kwargs) -> dict:
@@ -42,7 +42,7 @@ def entry(cli, register) -> int:
 
 def test_edit_corrects_title_detail_unit_and_risk_with_the_category(cli, entry):
     before = show(cli, entry)
-    out = cli("edit", entry, "--title", "某工地拖欠工资", "--detail", "涉及15人", "--unit", "西村", "--risk", "p01",
+    out = cli("--lang", "en", "edit", entry, "--title", "某工地拖欠工资", "--detail", "涉及15人", "--unit", "西村", "--risk", "p01",
               "--reason", "村里报错了").stdout
     assert out == f"Entry {entry}: corrected title, detail, unit, risk.\n"
     after = show(cli, entry)
@@ -65,7 +65,7 @@ def test_edit_corrects_a_consolidated_entry(cli, entry):
 
 def test_edit_with_a_level_records_the_edit_then_the_regrade(cli, entry):
     before = show(cli, entry)
-    out = cli("edit", entry, "--title", "某工地拖欠工资", "--level", "较大", "--reason", "核实后更正").stdout
+    out = cli("--lang", "en", "edit", entry, "--title", "某工地拖欠工资", "--level", "较大", "--reason", "核实后更正").stdout
     assert out == f"Entry {entry}: corrected title; regraded to significant.\n"
     history = show(cli, entry)["history"]
     assert [(e["action"], list(e["changes"]), e["text"]) for e in history[-2:]] == [
@@ -77,7 +77,7 @@ def test_edit_with_a_level_records_the_edit_then_the_regrade(cli, entry):
 
 
 def test_edit_with_only_a_level_is_a_regrade(cli, entry):
-    assert cli("edit", entry, "--level", "red", "--reason", "事态扩大").stdout == f"Entry {entry}: regraded to major.\n"
+    assert cli("--lang", "en", "edit", entry, "--level", "red", "--reason", "事态扩大").stdout == f"Entry {entry}: regraded to major.\n"
     assert [e["action"] for e in show(cli, entry)["history"]] == ["add", "regrade"]
 
 
@@ -143,7 +143,7 @@ def test_a_correction_of_a_missing_entry_is_refused(cli, entry, snapshot):
 
 def test_regrade_up_and_down_and_show_the_path(cli, entry):
     before = show(cli, entry)
-    assert cli("regrade", entry, "--level", "较大", "--reason", "人数增加", as_of="2026-07-02").stdout == (
+    assert cli("--lang", "en", "regrade", entry, "--level", "较大", "--reason", "人数增加", as_of="2026-07-02").stdout == (
         f"Entry {entry}: regraded to significant.\n")
     cli("regrade", entry, "--level", "重大风险", "--reason", "出现聚集苗头", as_of="2026-07-09")
     assert "一般风险 → 较大风险 (2026-07-02) → 重大风险 (2026-07-09)" in cli("show", entry, as_of="2026-07-09").stdout
@@ -210,7 +210,7 @@ def test_escalate_clear_takes_the_escalation_off(cli, entry):
     cli("escalate", entry, "--to", "县人社局", "--reason", "涉及外县企业")
     escalated = show(cli, entry)
     assert cli("escalate", entry, "--clear", "--reason", "县人社局已协调完毕").stdout == (
-        f"Entry {entry}: escalation to 县人社局 cleared.\n")
+        f"条目 {entry}：已取消提级（原提级至 县人社局）。\n")
     entry_now = show(cli, entry)
     assert (entry_now["escalated_to"], entry_now["escalation_reason"], entry_now["escalated"]) == (None, None, False)
     event = entry_now["history"][-1]

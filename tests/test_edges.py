@@ -21,7 +21,7 @@ sqlite_only = pytest.mark.sqlite_only
 
 
 def _riskreg(*argv, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "riskreg", "--as-of", "2026-07-01", *map(str, argv)],
+    return subprocess.run([sys.executable, "-m", "riskreg", "--lang", "en", "--as-of", "2026-07-01", *map(str, argv)],
                           env=env or os.environ.copy(), capture_output=True, text=True, timeout=60, **kwargs)
 
 

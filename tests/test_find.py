@@ -177,7 +177,7 @@ def test_an_upgraded_register_is_searchable(cli, isolated_env, fixture):
 
 
 def test_check_finds_a_search_index_out_of_step(cli, ledger):
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     _sql_on_register(cli, "DROP TRIGGER entry_search_note")
     cli("note", ledger["gas"], "已更换阀门")
     assert ids(cli, "--search", "阀门") == []

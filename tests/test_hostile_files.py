@@ -52,7 +52,7 @@ def _bounded(*args: str) -> subprocess.CompletedProcess:
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
-    return subprocess.run([sys.executable, "-m", "riskreg", "--as-of", "2026-07-01", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "riskreg", "--lang", "en", "--as-of", "2026-07-01", *map(str, args)],
                           capture_output=True, text=True, timeout=60, preexec_fn=cap, env=os.environ.copy())
 
 
@@ -258,7 +258,7 @@ def test_a_dry_run_lets_others_write_meanwhile(cli, register, tmp_path, monkeypa
         stdout, stderr = dry_run.communicate(timeout=60)
     finally:
         dry_run.kill()
-    assert dry_run.returncode == 0 and "Would import 100 entries" in stdout, stderr
+    assert dry_run.returncode == 0 and "导入 100 个条目" in stdout, stderr
     assert added == cli.json("list", "--format", "json")[-1]["id"]
 
 
@@ -275,7 +275,7 @@ GBK = "事故".encode("gbk")  # what a GBK terminal sends: not UTF-8, so Python 
 def test_an_argument_that_is_not_utf8_is_one_sentence(register, snapshot, argv, named):
     before = snapshot()
     done = subprocess.run([sys.executable, "-m", "riskreg", *argv], capture_output=True, timeout=60,
-                          env={**os.environ, "LC_ALL": "C.UTF-8"})
+                          env={**os.environ, "LC_ALL": "C.UTF-8", "RISKREG_LANG": "en"})
     stderr = done.stderr.decode()
     assert done.returncode == 1 and stderr.count("\n") == 1, stderr
     assert stderr.startswith(f"Error: {named} '") and "\\xca¹\\xca" in stderr and "is not UTF-8 text" in stderr, stderr
@@ -285,7 +285,7 @@ def test_an_argument_that_is_not_utf8_is_one_sentence(register, snapshot, argv, 
 def test_an_environment_variable_that_is_not_utf8_is_one_sentence(register, snapshot):
     before = snapshot()
     done = subprocess.run([sys.executable, "-m", "riskreg", "add", "S03", "--title", "t", "--unit", "u"],
-                          capture_output=True, timeout=60, env={**os.environb, b"RISKREG_ACTOR": GBK})
+                          capture_output=True, timeout=60, env={**os.environb, b"RISKREG_ACTOR": GBK, b"RISKREG_LANG": b"en"})
     assert done.returncode == 1 and done.stderr.decode().startswith("Error: RISKREG_ACTOR '"), done.stderr.decode()
     assert snapshot() == before
 

@@ -77,8 +77,8 @@ def test_taking_the_same_sheet_back_twice_is_no_conflict(cli, ledger, tmp_path):
     (`the sheet has 'significant', the register 'significant'` tells the coordinator nothing)."""
     sheet = sheet_file(tmp_path / "返回.csv", [[*HEADER, "牵头领导"],
                                               [1, "S03", "东村", "某工地拖欠农民工工资", "较大", 1, "王明"]])
-    assert "Updated 1 entry" in cli("import", "--update", sheet).stdout
-    assert "Updated 0 entries with 0 events from 返回.csv." in cli("import", "--update", sheet).stdout
+    assert "Updated 1 entry" in cli("--lang", "en", "import", "--update", sheet).stdout
+    assert "Updated 0 entries with 0 events from 返回.csv." in cli("--lang", "en", "import", "--update", sheet).stdout
 
 
 def test_a_closing_date_problem_names_the_closing_date_column(cli, ledger, tmp_path):
@@ -141,6 +141,6 @@ def test_split_workbooks_never_replace_the_register(cli, tmp_path, monkeypatch):
     cli("init")
     cli.add("P01", "燃气管道老化", "南社区")
     before = location.read_bytes()
-    error = cli("export", "--format", "xlsx", "--split", "dept", "--output-dir", folder, code=1).stderr
-    assert "is the register" in error
+    error = cli("--lang", "zh", "export", "--format", "xlsx", "--split", "dept", "--output-dir", folder, code=1).stderr
+    assert "是台账" in error
     assert location.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == [location.name]

@@ -34,7 +34,7 @@ def test_a_row_with_four_problems_gives_four(cli, register, tmp_path, snapshot):
     error = cli("import", sheet, "--mapping", mapping, code=1).stderr
     assert error.startswith(f"Error: {sheet}: 1 row with 4 problems; nothing imported.\n")
     assert problem_lines(error) == [
-        "行号 列 填写内容 问题",
+        "row column value reason",
         "2 编号 七 not a positive whole number",
         "2 风险编码 Z99 not in the catalogue (`riskreg catalogue show` lists them)",
         "2 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue",
@@ -85,7 +85,7 @@ def test_the_errors_file_holds_every_problem_as_csv(cli, register, tmp_path):
     errors = tmp_path / "退回东村.csv"
     cli("import", sheet, "--errors", errors, code=1)
     rows = _problems_file(errors)
-    assert rows[0] == ["行号", "列", "填写内容", "问题"]
+    assert rows[0] == ["row", "column", "value", "reason"]
     # A formula in the sheet goes back as text, never run by the program that opens the file.
     assert rows[1:] == [[str(number), "完成时限", "'=1+1", "not a date (write 2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日)"]
                         for number in range(2, 27)]
@@ -98,8 +98,8 @@ def test_a_passing_import_leaves_only_the_heading_line(cli, register, tmp_path):
     errors = tmp_path / "errors.csv"
     errors.write_text("2,风险编码,Z99,stale\n", encoding="utf-8")
     sheet = sheet_file(tmp_path / "ledger.csv", [["风险编码", "村(社区)", "标题"], ["S03", "东村", "拖欠工资"]])
-    assert "Would import 1 entry" in cli("import", sheet, "--dry-run", "--errors", errors).stdout
-    assert _problems_file(errors) == [["行号", "列", "填写内容", "问题"]]
+    assert "Would import 1 entry" in cli("--lang", "en", "import", sheet, "--dry-run", "--errors", errors).stdout
+    assert _problems_file(errors) == [["row", "column", "value", "reason"]]
 
 
 @pytest.mark.sqlite_only  # a PostgreSQL register is no file an --errors path could name
@@ -131,9 +131,9 @@ def test_not_a_terminal_gets_plain_aligned_text(cli, register, tmp_path):
     error = cli("import", sheet, code=1).stderr
     assert "\x1b" not in error and not set(error) & set("─━│┃┏┡")
     assert error.splitlines()[1:] == [
-        "行号  列        填写内容     问题",
-        "2     风险编码  Z99          not in the catalogue (`riskreg catalogue show` lists them)",
-        "3     标题      多行 ⏎ 标题  the title contains control characters or line breaks"]
+        "row  column    value        reason",
+        "2    风险编码  Z99          not in the catalogue (`riskreg catalogue show` lists them)",
+        "3    标题      多行 ⏎ 标题  the title contains control characters or line breaks"]
 
 
 def test_a_terminal_gets_a_table(register, tmp_path):
@@ -153,9 +153,9 @@ def test_a_terminal_gets_a_table(register, tmp_path):
     os.close(leader)
     text = shown.decode()
     assert done.returncode == 1
-    assert "ledger.csv: 1 row with 1 problem; nothing imported." in text
+    assert "ledger.csv：1 行共有 1 个问题；一条也没有导入。" in text
     assert "━" in text or "─" in text  # Rich's rule under the headings
-    assert "Z99" in text and "not in the catalogue" in text
+    assert "Z99" in text and "不在目录中" in text
 
 
 def test_every_bad_jsonl_line_is_listed(cli, register, tmp_path):
@@ -172,7 +172,7 @@ def test_every_bad_jsonl_line_is_listed(cli, register, tmp_path):
     shown = problem_lines(error)
     assert shown[1:25] == [f"{number} level huge level 'huge' is not in this register's catalogue" for number in range(1, 25)]
     assert shown[25] == "25 not JSON (Expecting property name enclosed in double quotes at column 2)"
-    assert _problems_file(errors)[0] == ["行号", "列", "填写内容", "问题"] and len(_problems_file(errors)) == 26
+    assert _problems_file(errors)[0] == ["line", "column", "value", "reason"] and len(_problems_file(errors)) == 26
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -181,7 +181,7 @@ def test_full_width_input_is_read(cli, register, tmp_path, suffix):
     rows = [["编号", "风险编码", "村(社区)", "标题", "风险等级", "状态", "完成时限", "管控措施"],
             ["１２", "Ｓ０２", "东村", "Ｗｉ－Ｆｉ（全角）", "ｍａｊｏｒ", "管控中", "２０２６／７／３１", "每周巡查"]]
     sheet = sheet_file(tmp_path / f"全角{suffix}", rows)
-    assert "Imported 1 entry" in cli("import", sheet).stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", sheet).stdout
     entry = cli.json("show", "12", "--format", "json")
     assert (entry["risk"], entry["level"], entry["status"], entry["due"]) == ("S02", "major", "mitigated", "2026-07-31")
     assert entry["title"] == "Ｗｉ－Ｆｉ（全角）"  # free text stays as it was typed

@@ -205,7 +205,7 @@ def test_accountable_once_leader_dept_task_force_plan_and_due_are_set(cli, regis
 def test_assign_reports_what_it_set(cli, register):
     entry_id = cli.add()
     out = cli("assign", entry_id, "--leader", "张镇长", "--dept", "comp").stdout
-    assert "leader" in out and "department" in out
+    assert "牵头领导" in out and "责任部门" in out
     assert show(cli, entry_id)["department"] == "COMP"
 
 
@@ -231,7 +231,7 @@ def test_bringing_a_deadline_forward_is_no_extension(cli, register):
     cli("assign", entry_id, "--due", "2026-07-10")
     entry = show(cli, entry_id)
     assert (entry["due"], entry["original_due"], entry["extensions"]) == ("2026-07-10", "2026-07-20", 0)
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_deadline_given_at_add_is_the_original(cli, register):
@@ -617,7 +617,7 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def _run_clean(cli, snapshot, *argv):
     """Runs riskreg; the outcome must be success or one user-error sentence, and a failure writes nothing."""
     before = snapshot()
-    result = cli.runner.invoke(app, ["--as-of", "2026-07-01", *argv])
+    result = cli.runner.invoke(app, ["--lang", "en", "--as-of", "2026-07-01", *argv])
     assert result.exit_code in (0, 1), (result.exit_code, result.stderr, result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     if result.exit_code == 1:

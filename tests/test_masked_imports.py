@@ -27,7 +27,7 @@ def test_a_masked_jsonl_export_is_refused_unless_accepted(cli, register, tmp_pat
         assert error.startswith(f"Error: {masked}: 1 line with 1 problem; nothing imported.\n")
         assert problem_lines(error)[1:] == ["1 title 拖欠工资，工头电话138****5678 " + MASKED_REASON.format("138****5678")]
     assert fresh.read_bytes() == before
-    assert "Imported 2 entries" in cli("import", masked, "--accept-masked").stdout
+    assert "Imported 2 entries" in cli("--lang", "en", "import", masked, "--accept-masked").stdout
     assert cli.json("show", "1", "--format", "json", "--unmasked")["title"] == "拖欠工资，工头电话138****5678"
 
 
@@ -56,7 +56,7 @@ def test_the_unmasked_export_and_stars_that_hide_nothing_import(cli, register, t
     lossless = tmp_path / "lossless.jsonl"
     cli("export", "--output", lossless)
     _fresh(cli, tmp_path, monkeypatch)
-    assert "Imported 1 entry" in cli("import", lossless).stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", lossless).stdout
     assert cli.json("show", "1", "--format", "json", "--unmasked")["title"] == "★★★重点：欠薪3**5户，电话13812345678"
 
 
@@ -81,7 +81,7 @@ def test_a_sheet_holding_masked_numbers_is_refused_by_row_and_column(cli, regist
         assert problem_lines(error)[1:] == ["3 详情 包工头王某，电话１３８－****－５６７８，已约谈 "
                                             + MASKED_REASON.format("１３８－****－５６７８")]
     assert snapshot() == before
-    assert "Imported 1 entry" in cli("import", sheet, "--accept-masked").stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", sheet, "--accept-masked").stdout
 
 
 def test_a_gbk_csv_with_a_masked_identity_number_is_refused(cli, register, tmp_path):
@@ -94,4 +94,4 @@ def test_a_gbk_csv_with_a_masked_identity_number_is_refused(cli, register, tmp_p
 
 def test_a_sheet_with_real_numbers_imports(cli, register, tmp_path):
     sheet = _returned_workbook(tmp_path / "东村.xlsx", "包工头王某，电话13812345678，已约谈")
-    assert "Imported 1 entry" in cli("import", sheet).stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", sheet).stdout

@@ -74,7 +74,7 @@ def test_a_password_given_as_a_query_parameter_is_not_printed_by_any_command(cli
     outputs = [cli("--db", url, "init"), cli("--db", url, "add", "S03", "--title", "t", "--unit", "东村"),
                cli("--db", url, "check"), cli("--db", url, "copy", "--to", tmp_path / "copy.db"),
                cli("--db", tmp_path / "copy.db", "copy", "--to", url, code=1)]
-    assert "every check passed" in outputs[2].stdout
+    assert "全部检查通过" in outputs[2].stdout
     for result in outputs:
         assert SECRET not in result.stdout + result.stderr
     assert _connection_password(url) == SECRET
@@ -84,11 +84,11 @@ def test_a_password_given_as_a_query_parameter_is_not_printed_by_any_command(cli
 def test_pgpassword_and_pgpass_reach_the_connection_unprinted(cli, register, tmp_path, monkeypatch):
     monkeypatch.setenv("PGPASSWORD", SECRET)
     result = cli("check")
-    assert "every check passed" in result.stdout and SECRET not in result.stdout + result.stderr
+    assert "全部检查通过" in result.stdout and SECRET not in result.stdout + result.stderr
     assert _connection_password(str(register)) == SECRET
     monkeypatch.delenv("PGPASSWORD")
     monkeypatch.setenv("PGPASSFILE", str(_private_file(tmp_path / "pgpass", f"*:*:*:*:{SECRET}-from-pgpass\n")))
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     assert _connection_password(str(register)) == f"{SECRET}-from-pgpass"
 
 
@@ -98,7 +98,7 @@ def test_a_password_file_reaches_the_connection_unprinted(cli, register, tmp_pat
     cli("config", "set", "password_file", str(password_file))
     monkeypatch.setenv("PGPASSWORD", "not this one")  # the configured file is explicit: it wins
     result = cli("check")
-    assert "every check passed" in result.stdout and SECRET not in result.stdout + result.stderr
+    assert "全部检查通过" in result.stdout and SECRET not in result.stdout + result.stderr
     assert SECRET not in cli("config", "show").stdout
     assert _connection_password(str(register), password_file=str(password_file)) == SECRET
     # A password in the URL itself wins over the file.

@@ -38,9 +38,9 @@ def test_eight_writers_mixed_commands(cli, register, backend):
     codes = [code for code, _, _ in results]
     assert set(codes) <= {0, 1}, {c for c in codes if c not in (0, 1)}
     refusals = [err for code, _, err in results if code == 1]
-    odd = [err for err in refusals if not (err.startswith("Error: Entry ") and err.count("\n") == 1)]
+    odd = [err for err in refusals if not (err.startswith("错误：条目 ") and err.count("\n") == 1)]  # Chinese first
     assert not odd, odd[:5]
-    assert not [err for err in refusals if "busy" in err]
+    assert not [err for err in refusals if "正忙" in err]  # "The register … is busy"
     added = [int(out) for (code, out, _), argv in zip(results, (a for job in jobs for a in job))
              if code == 0 and argv[2] == "add"]
     assert len(set(added)) == len(added)
@@ -48,4 +48,4 @@ def test_eight_writers_mixed_commands(cli, register, backend):
     assert len(entries) == SEEDED + len(added)
     events = sum(len(cli.json("show", e["id"], "--format", "json")["history"]) for e in entries)
     assert events == SEEDED + codes.count(0)  # one event per successful command, none for a refusal
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout

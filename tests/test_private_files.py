@@ -56,7 +56,7 @@ def test_sqlite_gives_its_side_files_the_register_files_mode(cli, register, jour
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
 def test_check_warns_when_others_may_read_or_change_the_register(cli, register, mode):
     register.chmod(mode)
-    result = cli("check")  # a warning only: exit code 0, every check still passes
+    result = cli("--lang", "en", "check")  # a warning only: exit code 0, every check still passes
     assert result.stderr == (f"Warning: {register} is mode {mode:o}: others than its owner may read or change it, "
                              f"and it holds every entry unmasked. Make it private: chmod 600 {register}.\n")
     assert "every check passed" in result.stdout

@@ -39,11 +39,11 @@ def test_older_register_is_upgraded_after_a_backup(cli, isolated_env, fixture):
     assert _version(saved) == old_version and stat.S_IMODE(saved.stat().st_mode) == 0o600
     with sqlite3.connect(saved) as conn:
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 3
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     assert [e["action"] for e in cli.json("show", "1", "--format", "json")["history"]] == [
         "add", "assign", "assign", "close"]
     cli("note", "1", "still paid")  # the upgraded chain continues
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_newer_register_is_refused_untouched(cli, register):
@@ -85,7 +85,7 @@ def test_history_stores_chinese_as_utf8_not_escapes(cli, register):
     with sqlite3.connect(register) as conn:
         (changes,) = conn.execute("SELECT changes FROM history").fetchone()
     assert '"title":{"old":null,"new":"某工地拖欠工资"}' in changes and "\\u" not in changes
-    assert "every check passed" in cli("check").stdout  # the hash chain is over values, not their spelling
+    assert "全部检查通过" in cli("check").stdout  # the hash chain is over values, not their spelling
 
 
 def test_check_passes_on_a_worked_register(cli, register):
@@ -93,7 +93,7 @@ def test_check_passes_on_a_worked_register(cli, register):
     cli("assign", entry, "--leader", "王明", "--plan", "p", "--task-force", "t", "--due", "2026-07-10")
     cli("close", entry, "--verified-by", "李华", "--resolution", "done")
     cli("reopen", entry, "--reason", "again")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_check_finds_a_state_that_history_does_not_explain(cli, register):
@@ -124,7 +124,7 @@ def test_backup_is_private_and_restores(cli, register, tmp_path):
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     cli.add(title="备份之后")
     result = cli("restore", copy)
-    assert "previous register is kept" in result.stdout
+    assert "原台账保留为" in result.stdout
     assert [e["title"] for e in cli.json("list", "--format", "json")] == ["备份之前"]
     kept = next(tmp_path.glob("register.db.before-restore-*"))
     assert sqlite3.connect(kept).execute("SELECT count(*) FROM entry").fetchone()[0] == 2
@@ -161,15 +161,15 @@ def test_undo_walks_back_through_changes_without_erasing(cli, register):
     entry = cli.add()
     cli("assign", entry, "--leader", "王明", "--due", "2026-07-10")
     cli("close", entry, "--verified-by", "李华", "--resolution", "done")
-    assert cli("undo").stdout == f"Entry {entry}: undid close.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid close.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["status"], shown["verified_by"], shown["closed_on"]) == ("open", None, None)
-    assert cli("undo").stdout == f"Entry {entry}: undid assign.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid assign.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["leader"], shown["due"], shown["original_due"]) == (None, None, None)
     assert [e["action"] for e in shown["history"]] == ["add", "assign", "close", "undo", "undo"]
     assert shown["history"][-1]["text"] == "undoes assign of 2026-07-01"
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_undo_never_removes_an_entry(cli, register, snapshot):
@@ -211,10 +211,10 @@ def test_restore_first_rolls_back_a_crashed_writers_journal(cli, register, tmp_p
     cli("restore", saved)
     assert not Path(f"{register}-journal").exists()
     assert [e["title"] for e in cli.json("list", "--format", "json")] == ["in the backup"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     kept = next(tmp_path.glob("register.db.before-restore-*"))
     assert _titles(kept) == ["in the backup", "after the backup"]  # the crashed write rolled back, nothing else lost
-    assert "every check passed" in cli("--db", kept, "check").stdout
+    assert "全部检查通过" in cli("--db", kept, "check").stdout
 
 
 def test_two_restores_in_one_second_keep_every_copy(cli, register, tmp_path):
@@ -248,7 +248,7 @@ def test_a_shell_that_restored_works_on_the_restored_register(cli, register, tmp
     cli("backup", saved)
     cli.add(title="dropped")
     lines = f"list --format json\nrestore {saved}\nlist --format json\nadd S03 --title again --unit u\n"
-    before, after = cli("shell", stdin=lines).stdout.split("Restored from")
+    before, after = cli("--lang", "en", "shell", stdin=lines).stdout.split("Restored from")
     assert '"dropped"' in before and '"kept"' in after and '"dropped"' not in after
     assert _titles(register) == ["kept", "again"]
 

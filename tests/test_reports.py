@@ -734,5 +734,5 @@ def test_script_error_is_one_line_on_stderr(tmp_path):
     _run(env, "init")
     result = _run(env, "list", "--status", "pending")
     assert result.returncode == 1 and result.stdout == ""
-    assert re.fullmatch(r"Error: [^\n]+\n", result.stderr) and "no status" in result.stderr
+    assert re.fullmatch(r"错误：[^\n]+\n", result.stderr) and "没有状态" in result.stderr
 

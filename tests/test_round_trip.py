@@ -34,7 +34,7 @@ def entry(cli, entry_id: int) -> dict:
 def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated_env, backend):
     out = tmp_path / "下发"
     sent = cli("export", "--format", "xlsx", "--split", "dept", "--status", "active", "--output-dir", out).stdout
-    assert f"Wrote 3 workbooks to {out}:" in sent
+    assert f"已把 3 个工作簿写入 {out}：" in sent
     assert sorted(p.name for p in out.iterdir()) == sorted([LABOUR, WATER, COMP])
 
     # The register moves on while the sheets are out: the coordinator names a new lead for 小区逾期交房.
@@ -48,15 +48,15 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     fill_in(out / COMP, out / COMP, {4: {"牵头领导": "钱伟"}, 5: {"进展情况": "已收缴宣传单"}})
 
     as_sent = {n: entry(cli, n) for n in range(1, 6)}
-    assert cli("--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (
+    assert cli("--lang", "en", "--actor", "镇综治办", "import", "--update", out / LABOUR, as_of="2026-07-03").stdout == (
         f"Updated 2 entries with 3 events from {LABOUR}, sheet 风险台账; added 1 entry.\n")
-    assert cli("--actor", "镇综治办", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
+    assert cli("--lang", "en", "--actor", "镇综治办", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
         f"Updated 1 entry with 2 events from {WATER}, sheet 风险台账.\n")
 
     # 综治中心 changed the lead the coordinator changed too: refused as a whole, both values shown.
     refused = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / COMP)])
     assert refused.exit_code == 1, refused.output
-    assert "changed in the register since this sheet was exported" in refused.stderr
+    assert "在这份表格导出后，台账中又有变动" in refused.stderr
     assert "'钱伟'" in refused.stderr and "'孙丽'" in refused.stderr
     assert entry(cli, 5) == as_sent[5]  # its other row waits with it: all or nothing
 
@@ -66,7 +66,7 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
     forced = subprocess.run([*installed_riskreg(), "--as-of", "2026-07-03", "import", "--update", str(out / COMP),
                              "--force"], env=env, capture_output=True, text=True, timeout=120)
     assert (forced.returncode, forced.stderr) == (0, "")
-    assert forced.stdout == f"Updated 2 entries with 2 events from {COMP}, sheet 风险台账.\n"
+    assert forced.stdout == f"已更新 2 个条目，共 2 处改动，来自 {COMP}，工作表 风险台账。\n"
 
     a, b, c, d, e = (entry(cli, n) for n in range(1, 6))
     assert (a["due"], a["extensions"], a["leader"], a["title"]) == (
@@ -92,12 +92,12 @@ def test_checklists_go_out_and_come_back_filled_in(cli, town, tmp_path, isolated
         assert file in record["history"][-1]["text"] + record["history"][-1]["actor"], record["history"][-1]
     assert a["history"][-1]["text"] == "已约谈施工方，支付一半工资"
     assert "已约谈施工方，支付一半工资" in cli("show", 1).stdout
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
     # A sheet taken back twice changes nothing: its rows say what the register says now; its new row, already in
     # the register, is refused as a plain import refuses it.
-    assert cli("import", "--update", out / WATER, as_of="2026-07-03").stdout == (
+    assert cli("--lang", "en", "import", "--update", out / WATER, as_of="2026-07-03").stdout == (
         f"Updated 0 entries with 0 events from {WATER}, sheet 风险台账.\n")
     again = cli.runner.invoke(app, ["--as-of", "2026-07-03", "import", "--update", str(out / LABOUR)])
-    assert again.exit_code == 1 and "1 row with 1 problem; nothing imported" in again.stderr
-    assert "标题  砖厂拖欠运费  already in the register as entry 6" in again.stderr
+    assert again.exit_code == 1 and "1 行共有 1 个问题；一条也没有导入" in again.stderr
+    assert "标题  砖厂拖欠运费  台账中已有，即条目 6" in again.stderr

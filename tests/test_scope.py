@@ -174,7 +174,7 @@ def test_since_counts_regradings_within_the_scope_and_each_split_file(cli, regis
 def test_split_writes_each_department_the_report_its_dept_scope_gives(cli, eight_entries, tmp_path, fmt):
     folder = tmp_path / "nightly" / "depts"
     result = cli("report", "--format", fmt, "--split", "dept", "--output-dir", folder, "--since", "2026-06-01")
-    assert result.stdout == f"Wrote 13 reports to {folder}, one per department.\n"
+    assert result.stdout == f"已把 13 份报告写入 {folder}，每个部门一份。\n"
     assert sorted(path.name for path in folder.iterdir()) == sorted(code + EXTENSIONS[fmt] for code in DEPARTMENTS)
     for code in DEPARTMENTS:
         written = (folder / f"{code}{EXTENSIONS[fmt]}").read_text(encoding="utf-8")

@@ -57,7 +57,7 @@ EXPECTED = [("S03", "东村", "拖欠工资", "LABOUR", "王明", "劳资专班"
 def test_a_two_row_header_in_csv_keeps_the_four_ones(cli, register, tmp_path, encoding):
     # LibreOffice and WPS save a merged group as its text in the first column and empty cells after it.
     path = _csv(tmp_path / "台账.csv", [[TITLE], TOP, BOTTOM, *ROWS], encoding)
-    assert "Imported 2 entries from 台账.csv." in cli("import", path).stdout
+    assert "Imported 2 entries from 台账.csv." in cli("--lang", "en", "import", path).stdout
     assert _four_ones(cli) == EXPECTED
 
 
@@ -65,7 +65,7 @@ def test_a_two_row_header_in_csv_keeps_the_four_ones(cli, register, tmp_path, en
 def test_a_two_row_header_in_xlsx_with_or_without_merged_group_cells(cli, register, tmp_path, merged):
     merge = ["A1:J1", "E2:I2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "J2:J3"] if merged else ["A1:J1"]
     path = _xlsx(tmp_path / "台账.xlsx", ("台账", [[TITLE], TOP, BOTTOM, *ROWS]), merge=merge)
-    assert "Imported 2 entries from 台账.xlsx, sheet 台账." in cli("import", path).stdout
+    assert "Imported 2 entries from 台账.xlsx, sheet 台账." in cli("--lang", "en", "import", path).stdout
     assert _four_ones(cli) == EXPECTED
 
 
@@ -76,7 +76,7 @@ def test_built_in_headings_and_full_width_text(cli, register, tmp_path):
         [1, "S03", "东村", "欠薪", "工地欠薪三个月", "较大", "LABOUR", "王明", "2026年7月20日", "每日巡查", "约谈企业",
          "启动预案", "2026-06-01", "社会"],
     ]))
-    assert "Imported 1 entry" in cli("import", path).stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", path).stdout
     entry = cli.json("show", "1", "--format", "json")
     assert {k: entry[k] for k in ("title", "detail", "level", "department", "leader", "due", "measures", "plan",
                                   "contingency", "created_on")} == {
@@ -88,12 +88,12 @@ def test_built_in_headings_and_full_width_text(cli, register, tmp_path):
 def test_a_progress_column_becomes_a_note_that_check_accepts(cli, register, tmp_path):
     path = _csv(tmp_path / "村报.csv", [["风险编码", "村居", "隐患名称", "进展情况"], ["S03", "东村", "欠薪", "已约谈企业负责人"],
                                        ["S01", "西村", "宅基地纠纷", None]])
-    assert "Imported 2 entries" in cli("import", path).stdout
+    assert "Imported 2 entries" in cli("--lang", "en", "import", path).stdout
     history = cli.json("show", "1", "--format", "json")["history"]
     assert [(e["action"], e["on"], e["text"]) for e in history][1:] == [("note", "2026-07-01", "已约谈企业负责人")]
     assert "已约谈企业负责人" in cli("show", "1").stdout
     assert [e["action"] for e in cli.json("show", "2", "--format", "json")["history"]] == ["add"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_row_with_only_a_note_is_not_dropped(cli, register, tmp_path, snapshot):
@@ -119,10 +119,10 @@ def test_data_under_an_unknown_header_is_refused_naming_it(cli, register, tmp_pa
     assert "13812345678" not in error
     assert snapshot() == before
     assert "Would import 2 entries from 村报.csv. Left out as asked: 联系电话, F." in \
-        cli("import", path, "--ignore", "联系电话", "--ignore", "F", "--dry-run").stdout
+        cli("--lang", "en", "import", path, "--ignore", "联系电话", "--ignore", "F", "--dry-run").stdout
     mapping = tmp_path / "表头.yaml"
     mapping.write_text("联系电话: detail\n", encoding="utf-8")
-    assert "Imported 2 entries" in cli("import", path, "--mapping", mapping, "--ignore", "F").stdout
+    assert "Imported 2 entries" in cli("--lang", "en", "import", path, "--mapping", mapping, "--ignore", "F").stdout
     assert cli.json("show", "2", "--format", "json", "--unmasked")["detail"] == "王五"
 
 
@@ -145,9 +145,9 @@ def test_an_instructions_sheet_first_is_passed_over_and_sheet_chooses(cli, regis
     before = snapshot()
     assert cli("import", path, "--dry-run", code=1).stderr == (
         "Error: 报表.xlsx has ledger rows on sheets 东村 and 西村; import each with --sheet NAME.\n")
-    assert "Would import 1 entry from 报表.xlsx, sheet 东村." in cli("import", path, "--sheet", "东村", "--dry-run").stdout
-    assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("import", path, "--sheet", "西村", "--dry-run").stdout
-    assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("import", path, "--sheet", "3", "--dry-run").stdout
+    assert "Would import 1 entry from 报表.xlsx, sheet 东村." in cli("--lang", "en", "import", path, "--sheet", "东村", "--dry-run").stdout
+    assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("--lang", "en", "import", path, "--sheet", "西村", "--dry-run").stdout
+    assert "Would import 2 entries from 报表.xlsx, sheet 西村." in cli("--lang", "en", "import", path, "--sheet", "3", "--dry-run").stdout
     assert "has no sheet '北村'; its sheets are 1 填表说明, 2 东村, 3 西村" in \
         cli("import", path, "--sheet", "北村", code=1).stderr
     assert "has no sheet '4'" in cli("import", path, "--sheet", "4", code=1).stderr
@@ -181,10 +181,10 @@ def test_an_xls_workbook_is_read_with_its_merged_cells(cli, register, tmp_path):
     sheet.write(3, 3, "2026年8月1日")
     sheet.write(3, 4, "李华")
     workbook.save(str(tmp_path / "旧表.xls"))
-    assert "Imported 2 entries from 旧表.xls, sheet 台账." in cli("import", tmp_path / "旧表.xls").stdout
+    assert "Imported 2 entries from 旧表.xls, sheet 台账." in cli("--lang", "en", "import", tmp_path / "旧表.xls").stdout
     assert [(e["unit"], e["due"], e["leader"]) for e in cli.json("list", "--format", "json")] == [
         ("东村", "2026-07-20", None), ("东村", "2026-08-01", "李华")]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def _cell(value, spanned: str = "") -> str:
@@ -231,7 +231,7 @@ ODS_LEDGER = ODS_ROWS + _row('<table:table-cell table:number-columns-repeated="1
 
 def test_an_ods_workbook_is_read_with_its_merged_cells(cli, register, tmp_path):
     path = _ods(tmp_path / "台账.ods", {"填表说明": _row(_cell("请按模板填写")), "台账": ODS_LEDGER})
-    assert "Imported 2 entries from 台账.ods, sheet 台账." in cli("import", path).stdout
+    assert "Imported 2 entries from 台账.ods, sheet 台账." in cli("--lang", "en", "import", path).stdout
     assert [(e["unit"], e["due"]) for e in cli.json("list", "--format", "json")] == [
         ("东村", "2026-07-20"), ("东村", "2026-08-01")]
 

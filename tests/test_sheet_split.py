@@ -50,20 +50,20 @@ def test_split_by_department_gives_each_its_own_entries(cli, town, tmp_path):
     assert sorted(folder.iterdir()) == sorted(files.values())
     for code, path in files.items():
         assert _ids(path) == _listed(cli, "--dept", code), code
-    assert out.startswith(f"Wrote 3 workbooks to {folder}:\n")
-    assert f"  责任清单-{departments['LABOUR']}.xlsx: 2 entries\n" in out
-    assert f"  责任清单-{departments['COMP']}.xlsx: 1 entry\n" in out
-    assert f"No workbook for {len(departments) - 3} departments without entries: " in out
+    assert out.startswith(f"已把 3 个工作簿写入 {folder}：\n")
+    assert f"  责任清单-{departments['LABOUR']}.xlsx：2 个条目\n" in out
+    assert f"  责任清单-{departments['COMP']}.xlsx：1 个条目\n" in out
+    assert f"{len(departments) - 3} 个部门没有条目，没有为其写出工作簿：" in out
     assert departments["LABOUR"] not in out.splitlines()[-1] and departments["POLICE"] in out.splitlines()[-1]
 
 
 def test_split_by_unit_takes_the_usual_filters(cli, town, tmp_path):
     out = _split(cli, tmp_path, "--split", "unit", "--status", "open").stdout
-    assert out.splitlines()[1:] == ["  责任清单-东村.xlsx: 2 entries", "  责任清单-南社区.xlsx: 2 entries"]
+    assert out.splitlines()[1:] == ["  责任清单-东村.xlsx：2 个条目", "  责任清单-南社区.xlsx：2 个条目"]
     assert not (tmp_path / "责任清单-西村.xlsx").exists()  # its one entry is closed
     for unit in ("东村", "南社区"):
         assert _ids(tmp_path / f"责任清单-{unit}.xlsx") == _listed(cli, "--unit", unit, "--status", "open")
-    assert "No entries match; no workbooks written.\n" == \
+    assert "没有符合条件的条目；没有写出工作簿。\n" == \
         _split(cli, tmp_path / "none", "--split", "unit", "--unit", "北村").stdout
     assert not (tmp_path / "none").exists()
 
@@ -134,7 +134,7 @@ def test_hostile_unit_names_give_safe_distinct_files_inside_the_folder(cli, regi
     assert len(long.encode()) <= MAX_NAME_BYTES + len(".xlsx") and long.startswith("责任清单-长长")
     assert not (tmp_path / "x").exists() and len({n.casefold() for n in names}) == len(units)
     assert sorted(_ids(f)[0] for f in files) == list(range(1, len(units) + 1))  # each unit's own entry
-    assert "责任清单-a_b-2.xlsx: 1 entry" in out
+    assert "责任清单-a_b-2.xlsx：1 个条目" in out
 
 
 @pytest.mark.pure
@@ -185,8 +185,8 @@ def test_usage_errors(cli, town, tmp_path):
 
 def test_a_workbook_that_cannot_be_written_leaves_no_partial_file(cli, town, tmp_path):
     (tmp_path / "责任清单-南社区.xlsx").mkdir()  # something in the way of one file
-    error = _split(cli, tmp_path, "--split", "unit", code=1).stderr
-    assert error.startswith(f"Error: Cannot write {tmp_path / '责任清单-南社区.xlsx'}: ")
+    error = cli("--lang", "zh", "export", "--format", "xlsx", "--split", "unit", "--output-dir", tmp_path, code=1).stderr
+    assert error.startswith(f"错误：无法写入 {tmp_path / '责任清单-南社区.xlsx'}：")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
@@ -197,8 +197,8 @@ def test_each_workbook_imports_back_into_a_fresh_register(cli, town, tmp_path, m
     for path in sorted((tmp_path / "out").iterdir()):
         monkeypatch.setenv("RISKREG_DB", str(tmp_path / f"{path.stem}.db"))
         cli("init")
-        assert f"from {path.name}" in cli("import", path).stdout
+        assert f"已从 {path.name}" in cli("import", path).stdout
         after = {e["id"]: (e["risk"], e["unit"], e["title"], e["level"], e["status"], e["department"])
                  for e in cli.json("list", "--format", "json", "--unmasked")}
         assert after and after == {i: before[i] for i in after}
-        assert "every check passed" in cli("check").stdout
+        assert "全部检查通过" in cli("check").stdout

@@ -27,9 +27,9 @@ def test_new_items_on_a_second_sheet_are_not_passed_over_without_a_word(cli, led
     for args in (["--update"], ["--update", "--dry-run"], []):
         assert cli("import", *args, returned, code=1).stderr == sentence
     assert snapshot() == before
-    assert cli("import", "--update", returned, "--sheet", "风险台账").stdout == (
+    assert cli("--lang", "en", "import", "--update", returned, "--sheet", "风险台账").stdout == (
         f"Updated 1 entry with 1 event from {SHEET}, sheet 风险台账.\n")
-    assert cli("import", "--update", returned, "--sheet", "新增隐患").stdout == (
+    assert cli("--lang", "en", "import", "--update", returned, "--sheet", "新增隐患").stdout == (
         f"Updated 0 entries with 0 events from {SHEET}, sheet 新增隐患; added 1 entry.\n")
     assert entry(cli, 6)["title"] == "某超市拖欠工资"
 
@@ -40,17 +40,17 @@ def test_sheets_with_only_instructions_or_a_header_are_passed_over(cli, ledger, 
     book = load_workbook(returned)
     book.create_sheet("说明").append(["请填写进展情况后交回"])
     book.save(returned)
-    assert cli("import", "--update", returned).stdout == f"Updated 1 entry with 1 event from {SHEET}, sheet 风险台账.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 1 entry with 1 event from {SHEET}, sheet 风险台账.\n"
     # an empty form first, the items on the next sheet: the sheet with the rows is the one read
     empty_first = _second_sheet(export(cli, tmp_path / "空.xlsx", "--status", "consolidated"), "东村")
-    assert cli("import", empty_first, "--dry-run").stdout.endswith("Would import 1 entry from 空.xlsx, sheet 东村.\n")
+    assert cli("--lang", "en", "import", empty_first, "--dry-run").stdout.endswith("Would import 1 entry from 空.xlsx, sheet 东村.\n")
 
 
 def test_a_sent_out_checklist_with_its_instructions_and_lists_is_one_ledger(cli, ledger, tmp_path):
     out = tmp_path / "out"
     cli("export", "--format", "xlsx", "--split", "dept", "--output-dir", out)
     book = next(out.glob("*.xlsx"))
-    assert cli("import", "--update", book).stdout.startswith("Updated 0 entries with 0 events from ")
+    assert cli("--lang", "en", "import", "--update", book).stdout.startswith("Updated 0 entries with 0 events from ")
 
 
 def test_a_new_item_numbered_by_hand_does_not_overwrite_another_entry(cli, ledger, tmp_path, monkeypatch, snapshot):
@@ -72,21 +72,21 @@ def test_a_new_item_numbered_by_hand_does_not_overwrite_another_entry(cli, ledge
     book.worksheets[0]["E6"] = "后山滑坡隐患（二号点）"
     book.worksheets[0]["B6"] = "H02"
     book.save(returned)
-    assert cli("import", "--update", returned, "--force").stdout.startswith("Updated 1 entry with 1 event")
+    assert cli("--lang", "en", "import", "--update", returned, "--force").stdout.startswith("Updated 1 entry with 1 event")
     assert entry(cli, 3)["title"] == "后山滑坡隐患（二号点）"
 
 
 def test_the_same_progress_taken_twice_is_one_note(cli, ledger, tmp_path):  # noqa: F811
     returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {1: {"进展情况": "已支付一半工资"}})
     cli("--actor", "镇综治办", "import", "--update", returned)
-    assert cli("import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
     cli("import", "--update", returned, "--force")
     notes = [e for e in entry(cli, 1)["history"] if e["action"] == "note"]
     assert sum("已支付一半工资" in e["text"] for e in notes) == 1
     assert (notes[-1]["text"], notes[-1]["actor"]) == ("已支付一半工资", f"镇综治办 (updated from {SHEET} row 2)")
     assert f"镇综治办 (updated from {SHEET} row 2)" in cli("show", 1).stdout
     assert load_workbook(export(cli, tmp_path / "next.xlsx")).worksheets[0]["W2"].value == "已支付一半工资"
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_conflict_names_only_cells_that_differ_from_the_register(cli, ledger, tmp_path, monkeypatch):
@@ -146,7 +146,7 @@ def test_errors_file_is_written_when_the_file_is_refused_before_its_rows(cli, le
     written = errors.read_text(encoding="utf-8-sig")
     assert "上周的问题" not in written
     lines = written.splitlines()
-    assert lines[0] == "行号,列,填写内容,问题" and len(lines) == 2
+    assert lines[0] == "row,column,value,reason" and len(lines) == 2
     assert lines[1].startswith(',,,"') and "联系电话 (Y), e.g. '138****5678'" in lines[1]
     assert stderr.startswith("Error: ") and "联系电话 (Y)" in stderr
     missing = tmp_path / "不存在.xlsx"
@@ -162,12 +162,12 @@ def test_a_remarks_column_beside_progress_is_taken_cell_by_cell(cli, ledger, tmp
     sheet.cell(2, sheet.max_column, "请镇里协调")
     sheet.cell(4, sheet.max_column, "已报县应急局")
     book.save(returned)
-    assert cli("--actor", "镇综治办", "import", "--update", returned).stdout == (
+    assert cli("--lang", "en", "--actor", "镇综治办", "import", "--update", returned).stdout == (
         f"Updated 2 entries with 3 events from {SHEET}, sheet 风险台账.\n")
     assert [e["text"] for e in entry(cli, 1)["history"][-2:]] == ["已支付一半工资", "请镇里协调"]
     assert entry(cli, 3)["history"][-1]["text"] == "已报县应急局"
-    assert cli("import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
-    assert "every check passed" in cli("check").stdout
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_new_ledger_with_progress_and_remarks_keeps_both_as_notes(cli, register, tmp_path):
@@ -209,5 +209,5 @@ def test_a_new_item_picked_from_the_risk_drop_down_comes_back(cli, ledger, tmp_p
     picked = next(c.value for (c,) in book["选项"][source] if c.value.startswith("S04 "))
     returned = fill_in(sent, tmp_path / SHEET, {}, new_rows=[{"风险编码": picked, "村(社区)": "北村",
                                                               "标题": "乡道急弯缺少护栏"}])
-    assert cli("import", "--update", returned).stdout.endswith("; added 1 entry.\n")
+    assert cli("--lang", "en", "import", "--update", returned).stdout.endswith("; added 1 entry.\n")
     assert entry(cli, 6)["risk"] == "S04"

@@ -67,7 +67,7 @@ def test_a_returned_sheet_comes_back_as_the_commands_would_record_it(cli, ledger
     assert entry(cli, 1)["due"] == "2026-07-10"  # all or nothing
 
     out = cli("--actor", "镇综治办", "import", "--update", returned, "--force").stdout
-    assert out == f"Updated 4 entries with 5 events from {SHEET}, sheet 风险台账.\n"
+    assert out == f"已更新 4 个条目，共 5 处改动，来自 {SHEET}，工作表 风险台账。\n"
     a, b, c, d = (entry(cli, n) for n in (1, 2, 3, 4))
     assert (a["due"], a["extensions"], a["leader"]) == ("2026-07-31", 1, "王明 13912345678")
     assert (b["status"], b["verified_by"], b["resolution"], b["closed_on"]) == ("closed", "李强", "已更换管道", "2026-06-30")
@@ -80,10 +80,10 @@ def test_a_returned_sheet_comes_back_as_the_commands_would_record_it(cli, ledger
     assert c["history"][-1]["changes"] == {"level": {"old": "general", "new": "significant"}}
     shown = cli("show", 1).stdout
     assert why(2) in shown and "已支付一半工资" in shown
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
     again = cli("import", "--update", returned).stdout  # the same sheet again: it says what the register says
-    assert again == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    assert again == f"已更新 0 个条目，共 0 处改动，来自 {SHEET}，工作表 风险台账。\n"
 
 
 def test_the_dry_run_shows_each_change_and_writes_nothing(cli, ledger, tmp_path, snapshot):
@@ -94,26 +94,26 @@ def test_the_dry_run_shows_each_change_and_writes_nothing(cli, ledger, tmp_path,
     before = snapshot()
     out = cli("import", "--update", returned, "--dry-run").stdout
     assert out == (
-        "Entry 1 某工地拖欠农民工工资 (row 2)\n"
+        "条目 1 某工地拖欠农民工工资（第 2 行）\n"
         "  完成时限: 2026-07-10 → 2026-07-31  (assign (extension))\n"
         "  进展情况: 已约谈施工方，电话139****5678 → 已支付一半工资，联系电话138****5678  (note)\n"
-        "Entry 3 后山滑坡隐患 (row 4)\n"
+        "条目 3 后山滑坡隐患（第 4 行）\n"
         "  标题: 后山滑坡隐患 → 后山滑坡隐患（二号点）  (edit)\n"
         "  风险等级: 一般风险 → 重大风险  (regrade)\n"
-        f"Would update 2 entries with 4 events from {SHEET}, sheet 风险台账; would add 1 entry.\n")
+        f"将更新 2 个条目，共 4 处改动，来自 {SHEET}，工作表 风险台账；将新增 1 个条目。\n")
     assert snapshot() == before
     assert "13812345678" in cli("import", "--update", returned, "--dry-run", "--unmasked").stdout
-    assert cli("import", "--update", returned).stdout == f"Updated 2 entries with 4 events from {SHEET}, sheet 风险台账; added 1 entry.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 2 entries with 4 events from {SHEET}, sheet 风险台账; added 1 entry.\n"
     assert entry(cli, 6)["title"] == "乡道急弯缺少护栏"
     assert [e["action"] for e in entry(cli, 3)["history"]] == ["add", "regrade", "edit"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_masked_cells_and_blank_cells_change_nothing(cli, ledger, tmp_path):
     sent = export(cli, tmp_path / "sent.xlsx")  # masked, as sheets are by default: 王明 139****5678
     assert load_workbook(sent).worksheets[0]["J2"].value == "王明 139****5678"
     returned = fill_in(sent, tmp_path / SHEET, {1: {"工作方案": None, "工作专班": "  "}})  # cleared cells
-    assert cli("import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 0 entries with 0 events from {SHEET}, sheet 风险台账.\n"
     a = entry(cli, 1)
     assert (a["leader"], a["plan"], a["task_force"]) == ("王明 13912345678", "约谈企业", "劳资纠纷专班")
     assert len(a["history"]) == 3
@@ -128,7 +128,7 @@ def test_lifecycle_rules_hold_as_the_commands_check_them(cli, ledger, tmp_path, 
     })
     before = snapshot()
     problems = refused(cli, monkeypatch, "import", "--update", returned)
-    assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
+    assert [(p.row, p.column, p.value, str(p.reason)) for p in problems] == [
         (3, "完成时限", "明年", "not a date (write 2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日)"),
         (4, "管控措施", "", "empty; a mitigated entry needs its measures"),
         (5, "核验人", "", "empty; a closed entry needs 核验人, 化解情况, 销号日期"),
@@ -142,16 +142,16 @@ def test_lifecycle_rules_hold_as_the_commands_check_them(cli, ledger, tmp_path, 
 def test_a_closed_entry_reopens_and_is_corrected_and_undo_reverts_the_correction(cli, ledger, tmp_path):
     returned = fill_in(export(cli, tmp_path / "sent.xlsx"), tmp_path / SHEET, {
         5: {"状态": "待化解", "标题": "小区逾期交房（二期）", "村(社区)": "东村"}})
-    assert cli("import", "--update", returned).stdout == f"Updated 1 entry with 2 events from {SHEET}, sheet 风险台账.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == f"Updated 1 entry with 2 events from {SHEET}, sheet 风险台账.\n"
     e = entry(cli, 5)
     assert (e["status"], e["title"], e["unit"], e["reopen_count"], e["verified_by"]) == (
         "open", "小区逾期交房（二期）", "东村", 1, None)
     assert [(h["action"], h["text"]) for h in e["history"][-2:]] == [
         ("reopen", f"updated from {SHEET} row 6"), ("edit", f"updated from {SHEET} row 6")]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     cli("undo")
     assert (entry(cli, 5)["title"], entry(cli, 5)["unit"]) == ("小区逾期交房", "西村")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_rows_the_register_cannot_match_are_problems(cli, ledger, tmp_path, monkeypatch):
@@ -159,7 +159,7 @@ def test_rows_the_register_cannot_match_are_problems(cli, ledger, tmp_path, monk
     returned = fill_in(sent, tmp_path / SHEET, {1: {"版本": None, "牵头领导": "孙丽"}, 2: {"版本": 1, "详情": "三栋"},
                                                 3: {"编号": 99}, 4: {"编号": 1}})
     problems = refused(cli, monkeypatch, "import", "--update", returned)
-    assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
+    assert [(p.row, p.column, p.value, str(p.reason)) for p in problems] == [
         (2, "版本", "", "编号 1 has no 版本: a new item's row leaves 编号 blank; only a sheet exported without a 版本 "
                         "column needs --force"),
         (3, "版本", "1", "版本 1 is not a version of entry 2 (its latest is 4)"),
@@ -179,10 +179,10 @@ def test_a_csv_sheet_saved_by_wps_in_gbk_comes_back_too(cli, ledger, tmp_path):
     writer.writerows(rows)
     returned = tmp_path / "returned.csv"
     returned.write_bytes(buffer.getvalue().encode("gb18030"))
-    assert cli("import", "--update", returned).stdout == "Updated 2 entries with 3 events from returned.csv.\n"
+    assert cli("--lang", "en", "import", "--update", returned).stdout == "Updated 2 entries with 3 events from returned.csv.\n"
     a, b = entry(cli, 1), entry(cli, 2)
     assert (a["due"], a["extensions"], b["status"], b["closed_on"]) == ("2026-07-05", 0, "closed", "2026-06-30")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 @pytest.mark.parametrize("args, sentence", [
@@ -211,13 +211,13 @@ def test_an_english_sheet_mitigates_escalates_reassigns_and_consolidates(cli, le
     assert out.splitlines()[:2] == ["Entry 2 燃气管道老化 (row 3)", "  Department: Comprehensive Governance Centre → "
                                     "Water Affairs Office  (assign)"]
     assert "  Status: closed → consolidated  (consolidate)" in out
-    assert cli("import", "--update", returned, as_of="2026-07-20").stdout == (
+    assert cli("--lang", "en", "import", "--update", returned, as_of="2026-07-20").stdout == (
         "Updated 2 entries with 4 events from returned.xlsx, sheet Ledger.\n")
     b, e = entry(cli, 2), entry(cli, 5)
     assert (b["status"], b["department"], b["measures"], b["escalated_to"], e["status"]) == (
         "mitigated", "WATER", "每周巡查", "县应急局", "consolidated")
     assert [h["action"] for h in b["history"]] == ["add", "assign", "mitigate", "escalate"]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_an_edited_cell_holding_a_masked_number_is_refused_unless_accepted(cli, ledger, tmp_path, monkeypatch):
@@ -227,7 +227,7 @@ def test_an_edited_cell_holding_a_masked_number_is_refused_unless_accepted(cli, 
         "holds a masked number (139****5678); import the unmasked export, or pass --accept-masked")]
     assert entry(cli, 1)["leader"] == "王明 13912345678"
     taken = cli("import", "--update", returned, "--accept-masked").stdout
-    assert taken == f"Updated 1 entry with 1 event from {SHEET}, sheet 风险台账.\n"
+    assert taken == f"已更新 1 个条目，共 1 处改动，来自 {SHEET}，工作表 风险台账。\n"
     assert entry(cli, 1)["leader"] == "王明 139****5678 新"
 
 
@@ -242,5 +242,5 @@ def test_sheet_and_ignore_apply_to_update(cli, ledger, tmp_path):
     workbook.save(returned)
     assert "联系电话" in cli("import", "--update", returned, "--sheet", "2", code=1).stderr
     taken = cli("import", "--update", returned, "--sheet", "2", "--ignore", "联系电话").stdout
-    assert taken == f"Updated 1 entry with 1 event from {SHEET}, sheet 风险台账.\n"
+    assert taken == f"已更新 1 个条目，共 1 处改动，来自 {SHEET}，工作表 风险台账。\n"
     assert entry(cli, 1)["leader"] == "钱伟"

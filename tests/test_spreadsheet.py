@@ -54,7 +54,7 @@ def test_xlsx_round_trip_gives_the_same_entries(cli, four_entries, tmp_path, mon
     cli("export", "--format", "xlsx", "--unmasked", "--output", out)
     before = _entries(cli)
     _use_fresh_register(cli, tmp_path, monkeypatch)
-    assert "Imported 4 entries from ledger.xlsx" in cli("import", out).stdout
+    assert "Imported 4 entries from ledger.xlsx" in cli("--lang", "en", "import", out).stdout
     assert _entries(cli) == before
     again = tmp_path / "again.xlsx"
     cli("export", "--format", "xlsx", "--unmasked", "--output", again)
@@ -64,12 +64,12 @@ def test_xlsx_round_trip_gives_the_same_entries(cli, four_entries, tmp_path, mon
     assert [row[-1] for row in reimported] == ["版本", 1, 2, 3, 4]
     assert [row[-1] for row in ledger] == ["版本", 2, 5, 7, 8]  # the latest events: assign, escalate, close, add
     assert _cells(again)[1:] == _cells(out)[1:]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     history = cli.json("show", "3", "--format", "json")["history"]
     assert [(e["action"], e["on"], e["text"]) for e in history] == [("add", "2026-06-08", "imported from ledger.xlsx, row 4")]
     refused = cli("import", out, code=1).stderr
     assert "ledger.xlsx: 4 rows with 4 problems; nothing imported." in refused
-    assert "5     编号  4         entry 4 is already in the register (--new-ids imports the row under a new number)" in refused
+    assert "5    编号    4      entry 4 is already in the register (--new-ids imports the row under a new number)" in refused
 
 
 def test_unnumbered_rows_are_not_imported_twice(cli, register, tmp_path):
@@ -172,14 +172,14 @@ def test_town_ledger_quirks_are_read(cli, register, tmp_path):
         ["G01", "北社区", "信访", "蓝色", "2026-07-01", None, None],
     ], merge=["A1:G1", "B3:B6"])
     out = cli("import", path).stdout
-    assert "Imported 5 entries from town.xlsx, sheet Sheet." in out
+    assert "已从 town.xlsx，工作表 Sheet 导入 5 个条目。" in out
     entries = cli.json("list", "--format", "json")
     assert [(e["risk"], e["unit"], e["level"], e["due"]) for e in entries] == [
         ("S03", "东村", "major", "2026-07-01"), ("S01", "东村", "significant", "2026-07-01"),
         ("P01", "东村", "general", "2026-07-01"), ("H02", "西村", "low", "2026-07-01"),
         ("G01", "北社区", "low", "2026-07-01")]
     assert entries[0]["leader"] == "王明" and entries[0]["department"] == "LABOUR"
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_every_bad_row_is_reported_and_nothing_written(cli, register, tmp_path, snapshot):
@@ -201,7 +201,7 @@ def test_every_bad_row_is_reported_and_nothing_written(cli, register, tmp_path, 
     error = cli("import", path, code=1).stderr
     assert error.startswith(f"Error: {path}: 9 rows with 12 problems; nothing imported.\n")
     assert problem_lines(error) == [
-        "行号 列 填写内容 问题",
+        "row column value reason",
         "3 编号 abc not a positive whole number",
         "4 风险编码 Z99 not in the catalogue (`riskreg catalogue show` lists them)",
         "5 风险等级 特大 not a level; use one of: major 重大 red, significant 较大 orange, general 一般 yellow, low 低 blue",
@@ -223,7 +223,7 @@ def test_mapping_file_names_odd_headers(cli, register, tmp_path):
     assert "lacks 村(社区) (unit), 标题 (title)" in cli("import", sheet, code=1).stderr
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("问题名称: title\n所属网格: 村(社区)\n截止日期: due\n", encoding="utf-8")
-    assert "Imported 1 entry" in cli("import", sheet, "--mapping", mapping).stdout
+    assert "Imported 1 entry" in cli("--lang", "en", "import", sheet, "--mapping", mapping).stdout
     assert cli.json("show", "1", "--format", "json")["due"] == "2026-08-01"
     mapping.write_text("问题名称: 名字\n", encoding="utf-8")
     assert "maps '问题名称' to '名字'" in cli("import", sheet, "--mapping", mapping, code=1).stderr
@@ -234,7 +234,7 @@ def test_dry_run_previews_as_a_table_and_writes_nothing(cli, register, tmp_path,
     sheet.write_text("Risk code,Unit,Title,Level,Lead official\nS03,东村,拖欠工资,major,王明\n", encoding="utf-8")
     before = snapshot()
     out = cli("import", sheet, "--dry-run").stdout
-    assert "Would import 1 entry from new.csv." in out and "拖欠工资" in out and "王明" in out
+    assert "将从 new.csv 导入 1 个条目。" in out and "拖欠工资" in out and "王明" in out
     assert snapshot() == before
 
 

@@ -87,7 +87,7 @@ def test_a_hash_that_looks_like_a_mobile_number_is_never_masked(cli, register, t
 def test_check_catches_the_last_history_records_removed(cli, register):
     _work(cli)
     last_id = _history(register)[-1][0]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     _behind_the_guards(register, f"DELETE FROM history WHERE id = {last_id}")
     found = cli("check", code=1).stdout
     assert "history records were removed or added outside riskreg" in found
@@ -102,7 +102,7 @@ def test_check_against_an_earlier_report(cli, register, tmp_path):
     seen = json.loads(monday.read_text(encoding="utf-8"))["chain"]["events"]
     cli("note", "1", "星期二的进展")
     assert f"every check passed; it still holds the {seen} history events {monday} saw." in cli(
-        "check", "--against", monday).stdout
+        "--lang", "en", "check", "--against", monday).stdout
     # Someone removes the last events and rewrites the register's own record of its head to match:
     # the register alone cannot tell, the report kept elsewhere can.
     _behind_the_guards(register, f"DELETE FROM history WHERE id >= {_history(register)[seen - 1][0]}")
@@ -113,7 +113,7 @@ def test_check_against_an_earlier_report(cli, register, tmp_path):
     # and rebuilds the search index, which still held the removed notes (check finds that too)
     _sql(register, *(SQLITE_REBUILD if isinstance(register, Path) else POSTGRESQL_REBUILD[1:3]))
     cli("note", "2", "改写的记录")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     found = cli("check", "--against", monday, code=1).stdout.strip().splitlines()
     assert found == [f"History event {seen} is not the one the report saw: the history it covers was rewritten."]
 
@@ -184,7 +184,7 @@ def test_an_older_register_gets_its_chain_head(cli, register):
     history = _history(register)
     _sql(register, "DELETE FROM meta WHERE key LIKE 'chain%'", "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     assert cli.json("report", "--format", "json")["chain"] == {"head": history[-1][1], "events": len(history)}
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 @pytest.mark.sqlite_only
@@ -208,4 +208,4 @@ def test_import_and_copy_record_the_chain_head(cli, register, tmp_path):
         history = _history(db)
         assert cli.json("--db", db, "report", "--format", "json")["chain"] == {"head": history[-1][1],
                                                                                 "events": len(history)}
-        assert "every check passed" in cli("--db", db, "check").stdout
+        assert "全部检查通过" in cli("--db", db, "check").stdout

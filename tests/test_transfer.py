@@ -28,11 +28,11 @@ def _use_fresh_register(cli, tmp_path, monkeypatch, name="fresh.db") -> Path:
 
 def test_round_trip_reproduces_entries_ids_and_history(cli, exported, tmp_path, monkeypatch):
     _use_fresh_register(cli, tmp_path, monkeypatch)
-    assert "Imported 4 entries with 12 history events" in cli("import", exported).stdout
+    assert "Imported 4 entries with 12 history events" in cli("--lang", "en", "import", exported).stdout
     assert cli("export", "--unmasked").stdout == exported.read_text(encoding="utf-8")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     cli("note", "4", "the chain continues after an import")
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_export_lines_carry_list_keys_and_history(cli, exported):
@@ -99,11 +99,11 @@ def test_a_second_import_is_refused_line_by_line_whatever_the_flags(cli, exporte
 def test_new_ids_renumber_entries_the_register_does_not_have(cli, exported, tmp_path, monkeypatch):
     _use_fresh_register(cli, tmp_path, monkeypatch)
     cli.add("S01", "宅基地边界纠纷", "北村")
-    assert "Would import 4 entries with 12 history events. Renumbered 4." in cli("import", exported, "--new-ids",
+    assert "Would import 4 entries with 12 history events. Renumbered 4." in cli("--lang", "en", "import", exported, "--new-ids",
                                                                                   "--dry-run").stdout
-    assert "Renumbered 4" in cli("import", exported, "--new-ids").stdout
+    assert "Renumbered 4" in cli("--lang", "en", "import", exported, "--new-ids").stdout
     assert [e["id"] for e in cli.json("list", "--format", "json")] == [1, 2, 3, 4, 5]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     error = cli("import", exported, "--new-ids", code=1).stderr  # imported once, renumbered: not again
     assert problem_lines(error)[1].startswith("1 title ")
     assert problem_lines(error)[1].endswith("already in the register as entry 2 (same risk, unit and title)")
@@ -131,7 +131,7 @@ def test_new_ids_take_a_hazard_that_recurred_as_an_entry_of_its_own(cli, registe
     cli("export", "--output", exported)
     _use_fresh_register(cli, tmp_path, monkeypatch)
     cli.add("S01", "宅基地边界纠纷", "北村")
-    assert "Imported 2 entries with 3 history events. Renumbered 2." in cli("import", exported, "--new-ids").stdout
+    assert "Imported 2 entries with 3 history events. Renumbered 2." in cli("--lang", "en", "import", exported, "--new-ids").stdout
     assert "already in the register as entry 2" in cli("import", exported, "--new-ids", code=1).stderr
 
 
@@ -150,7 +150,7 @@ def test_every_bad_line_is_reported_and_nothing_imported(cli, exported, tmp_path
     error = cli("import", bad, code=1).stderr
     assert error.startswith(f"Error: {bad}: 5 lines with 5 problems; nothing imported.\n")
     lines = problem_lines(error)
-    assert lines[0] == "行号 列 填写内容 问题"
+    assert lines[0] == "line column value reason"
     assert [line.split(" ")[0] for line in lines[1:]] == ["2", "3", "4", "5", "6"]
     assert lines[1].startswith("2 entry 2: title")
     assert lines[2:5] == ["3 not JSON (Expecting property name enclosed in double quotes at column 2)",
@@ -173,7 +173,7 @@ def test_a_date_that_is_not_an_iso_day_is_a_bad_line(cli, exported, tmp_path, mo
 def test_dry_run_writes_nothing(cli, exported, tmp_path, monkeypatch):
     fresh = _use_fresh_register(cli, tmp_path, monkeypatch)
     before = fresh.read_bytes()
-    assert "Would import 4 entries" in cli("import", exported, "--dry-run").stdout
+    assert "Would import 4 entries" in cli("--lang", "en", "import", exported, "--dry-run").stdout
     assert fresh.read_bytes() == before
 
 

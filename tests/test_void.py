@@ -41,7 +41,7 @@ def two(cli, register):
 def test_void_takes_the_duplicate_off_the_ledger_and_the_survivor_says_so(cli, two):
     first, second = two
     out = cli("void", second, "--reason", "两村重复上报", "--duplicate-of", first).stdout
-    assert out == f"Entry {second}: voided as a duplicate of entry {first}.\n"
+    assert out == f"条目 {second}：已作废，是条目 {first} 的重复。\n"
     voided = _show(cli, second)
     assert voided["status"] == "voided" and voided["title"] == "某工地拖欠工资（东村上报）"
     assert voided["history"][-1]["action"] == "void"
@@ -57,19 +57,19 @@ def test_void_takes_the_duplicate_off_the_ledger_and_the_survivor_says_so(cli, t
     assert "voided" in cli("--lang", "en", "show", second).stdout
     row = cli.json("list", "--status", "voided", "--format", "json")[0]
     assert not any(row[flag] for flag in ("overdue", "due_soon", "stale", "escalated"))  # flags count nowhere
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_unvoid_puts_back_the_status_it_had(cli, register):
     entry_id = cli.add()
     cli("mitigate", entry_id, "--measures", "专人盯守")
     cli("void", entry_id, "--reason", "登记错误")
-    assert cli("unvoid", entry_id, "--reason", "并非错误").stdout == f"Entry {entry_id}: back on the ledger, mitigated.\n"
+    assert cli("unvoid", entry_id, "--reason", "并非错误").stdout == f"条目 {entry_id}：已恢复到台账上，状态为管控中。\n"
     shown = _show(cli, entry_id)
     assert shown["status"] == "mitigated" and shown["measures"] == "专人盯守"
     assert (shown["history"][-1]["action"], shown["history"][-1]["text"]) == ("unvoid", "并非错误")
     assert _ids(cli) == [entry_id]
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_closed_entry_may_be_voided_and_comes_back_closed(cli, register):
@@ -118,7 +118,7 @@ def test_an_entry_imported_voided_cannot_say_what_it_was(cli, register, tmp_path
     cli("init")
     cli("import", path)
     assert _show(cli, 1)["status"] == "voided" and _ids(cli) == []
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
     assert _refused(cli, snapshot, "unvoid", "1", "--reason", "x") == (
         "Error: Entry 1's history does not say what status it had before it was voided.\n")
 
@@ -177,31 +177,31 @@ def test_undo_of_a_mistaken_add_voids_it_and_goes_further_back(cli, register):
     kept = cli.add(title="燃气管道老化", risk="P01")
     cli("note", kept, "已巡查")
     mistaken = cli.add(title="录错的事项")
-    assert cli("undo").stdout == f"Entry {mistaken}: undid add; the entry is voided.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {mistaken}: undid add; the entry is voided.\n"
     shown = _show(cli, mistaken)
     assert shown["status"] == "voided"
     assert (shown["history"][-1]["action"], shown["history"][-1]["text"]) == ("undo", "undoes add of 2026-07-01: voided")
     assert _ids(cli) == [kept]
-    assert cli("undo").stdout == f"Entry {kept}: undid note.\n"
-    assert cli("undo").stdout == f"Entry {kept}: undid add; the entry is voided.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {kept}: undid note.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {kept}: undid add; the entry is voided.\n"
     assert _ids(cli) == [] and _ids(cli, "--status", "voided") == [kept, mistaken]
     assert cli("undo", code=1).stderr == "Error: There is nothing to undo.\n"
     cli("unvoid", mistaken, "--reason", "并非录错")
     assert _show(cli, mistaken)["status"] == "open"
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_undo_of_a_void_unvoids_and_of_an_unvoid_voids_again(cli, two):
     first, second = two
     cli("void", second, "--reason", "重复", "--duplicate-of", first)
-    assert cli("undo").stdout == f"Entry {second}: undid void.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {second}: undid void.\n"
     assert _show(cli, second)["status"] == "open" and _ids(cli) == [first, second]
-    assert cli("undo").stdout == f"Entry {first}: undid duplicate.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {first}: undid duplicate.\n"
     cli("void", second, "--reason", "重复")
     cli("unvoid", second, "--reason", "并非重复")
     cli("undo")
     assert _show(cli, second)["status"] == "voided"
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 # ---------------------------------------------------------------- import, export, copy
@@ -221,7 +221,7 @@ def test_jsonl_export_import_and_copy_carry_the_voided_entry(cli, two, tmp_path)
     for db in (imported, copied):
         assert cli.json("--db", db, "show", second, "--format", "json")["status"] == "voided"
         assert cli.json("--db", db, "report", "--format", "json")["totals"]["all"] == 1
-        assert "every check passed" in cli("--db", db, "check").stdout
+        assert "全部检查通过" in cli("--db", db, "check").stdout
         cli("--db", db, "unvoid", second, "--reason", "并非重复")  # the history says what it was
         assert cli.json("--db", db, "show", second, "--format", "json")["status"] == "open"
 
@@ -247,11 +247,11 @@ def test_an_xlsx_export_writes_作废_and_an_import_takes_it(cli, two, tmp_path,
     book.save(town)
     monkeypatch.setenv("RISKREG_DB", str(tmp_path / "fresh.db"))
     cli("init")
-    assert "Imported 2 entries" in cli("import", town).stdout
+    assert "Imported 2 entries" in cli("--lang", "en", "import", town).stdout
     assert [(r["title"], r["status"]) for r in cli.json("list", "--status", "voided", "--format", "json")] == [
         ("重复上报的燃气隐患", "voided")]
     assert cli.json("report", "--format", "json")["totals"]["all"] == 1
-    assert "every check passed" in cli("check").stdout
+    assert "全部检查通过" in cli("check").stdout
 
 
 def test_a_returned_sheet_cannot_void_an_entry(cli, two, tmp_path, snapshot):

@@ -92,11 +92,9 @@ def test_a_closed_twin_is_a_hazard_that_recurred(cli, register):
 def test_a_past_deadline_is_recorded_with_a_warning(cli, register):
     added = cli("add", "S03", "--title", "拖欠工资", "--unit", "东村", "--due", "2026/6/1", as_of="2026-07-01")
     assert added.stdout == "1\n"
-    assert added.stderr == ("Warning: the deadline 2026-06-01 is already past (today is 2026-07-01); "
-                            "it is recorded as given.\n")
+    assert added.stderr == "警告：完成时限 2026-06-01 已过（今天是 2026-07-01）；照样登记。\n"
     assigned = cli("assign", "1", "--due", "-3d", as_of="2026-07-01")
-    assert assigned.stderr == ("Warning: the deadline 2026-06-28 is already past (today is 2026-07-01); "
-                               "it is recorded as given.\n")
+    assert assigned.stderr == "警告：完成时限 2026-06-28 已过（今天是 2026-07-01）；照样登记。\n"
     assert show(cli, 1)["due"] == "2026-06-28"
     assert cli("assign", "1", "--due", "+3d", as_of="2026-07-01").stderr == ""
 

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 COUNTDOWN = re.compile(r"T-(\d{1,5})")
@@ -41,7 +42,8 @@ def parse_date(text: str, *, today: date, campaign_start: date | None = None, wh
     except OverflowError:
         day = None
     if day is None or not EARLIEST <= day <= LATEST:
-        raise InvalidInput(f"The {what} {text!r} is out of range ({EARLIEST} to {LATEST}).")
+        raise InvalidInput(N_("The {what} {text!r} is out of range ({earliest} to {latest}).", what=what, text=text,
+                              earliest=EARLIEST, latest=LATEST))
     return day
 
 
@@ -52,13 +54,14 @@ def _parse(text: str, today: date, campaign_start: date | None, what: str) -> da
         return today + timedelta(days=days if m.group(1) == "+" else -days)
     if m := COUNTDOWN.fullmatch(value):
         if campaign_start is None:
-            raise InvalidInput(f"The {what} {text!r} counts back from the campaign, but the catalogue names no campaign.")
+            raise InvalidInput(N_("The {what} {text!r} counts back from the campaign, but the catalogue names no "
+                                  "campaign.", what=what, text=text))
         return campaign_start - timedelta(days=int(m.group(1)))
     try:
         day = written_date(value)
     except NotARealDay:
-        raise InvalidInput(f"The {what} {text!r} is not a date: no calendar has that day.") from None
+        raise InvalidInput(N_("The {what} {text!r} is not a date: no calendar has that day.", what=what, text=text)) from None
     if day is not None:
         return day
     hint = FORMS.replace(" or ", ", ") + ", +Nd or -Nd" + (" or T-N" if campaign_start else "")
-    raise InvalidInput(f"The {what} {text!r} is not a date; write it as {hint}.")
+    raise InvalidInput(N_("The {what} {text!r} is not a date; write it as {hint}.", what=what, text=text, hint=hint))

@@ -6,11 +6,19 @@ stays usable from Python and from tests without a terminal.
 
 from dataclasses import dataclass
 
+from riskreg.messages import N_, NP_
+
 
 class RiskregError(Exception):
-    """An expected failure the user can act on; str() is the sentence shown."""
+    """An expected failure the user can act on: one sentence, a riskreg.messages.Message (or plain text).
+
+    The command line shows `message` in the language of the run; str() is the English sentence."""
 
     exit_code = 1
+
+    @property
+    def message(self) -> object:
+        return self.args[0] if self.args else ""
 
 
 class RegisterMissing(RiskregError):
@@ -44,7 +52,7 @@ class Problem:
     row: int | None  # the spreadsheet row or file line; None for the file as a whole (refused before its rows)
     column: str  # the header as the file writes it; "" for the row as a whole
     value: str  # the cell as read, unmasked (the CLI masks it); "" when empty
-    reason: str
+    reason: object  # a riskreg.messages.Message (or text), said in the language of the run
 
 
 class RowsRefused(InvalidInput):
@@ -56,6 +64,7 @@ class RowsRefused(InvalidInput):
     def __init__(self, source: str, problems: list[Problem], noun: str = "row") -> None:
         self.source, self.problems, self.noun = source, problems, noun
         rows = len({problem.row for problem in problems})
-        super().__init__(f"{source}: {rows} {noun}{'' if rows == 1 else 's'} with {len(problems)} "
-                         f"problem{'' if len(problems) == 1 else 's'}; nothing imported.")
+        counted = NP_("{n} line", "{n} lines", rows) if noun == "line" else NP_("{n} row", "{n} rows", rows)
+        super().__init__(N_("{source}: {rows} with {problems}; nothing imported.", source=source, rows=counted,
+                            problems=NP_("{n} problem", "{n} problems", len(problems))))
 

@@ -17,9 +17,30 @@ from riskreg.cli import (config, corrections, delivery, ledger, reports, schedul
 from riskreg.cli.grouping import GroupedHelp, plain_words
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError, RowsRefused
+from riskreg.messages import N_
 
 
 class _Group(GroupedHelp):
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        from typer._click.exceptions import ClickException
+
+        from riskreg.cli.language import early_lang, speak
+        from riskreg.cli.usage import show_usage_error
+
+        args = list(sys.argv[1:] if args is None else args)
+        speak(self, early_lang(args))
+        if not kwargs.get("standalone_mode", True):
+            return super().main(args, *rest, **kwargs)
+        try:  # as standalone_mode does, but with Click's usage errors in the language of the run
+            done = super().main(args, *rest, **{**kwargs, "standalone_mode": False})
+        except typer.Abort:
+            typer.echo(N_("Aborted!").translated(), err=True)
+            sys.exit(1)
+        except ClickException as err:
+            show_usage_error(err)
+            sys.exit(err.exit_code)
+        sys.exit(done if isinstance(done, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -41,7 +62,12 @@ class _Group(GroupedHelp):
 def _say(err: RiskregError) -> None:
     from riskreg.cli.output import say
 
-    say(f"Error: {err}", err=True)
+    say(error_line(err), err=True)
+
+
+def error_line(err: RiskregError) -> str:
+    """`Error: …` in the language of the run: Click's own word for it, and the sentence the error carries."""
+    return N_("Error: {message}", message=err.message).translated()
 
 
 def _show_problems(ctx: Any, refused: RowsRefused) -> None:
@@ -72,12 +98,13 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
             elif position and argv[position - 1].startswith("-") and not token.startswith("-"):
                 name = argv[position - 1]
             else:
-                name = "the argument"
-            return RiskregError(f"{name} {quoted(token)} is not UTF-8 text; set a UTF-8 locale (e.g. "
-                                "LANG=zh_CN.UTF-8) in the terminal, or retype it.")
+                name = N_("the argument")
+            return RiskregError(N_("{name} {token} is not UTF-8 text; set a UTF-8 locale (e.g. LANG=zh_CN.UTF-8) "
+                                   "in the terminal, or retype it.", name=name, token=quoted(token)))
     for name, value in sorted(environ.items()):
         if name.startswith("RISKREG_") and bad(value):
-            return RiskregError(f"{name} {quoted(value)} is not UTF-8 text; set it again in a UTF-8 terminal.")
+            return RiskregError(N_("{name} {value} is not UTF-8 text; set it again in a UTF-8 terminal.", name=name,
+                                   value=quoted(value)))
     return None
 
 
@@ -119,12 +146,19 @@ def _global(
         if ctx.invoked_subcommand != "config":  # `config` still works, so a broken file can be found and fixed
             raise
         settings = Config()
+    from riskreg import messages
+
     ctx.obj = State(db=db, as_of=as_of, actor=actor, lang=resolve_lang(lang, settings), lang_option=lang, config=settings)
+    messages.use(ctx.obj.lang)
 
 
 def main() -> None:
     refused = _not_utf8(sys.argv[1:], dict(os.environ))
     if refused is not None:
+        from riskreg import messages
+        from riskreg.cli.language import early_lang
+
+        messages.use(early_lang(sys.argv[1:]))
         _say(refused)
         raise SystemExit(refused.exit_code)
     app(prog_name="riskreg")

@@ -8,6 +8,7 @@ from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson
 from riskreg.cli.output import print_view, say, write
 from riskreg.cli.state import get_state
+from riskreg.messages import N_, in_language
 
 PANEL = "Set-up"
 app = typer.Typer()
@@ -43,12 +44,17 @@ def _settings_table(settings: dict) -> Any:
 
     from riskreg.escaping import visible
 
-    table = Table(title=Text(visible(f"Config file: {settings['file']}"), style="table.title"), title_justify="left",
-                  show_edge=False)
-    for column in ("setting", "value", "from", "meaning"):
-        table.add_column(column, overflow="fold")
+    from riskreg.cli.settings import SOURCES
+    from riskreg.messages import translate
+
+    title = visible(N_("Config file: {file}", file=settings["file"]).translated())
+    table = Table(title=Text(title, style="table.title"), title_justify="left", show_edge=False)
+    for column in (N_("setting"), N_("value"), N_("from"), N_("meaning")):
+        table.add_column(column.translated(), overflow="fold")
     for row in settings["settings"]:
-        table.add_row(Text(row["key"]), Text("—" if row["value"] is None else str(row["value"])), Text(row["source"]), Text(row["help"], style="dim"))
+        source = in_language(SOURCES.get(row["source"], row["source"]))
+        table.add_row(Text(row["key"]), Text("—" if row["value"] is None else str(row["value"])), Text(source),
+                      Text(translate(row["help"]), style="dim"))
     return table
 
 
@@ -65,7 +71,7 @@ def set_(key: Key, value: Annotated[str, typer.Argument(metavar="VALUE", help="T
     """Set one default in the config file (created if missing)."""
     from riskreg.cli.settings import set_value
 
-    say(f"Set {key} in {set_value(key, value)}.")
+    say(N_("Set {key} in {path}.", key=key, path=set_value(key, value)))
 
 
 @config_app.command()
@@ -74,4 +80,5 @@ def unset(key: Key) -> None:
     from riskreg.cli.settings import unset_value
 
     path, removed = unset_value(key)
-    say(f"Removed {key} from {path}." if removed else f"{key} is not set in {path}; its default applies.")
+    say(N_("Removed {key} from {path}.", key=key, path=path) if removed else
+        N_("{key} is not set in {path}; its default applies.", key=key, path=path))

@@ -1,18 +1,19 @@
 """Daily work: correcting an entry (`edit`) and grading it again (`regrade`)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from riskreg.cli.options import EntryId
 from riskreg.cli.output import say
 from riskreg.cli.state import get_state
+from riskreg.messages import Both, N_
+from riskreg.vocabulary import word
 
 PANEL = "Daily work"
 app = typer.Typer()
 
 Reason = Annotated[str, typer.Option("--reason", help="Why: recorded in the history with the old and new values.")]
-LEVEL_HELP = "major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…)."
 
 
 @app.command(rich_help_panel=PANEL)
@@ -24,7 +25,7 @@ def edit(
     detail: Annotated[str | None, typer.Option("--detail", help="The corrected details.", show_default=False)] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="The right village, community or department.", show_default=False)] = None,
     risk: Annotated[str | None, typer.Option("--risk", metavar="CODE", help="The right risk code; the category follows it.", show_default=False)] = None,
-    level: Annotated[str | None, typer.Option("--level", help="Grade it again too (as `regrade`): " + LEVEL_HELP, show_default=False)] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Grade it again too (as `regrade`): major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Correct it even if another active entry then has the same risk, unit and title.")] = False,
     reason: Reason,
 ) -> None:
@@ -38,22 +39,35 @@ def edit(
     with get_state(ctx).write() as (session, stamp):
         changes, new_level = correct(session, stamp, entry_id, reason=reason, title=title, detail=detail, unit=unit,
                                      risk=risk, level=level, force=force)
-    done = [f"corrected {', '.join(changes)}"] if changes else []
-    if new_level is not None:
-        done.append(f"regraded to {new_level}")
-    say(f"Entry {entry_id}: {'; '.join(done)}.")
+        level_name = _level_name(session, new_level)
+    corrected = N_("Entry {id}: corrected {fields}", id=entry_id, fields=Both(
+        "、".join(word(f"field.{name}", "zh") for name in changes), ", ".join(changes)))
+    if new_level is None:
+        say(N_("{said}.", said=corrected))
+    elif changes:
+        say(N_("{said}; regraded to {level}.", said=corrected, level=level_name))
+    else:
+        say(N_("Entry {id}: regraded to {level}.", id=entry_id, level=level_name))
+
+
+def _level_name(session: Any, code: str | None) -> Any:
+    """The level by its name in both languages (its code if the catalogue lost it)."""
+    from riskreg.store.models import Level
+
+    row = session.get(Level, code) if code else None
+    return Both(row.zh, row.en) if row else code
 
 
 @app.command(rich_help_panel=PANEL)
 def regrade(
     ctx: typer.Context,
     entry_id: EntryId,
-    level: Annotated[str, typer.Option("--level", help="The new level: " + LEVEL_HELP)],
+    level: Annotated[str, typer.Option("--level", help="The new level: major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).")],
     reason: Reason,
 ) -> None:
     """Grade an open or mitigated entry again, as the risk grows or eases; reports count regradings up and down."""
     from riskreg.domain.corrections import regrade as regrade_entry
 
     with get_state(ctx).write() as (session, stamp):
-        new_level = regrade_entry(session, stamp, entry_id, level=level, reason=reason)
-    say(f"Entry {entry_id}: regraded to {new_level}.")
+        level_name = _level_name(session, regrade_entry(session, stamp, entry_id, level=level, reason=reason))
+    say(N_("Entry {id}: regraded to {level}.", id=entry_id, level=level_name))

@@ -5,7 +5,10 @@ from typing import Annotated
 import typer
 
 from riskreg.cli.options import EntryId
+from riskreg.cli.output import say
 from riskreg.cli.state import get_state
+from riskreg.messages import Both, Message, N_
+from riskreg.vocabulary import word
 
 PANEL = "Daily work"
 app = typer.Typer()
@@ -14,11 +17,9 @@ Due = Annotated[str | None, typer.Option("--due", metavar="DATE", help="Deadline
 Dept = Annotated[str | None, typer.Option("--dept", metavar="DEPT", help="Responsible department: its code or name, e.g. COMP or 综治中心.", show_default=False)]
 
 
-def _warn(warnings: list[str]) -> None:
-    from riskreg.cli.output import say
-
+def _warn(warnings: list[Message]) -> None:
     for warning in warnings:
-        say(f"Warning: {warning}", err=True)
+        say(N_("Warning: {warning}", warning=warning), err=True)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -61,7 +62,8 @@ def assign(
         changes = assign_entry(session, stamp, entry_id, leader=leader, department=dept, task_force=task_force,
                                plan=plan, due=due, contingency=contingency)
     _warn(stamp.warnings)
-    typer.echo(f"Entry {entry_id}: set {', '.join(changes)}.")
+    say(N_("Entry {id}: set {fields}.", id=entry_id, fields=Both(
+        "、".join(word(f"field.{name}", "zh") for name in changes), ", ".join(changes))))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -75,7 +77,7 @@ def note(
 
     with get_state(ctx).write() as (session, stamp):
         add_note(session, stamp, entry_id, text)
-    typer.echo(f"Entry {entry_id}: note added.")
+    say(N_("Entry {id}: note added.", id=entry_id))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -89,7 +91,7 @@ def mitigate(
 
     with get_state(ctx).write() as (session, stamp):
         mitigate_entry(session, stamp, entry_id, measures=measures)
-    typer.echo(f"Entry {entry_id}: mitigated.")
+    say(N_("Entry {id}: mitigated.", id=entry_id))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -105,7 +107,7 @@ def close(
 
     with get_state(ctx).write() as (session, stamp):
         watch_until = close_entry(session, stamp, entry_id, verified_by=verified_by, resolution=resolution, on=on)
-    typer.echo(f"Entry {entry_id}: closed; watch for relapse until {watch_until}.")
+    say(N_("Entry {id}: closed; watch for relapse until {watch_until}.", id=entry_id, watch_until=watch_until))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -115,7 +117,7 @@ def consolidate(ctx: typer.Context, entry_id: EntryId) -> None:
 
     with get_state(ctx).write() as (session, stamp):
         consolidate_entry(session, stamp, entry_id)
-    typer.echo(f"Entry {entry_id}: consolidated.")
+    say(N_("Entry {id}: consolidated.", id=entry_id))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -129,7 +131,7 @@ def reopen(
 
     with get_state(ctx).write() as (session, stamp):
         reopen_entry(session, stamp, entry_id, reason=reason)
-    typer.echo(f"Entry {entry_id}: reopened.")
+    say(N_("Entry {id}: reopened.", id=entry_id))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -147,9 +149,9 @@ def escalate(
     from riskreg.errors import InvalidInput
 
     if clear and to is not None:
-        raise InvalidInput("--clear takes the escalation off and --to escalates; give one of them, not both.")
+        raise InvalidInput(N_("--clear takes the escalation off and --to escalates; give one of them, not both."))
     if not clear and to is None:
-        raise InvalidInput("Give --to, who must coordinate, or --clear to take the escalation off.")
+        raise InvalidInput(N_("Give --to, who must coordinate, or --clear to take the escalation off."))
     with get_state(ctx).write() as (session, stamp):
         if clear:
             from riskreg.domain.corrections import clear_escalation
@@ -157,4 +159,5 @@ def escalate(
             cleared = clear_escalation(session, stamp, entry_id, reason=reason)
         else:
             escalate_entry(session, stamp, entry_id, to=to, reason=reason)
-    say(f"Entry {entry_id}: escalation to {cleared} cleared." if clear else f"Entry {entry_id}: escalated to {to.strip()}.")
+    say(N_("Entry {id}: escalation to {body} cleared.", id=entry_id, body=cleared) if clear else
+        N_("Entry {id}: escalated to {body}.", id=entry_id, body=to.strip()))

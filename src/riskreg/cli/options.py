@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from riskreg.messages import N_
 
 EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number, as `add` printed it.", min=1)]
 UNMASKED = "riskreg.unmasked"  # ctx.meta key: --unmasked as given, for the error handler's problem table
@@ -31,11 +32,11 @@ def not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
 
         location = get_state(ctx).location()
         if not is_url(location) and register_files(location)(output):
-            raise RiskregError(f"{output} is the register {location} or one of its journal and backup files; "
-                               "choose another output file.")
+            raise RiskregError(N_("{output} is the register {location} or one of its journal and backup files; "
+                                  "choose another output file.", output=output, location=location))
         if output.is_file() and os.access(output, os.R_OK) and is_sqlite_file(output):  # is_file first: a FIFO
-            raise RiskregError(f"{output} is a SQLite database (a register or a backup of one); riskreg writes "
-                               "reports and exports only over other files.")
+            raise RiskregError(N_("{output} is a SQLite database (a register or a backup of one); riskreg writes "
+                                  "reports and exports only over other files.", output=output))
     return output
 
 

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import Problem, RiskregError
+from riskreg.messages import N_, Message, in_language
 
 
-def say(message: str, *, err: bool = False, unmasked: bool = False) -> None:
-    """A message, an error or a warning: it may quote file names, headers and stored text, so identity and
-    mobile numbers are masked (unless --unmasked) and control characters escaped."""
+def say(message: str | Message, *, err: bool = False, unmasked: bool = False) -> None:
+    """A message, an error or a warning, in the language of the run: it may quote file names, headers and stored
+    text, so identity and mobile numbers are masked (unless --unmasked) and control characters escaped."""
     import typer
 
     from riskreg.escaping import visible
-
+    message = str(in_language(message))
     typer.echo(visible(message if unmasked else _masked(message)), err=err)
 
 
@@ -151,7 +152,7 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
-        raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot write {target}: {strerror}.", target=target, strerror=err.strerror)) from None
     held = _held_renames.get()
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
@@ -167,7 +168,7 @@ def write_atomically(path: Path, chunks: Iterable[str] | Iterable[bytes], *, bin
     except BaseException as err:
         Path(temp).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+            raise RiskregError(N_("Cannot write {target}: {strerror}.", target=target, strerror=err.strerror)) from None
         raise
 
 
@@ -200,7 +201,7 @@ def make_folder(folder: Path, *, private: bool) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
     except OSError as err:
-        raise RiskregError(f"Cannot make the folder {folder}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot make the folder {folder}: {strerror}.", folder=folder, strerror=err.strerror)) from None
 
 
 def _written_in_place(target: Path) -> bool:
@@ -215,7 +216,7 @@ def _write_in_place(target: Path, chunks: Iterable[str] | Iterable[bytes], *, bi
             for chunk in chunks:
                 handle.write(chunk)
     except OSError as err:
-        raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot write {target}: {strerror}.", target=target, strerror=err.strerror)) from None
 
 
 _SHOWN_VALUE = 40  # characters of a value in the stderr table; the --errors file has each value whole
@@ -263,21 +264,21 @@ def _problem_rows(problems: list[Problem], noun: str, lang: str, unmasked: bool)
     from riskreg.vocabulary import word
 
     headings = [word(f"column.{key}", lang) for key in (noun, "column", "value", "reason")]
-    rows = [[problem.row, problem.column, problem.value, problem.reason] for problem in problems]
+    rows = [[problem.row, problem.column, problem.value, in_language(problem.reason, lang)] for problem in problems]
     return headings, rows if unmasked else _masked(rows)
 
 
-def progress(items: Iterable[Any], description: str, total: int | None = None) -> Iterable[Any]:
+def progress(items: Iterable[Any], description: Message, total: int | None = None) -> Iterable[Any]:
     """A Rich progress bar on stderr while it is a terminal; nothing at all otherwise (cron, pipes, files)."""
     if not sys.stderr.isatty():
         return items
     from rich.console import Console
     from rich.progress import track
 
-    return track(items, description=description, total=total, console=Console(stderr=True), transient=True)
+    return track(items, description=description.translated(), total=total, console=Console(stderr=True), transient=True)
 
 
-def working(description: str) -> Any:
+def working(description: Message) -> Any:
     """A spinner on stderr while it is a terminal, for one long step (building a report)."""
     import contextlib
 
@@ -285,4 +286,4 @@ def working(description: str) -> Any:
         return contextlib.nullcontext()
     from rich.console import Console
 
-    return Console(stderr=True).status(description)
+    return Console(stderr=True).status(description.translated())

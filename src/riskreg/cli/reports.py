@@ -12,6 +12,7 @@ from riskreg.cli.options import (ListFormat, Output, ReportFormat, ScopeDept, Sc
 from riskreg.cli.output import all_or_none, make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
+from riskreg.messages import N_, NP_
 
 PANEL = "Reports"
 EXIT_OVERDUE = 3
@@ -41,8 +42,8 @@ def _build(ctx: typer.Context, since: str | None, scope: dict[str, str | None], 
     state = get_state(ctx)
     flags = state.flags()
     today = flags.today
-    with working("Building the report"), state.read() as session:
-        since_day = user_date(session, today, since, "--since date") if since else None
+    with working(N_("Building the report")), state.read() as session:
+        since_day = user_date(session, today, since, N_("--since date")) if since else None
         within = resolve_scope(session, **scope)
         if split:
             return department_reports(session, flags, since=since_day, lang=state.lang, scope=within)
@@ -76,7 +77,7 @@ def report(
     leader: ScopeLeader = None,
     split: Annotated[SplitBy | None, typer.Option("--split", help="dept: one report per department, its 责任清单, each in a file named by its code (LABOUR.json) in --output-dir; every current department gets one, with nothing open or not.", show_default=False)] = None,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the reports go in, made if missing.", show_default=False)] = None,
-    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help=f"Exit {EXIT_OVERDUE} when anything is overdue (after writing the report).")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 3 when anything is overdue (after writing the report).")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
@@ -92,7 +93,8 @@ def report(
         with all_or_none():  # a department's file that cannot be written leaves every file as it was
             for code, data in reports.items():
                 _write_report(fmt, data, targets[code], unmasked=unmasked, lang=lang)
-        say(f"Wrote {len(reports)} report{'s' if len(reports) != 1 else ''} to {output_dir}, one per department.",
+        say(NP_("Wrote {n} report to {output_dir}, one per department.",
+                "Wrote {n} reports to {output_dir}, one per department.", len(reports), output_dir=output_dir),
             unmasked=unmasked)
         overdue = any(data["totals"]["overdue"] for data in reports.values())
     else:
@@ -105,13 +107,13 @@ def report(
 
 def _check_split(split: SplitBy | None, output_dir: Path | None, output: Path | None, dept: str | None) -> None:
     if split is None:
-        raise RiskregError("--output-dir goes with --split dept; for one file give --output FILE.")
+        raise RiskregError(N_("--output-dir goes with --split dept; for one file give --output FILE."))
     if output_dir is None:
-        raise RiskregError("--split needs --output-dir DIR, the folder the reports go in.")
+        raise RiskregError(N_("--split needs --output-dir DIR, the folder the reports go in."))
     if output is not None:
-        raise RiskregError("--split writes one report per department into --output-dir; leave out --output.")
+        raise RiskregError(N_("--split writes one report per department into --output-dir; leave out --output."))
     if dept is not None:
-        raise RiskregError("--split dept already writes each department's report; leave out --dept.")
+        raise RiskregError(N_("--split dept already writes each department's report; leave out --dept."))
 
 
 def _write_report(fmt: ReportFormat, data: dict, target: Path | None, *, unmasked: bool, lang: str) -> None:
@@ -151,8 +153,8 @@ def trend(
 
     state = get_state(ctx)
     today = state.today()
-    with working("Replaying the history"), state.read() as session:
-        since_day = user_date(session, today, since, "--since date") if since else None
+    with working(N_("Replaying the history")), state.read() as session:
+        since_day = user_date(session, today, since, N_("--since date")) if since else None
         data = daily(session, today, days=days, since=since_day)
     if fmt is ListFormat.json:
         from riskreg.render.plain import to_json

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import LANGUAGES, N_, Both
 
-LANGUAGES = ("zh", "en")
 MAX_DAYS = 3650
 CHOICES = {"lang": LANGUAGES, "smtp_security": ("starttls", "ssl", "none"), "robot": ("wecom", "dingtalk", "feishu")}
 # Shown by `config show` only as set or not: the robot's URL carries its access token.
@@ -49,25 +49,27 @@ class Config:
 
 
 KEYS = tuple(f.name for f in fields(Config))
-_HELP = {
-    "db": "register file or PostgreSQL URL (after --db and $RISKREG_DB)",
-    "lang": "zh or en (after --lang and $RISKREG_LANG; default from the locale)",
-    "stale_days": "an active entry with no event for this many days is stale",
-    "due_soon_days": "an active entry due within this many days is due soon",
-    "password_file": "a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one",
-    "smtp_host": "send: the mail server (host or host:port)",
-    "smtp_port": "send: its port (default 587 with starttls, 465 with ssl, 25 with none)",
-    "smtp_security": "send: starttls, ssl or none (a relay on this machine)",
-    "smtp_user": "send: the mail account's user name (no login without it)",
-    "smtp_password_file": "send: a private file (mode 600) with the mail password; else $RISKREG_SMTP_PASSWORD",
-    "mail_from": "send: the sender's address (default: smtp_user)",
-    "mail_to": "send: who gets the whole report, addresses separated by commas",
-    "dept_mail": "send: each department's mailbox for its own report, CODE=address separated by commas",
-    "webhook": "send: the chat robot's URL (WeCom, DingTalk or Feishu); shown only as set",
-    "robot": "send: wecom, dingtalk or feishu (default: from the URL's host, else wecom)",
-    "webhook_secret": "send: the robot's signing secret (DingTalk 加签, Feishu 签名校验); shown only as set",
-    "report_dir": "send: the folder the reports it sends are written to first (default: reports in the data folder)",
+_HELP = {  # English in `config show --format json`; the table says them in the language of the run
+    "db": N_("register file or PostgreSQL URL (after --db and $RISKREG_DB)"),
+    "lang": N_("zh or en (after --lang and $RISKREG_LANG; default from the locale)"),
+    "stale_days": N_("an active entry with no event for this many days is stale"),
+    "due_soon_days": N_("an active entry due within this many days is due soon"),
+    "password_file": N_("a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one"),
+    "smtp_host": N_("send: the mail server (host or host:port)"),
+    "smtp_port": N_("send: its port (default 587 with starttls, 465 with ssl, 25 with none)"),
+    "smtp_security": N_("send: starttls, ssl or none (a relay on this machine)"),
+    "smtp_user": N_("send: the mail account's user name (no login without it)"),
+    "smtp_password_file": N_("send: a private file (mode 600) with the mail password; else $RISKREG_SMTP_PASSWORD"),
+    "mail_from": N_("send: the sender's address (default: smtp_user)"),
+    "mail_to": N_("send: who gets the whole report, addresses separated by commas"),
+    "dept_mail": N_("send: each department's mailbox for its own report, CODE=address separated by commas"),
+    "webhook": N_("send: the chat robot's URL (WeCom, DingTalk or Feishu); shown only as set"),
+    "robot": N_("send: wecom, dingtalk or feishu (default: from the URL's host, else wecom)"),
+    "webhook_secret": N_("send: the robot's signing secret (DingTalk 加签, Feishu 签名校验); shown only as set"),
+    "report_dir": N_("send: the folder the reports it sends are written to first (default: reports in the data folder)"),
 }
+# Where a setting came from, as `config show` words it in its table (its JSON keeps the English).
+SOURCES = {"default": N_("default"), "config file": N_("config file"), "locale": N_("locale")}
 
 
 def config_path() -> Path:
@@ -78,19 +80,25 @@ def config_path() -> Path:
 
 def _checked(key: str, value: Any, where: str) -> Any:
     if key not in KEYS:
-        raise InvalidInput(f"{where}: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
+        raise InvalidInput(N_("{where}: unknown setting {key!r}; the settings are {keys}.", where=where, key=key,
+                              keys=', '.join(KEYS)))
     if key in ("stale_days", "due_soon_days", "smtp_port"):
-        low, high, what = (1, 65535, "a port number") if key == "smtp_port" else (0, MAX_DAYS, "a whole number of days")
+        low, high = (1, 65535) if key == "smtp_port" else (0, MAX_DAYS)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise InvalidInput(f"{where}: {key} must be {what} from {low} to {high}, not {value!r}.")
+            if key == "smtp_port":
+                raise InvalidInput(N_("{where}: {key} must be a port number from {low} to {high}, not {value!r}.",
+                                      where=where, key=key, low=low, high=high, value=value))
+            raise InvalidInput(N_("{where}: {key} must be a whole number of days from 0 to {max_days}, not "
+                                  "{value!r}.", where=where, key=key, max_days=MAX_DAYS, value=value))
         return value
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{where}: {key} must be text, not {value!r}.")
+        raise InvalidInput(N_("{where}: {key} must be text, not {value!r}.", where=where, key=key, value=value))
     value = value.strip()
     if key in CHOICES and value not in CHOICES[key]:
-        raise InvalidInput(f"{where}: {key} must be {' or '.join(CHOICES[key])}, not {value!r}.")
+        raise InvalidInput(N_("{where}: {key} must be {choices}, not {value!r}.", where=where, key=key,
+                              choices=Both(" 或 ".join(CHOICES[key]), " or ".join(CHOICES[key])), value=value))
     return value
 
 
@@ -108,9 +116,10 @@ def _read_raw(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise InvalidInput(f"Cannot read the config file {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read the config file {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"The config file {path} is not valid TOML ({err}); fix that line or delete the file.") from None
+        raise InvalidInput(N_("The config file {path} is not valid TOML ({err}); fix that line or delete the "
+                              "file.", path=path, err=err)) from None
 
 
 def load_config() -> Config:
@@ -152,7 +161,8 @@ def unset_value(key: str, path: Path | None = None) -> tuple[Path, bool]:
     path = path or config_path()
     values = _read_raw(path)
     if key not in KEYS:
-        raise InvalidInput(f"riskreg config unset: unknown setting {key!r}; the settings are {', '.join(KEYS)}.")
+        raise InvalidInput(N_("riskreg config unset: unknown setting {key!r}; the settings are {keys}.", key=key,
+                              keys=', '.join(KEYS)))
     if key not in values:
         return path, False
     del values[key]
@@ -206,5 +216,5 @@ def describe(*, db_option: str | None, lang_option: str | None) -> list[dict[str
                 value, source = lang_option, "--lang / RISKREG_LANG"
             elif source == "default":
                 value, source = locale_language(), "locale"
-        rows.append({"key": key, "value": value, "source": source, "help": _HELP[key]})
+        rows.append({"key": key, "value": value, "source": source, "help": str(_HELP[key])})
     return rows

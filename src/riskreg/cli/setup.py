@@ -9,6 +9,7 @@ from riskreg.cli.grouping import GroupedHelp
 from riskreg.cli.options import TableOrJson, Unmasked
 from riskreg.cli.output import print_view, say, write
 from riskreg.cli.state import get_state
+from riskreg.messages import N_, Message
 
 PANEL = "Set-up"
 app = typer.Typer()
@@ -31,13 +32,13 @@ def init(
     parsed = load_catalogue(catalogue or bundled_catalogue_path())  # a bad file fails before any file is made
     register = get_state(ctx).register(create=True)
     if not create_schema(register):
-        say(f"The register {register.location} already exists; nothing changed. "
-                   "(Use `riskreg catalogue load FILE` to update its catalogue.)")
+        say(N_("The register {location} already exists; nothing changed. (Use `riskreg catalogue load FILE` to "
+               "update its catalogue.)", location=register.location))
         return
     with register.session(write=True) as session:
         apply_catalogue(session, parsed)
-    say(f"Created the register {register.location} with {len(parsed.risks)} risks "
-               f"and {len(parsed.departments)} departments.")
+    say(N_("Created the register {location} with {n_risks} risks and {n_departments} departments.",
+           location=register.location, n_risks=len(parsed.risks), n_departments=len(parsed.departments)))
 
 
 @catalogue_app.command("check")
@@ -46,8 +47,9 @@ def check(file: CatalogueFile) -> None:
     from riskreg.domain.catalogue import load_catalogue
 
     parsed = load_catalogue(file)
-    say(f"{file}: valid — {len(parsed.categories)} categories, {len(parsed.risks)} risks, "
-               f"{len(parsed.departments)} departments, {len(parsed.units)} units.")
+    say(N_("{file}: valid — {n_categories} categories, {n_risks} risks, {n_departments} departments, {n_units} "
+           "units.", file=file, n_categories=len(parsed.categories), n_risks=len(parsed.risks),
+           n_departments=len(parsed.departments), n_units=len(parsed.units)))
 
 
 @catalogue_app.command("load")
@@ -63,16 +65,25 @@ def load(
     parsed = load_catalogue(file)
     with get_state(ctx).write(commit=not dry_run) as (session, _):
         diff = apply_catalogue(session, parsed)
-    verb = "would be" if dry_run else "were"
     if diff.empty:
-        say("The catalogue is unchanged." if not dry_run else "Nothing would change.")
+        say(N_("Nothing would change.") if dry_run else N_("The catalogue is unchanged."))
     else:
         for kind, items in diff.as_dict().items():
-            say(f"{len(items)} {verb} {kind}" + (": " + ", ".join(items) if items else "."))
+            said = _changes(dry_run, kind, len(items))
+            say(N_("{said}: {items}", said=said, items=", ".join(items)) if items else N_("{said}.", said=said))
     if diff.unlisted_units:
         shown = ", ".join(diff.unlisted_units[:10]) + ("…" if len(diff.unlisted_units) > 10 else "")
-        say(f"Warning: {len(diff.unlisted_units)} unit(s) named by entries are not in the catalogue's units, so "
-            f"new entries cannot name them: {shown}. Add them to `units` to keep using them.", err=True)
+        say(N_("Warning: {n_unlisted_units} unit(s) named by entries are not in the catalogue's units, so new "
+               "entries cannot name them: {shown}. Add them to `units` to keep using them.",
+               n_unlisted_units=len(diff.unlisted_units), shown=shown), err=True)
+
+
+def _changes(dry_run: bool, kind: str, n: int) -> Message:
+    """What `catalogue load` did (or would do), before the codes it names."""
+    return {(False, "added"): N_("{n} were added", n=n), (False, "changed"): N_("{n} were changed", n=n),
+            (False, "retired"): N_("{n} were retired", n=n), (True, "added"): N_("{n} would be added", n=n),
+            (True, "changed"): N_("{n} would be changed", n=n), (True, "retired"): N_("{n} would be retired", n=n),
+            }[dry_run, kind]
 
 
 @catalogue_app.command("show")

@@ -19,9 +19,14 @@ import typer
 
 from riskreg.cli.grouping import plain_words
 from riskreg.cli.state import State, get_state
+from riskreg.cli.usage import show_usage_error
 from riskreg.errors import RiskregError
+from riskreg.messages import N_, Message
 
 PANEL = "Daily work"
+# What shlex says of a line it cannot split, in words a coordinator reads.
+_SHLEX_WORDS = {"No closing quotation": N_("a quotation mark is not closed"),
+                "No escaped character": N_("a backslash ends the line")}
 GLOBAL_OPTIONS = ("--db", "--as-of", "--actor", "--lang")
 app = typer.Typer()
 
@@ -44,14 +49,17 @@ class RegisterShell(cmd.Cmd):
         super().__init__(stdin=stdin, stdout=stdout)
         from riskreg.cli import app as riskreg_app
 
+        from riskreg.cli.language import speak
+
         self.group = typer.main.get_command(riskreg_app)
+        speak(self.group, state.lang)
         self.state = state
         self.failures = 0
         interactive = stdin is None and sys.stdin.isatty()
         self.use_rawinput = stdin is None
         self.prompt = "riskreg> " if interactive else ""
-        self.intro = ("riskreg shell: type commands as after `riskreg` (`help` lists them, `help add` explains one); "
-                      "`exit` or Ctrl-D leaves.") if interactive else None
+        self.intro = N_("riskreg shell: type commands as after `riskreg` (`help` lists them, `help add` explains "
+                        "one); `exit` or Ctrl-D leaves.").translated() if interactive else None
 
     def cmdloop(self, intro: str | None = None) -> None:
         while True:
@@ -91,7 +99,7 @@ class RegisterShell(cmd.Cmd):
         if args[:1] == ["riskreg"]:  # typed from habit
             args = args[1:]
         if args and args[0] in GLOBAL_OPTIONS:
-            self.fail("Error: global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session.")
+            self.fail(N_("global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session."))
         elif args:
             self.run(args)
 
@@ -99,12 +107,12 @@ class RegisterShell(cmd.Cmd):
         try:
             return shlex.split(line)
         except ValueError as err:  # an unclosed quote
-            self.fail(f"Error: cannot read that line ({err}).")
+            self.fail(N_("cannot read that line ({reason}).", reason=_SHLEX_WORDS.get(str(err), str(err))))
             return []
 
     def run(self, args: list[str]) -> None:
         """One command, as `riskreg ARGS` would run it, on this shell's register."""
-        root = typer.Context(self.group, info_name="riskreg", obj=self.state)
+        root = self.group.context_class(self.group, info_name="riskreg", obj=self.state)  # its usage line in words
         try:
             with root:
                 name, command, rest = self.group.resolve_command(root, args)
@@ -113,25 +121,25 @@ class RegisterShell(cmd.Cmd):
         except RiskregError as err:
             if os.environ.get("RISKREG_DEBUG"):
                 raise
-            self.fail(f"Error: {err}")
+            self.fail(err.message)
         except typer.Exit as done:
             if done.exit_code:
                 self.failures += 1
         except typer.Abort:
-            self.fail("Aborted.")
+            self.fail(N_("Aborted!"), prefix=False)
         except Exception as err:
-            show = getattr(err, "show", None)  # Click's usage errors explain themselves
-            if show is None:
+            if not hasattr(err, "format_message"):  # Click's usage errors explain themselves
                 raise
             if isinstance(err, typer.BadParameter):
                 err.message = plain_words(err.message)
-            show()
+            show_usage_error(err)
             self.failures += 1
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: Message, *, prefix: bool = True) -> None:
+        """One sentence on stderr, `Error: …` unless `prefix` is False, in the language of the session."""
         from riskreg.cli.output import say
 
-        say(message, err=True)
+        say(N_("Error: {message}", message=message).translated() if prefix else message.translated(), err=True)
         self.failures += 1
 
     # Completion: command names first, then the options of the command on the line.

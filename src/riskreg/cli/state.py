@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
+from riskreg.messages import N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -35,9 +36,9 @@ class State:
 
         raw = self.as_of or os.environ.get("RISKREG_TODAY")
         if raw and COUNTDOWN.fullmatch(raw.strip()):  # today is known before the register (and its campaign) is read
-            raise InvalidInput(f"--as-of takes YYYY-MM-DD, +Nd or -Nd, not {raw!r}; T-N counts back from the campaign, "
-                               "in the dates commands take (--due, --on, --since).")
-        return parse_date(raw, today=date.today(), what="--as-of date") if raw else date.today()
+            raise InvalidInput(N_("--as-of takes YYYY-MM-DD, +Nd or -Nd, not {raw!r}; T-N counts back from the "
+                                  "campaign, in the dates commands take (--due, --on, --since).", raw=raw))
+        return parse_date(raw, today=date.today(), what=N_("--as-of date")) if raw else date.today()
 
     def flags(self) -> "Flags":
         """Today's flags, with the stale and due-soon windows from the config file."""

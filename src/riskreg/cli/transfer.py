@@ -21,6 +21,7 @@ from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterF
 from riskreg.cli.output import all_or_none, make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import Problem, RiskregError, RowsRefused
+from riskreg.messages import N_, NP_, Message
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
@@ -77,28 +78,30 @@ def export(
                          changed_since=changed_since, escalated=escalated, stale=stale, search=search,
                          sort=sort and sort.value)
     if masked and fmt is not ExportFormat.jsonl:
-        raise RiskregError(f"--masked applies to jsonl; a {fmt.value} export is masked unless --unmasked.")
+        raise RiskregError(N_("--masked applies to jsonl; a {value} export is masked unless --unmasked.",
+                              value=fmt.value))
     if masked and unmasked:
-        raise RiskregError("--masked and --unmasked contradict each other; give one.")
+        raise RiskregError(N_("--masked and --unmasked contradict each other; give one."))
     if split is not None or output_dir is not None:
         _check_split(fmt, split, output_dir, output)
         _export_split(ctx, wanted, limit, split, output_dir, unmasked=unmasked)
         return
     target = Path(output) if output else None
     if fmt is ExportFormat.xlsx and target is None and sys.stdout.isatty():
-        raise RiskregError("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a file).")
+        raise RiskregError(N_("An .xlsx workbook is binary; give --output FILE.xlsx (or redirect stdout to a "
+                              "file)."))
     with state.read() as session:
         if fmt is ExportFormat.jsonl:
             from riskreg.exchange.jsonl import export_entries
 
             entries = export_entries(session, flags, wanted, limit=limit or None)
-            write_json_lines(progress(entries, "Exporting"), target, unmasked=not masked)
+            write_json_lines(progress(entries, N_("Exporting")), target, unmasked=not masked)
             return
         from riskreg.domain.queries import sheet_entries
         from riskreg.exchange.sheet_write import Names, csv_chunks
 
         names = vars(Names.load(session, state.lang))  # department names in both sheets
-        rows = progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting")
+        rows = progress(sheet_entries(session, flags, wanted, limit=limit or None), N_("Exporting"))
         if fmt is ExportFormat.csv:
             write(lambda shown, in_words: csv_chunks(shown, Names(**in_words), bom=bom), rows, names,
                   output=target, unmasked=unmasked)
@@ -120,13 +123,15 @@ def workbook_bytes(rows: Iterable[dict], names: Any, today: date, form: Any = No
 
 def _check_split(fmt: ExportFormat, split: SplitBy | None, output_dir: Path | None, output: Path | None) -> None:
     if split is None:
-        raise RiskregError("--output-dir goes with --split dept|unit; for one file give --output FILE.")
+        raise RiskregError(N_("--output-dir goes with --split dept|unit; for one file give --output FILE."))
     if output_dir is None:
-        raise RiskregError("--split needs --output-dir DIR, the folder the workbooks go in.")
+        raise RiskregError(N_("--split needs --output-dir DIR, the folder the workbooks go in."))
     if output is not None:
-        raise RiskregError("--split writes one workbook per department or unit into --output-dir; leave out --output.")
+        raise RiskregError(N_("--split writes one workbook per department or unit into --output-dir; leave out "
+                              "--output."))
     if fmt is not ExportFormat.xlsx:
-        raise RiskregError("--split writes .xlsx workbooks with instructions and drop-down lists; add --format xlsx.")
+        raise RiskregError(N_("--split writes .xlsx workbooks with instructions and drop-down lists; add "
+                              "--format xlsx."))
 
 
 def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, folder: Path, *,
@@ -145,9 +150,9 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     with state.read() as session:
         names = Names.load(session, state.lang)
         form = Form.load(session, names.levels, state.lang)
-        groups = group_rows(progress(sheet_entries(session, flags, wanted, limit=limit or None), "Exporting"), field)
+        groups = group_rows(progress(sheet_entries(session, flags, wanted, limit=limit or None), N_("Exporting")), field)
     if not groups:
-        say("No entries match; no workbooks written.")
+        say(N_("No entries match; no workbooks written."))
         return
     owners = [names.departments.get(key, key) if field == "department" else key for key in groups]
     files = file_names([shown(owner, unmasked=unmasked) for owner in owners], word("sheet.form_for", state.lang))
@@ -160,14 +165,16 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
                                                                         Form(**in_form))],
                   rows, vars(names), vars(dataclasses.replace(form, name=owner)), output=folder / file,
                   unmasked=unmasked, binary=True)
-    say(f"Wrote {len(files)} workbook{'s' if len(files) != 1 else ''} to {folder}:", unmasked=unmasked)
+    say(NP_("Wrote {n} workbook to {folder}:", "Wrote {n} workbooks to {folder}:", len(files), folder=folder),
+        unmasked=unmasked)
     for rows, file in zip(groups.values(), files):
-        say(f"  {file}: {_entries(len(rows))}", unmasked=unmasked)
+        say(N_("  {file}: {entries}", file=file, entries=_entries(len(rows))), unmasked=unmasked)
     if field == "department":
         sent = set(owners)
         if idle := [name for name in form.departments if name not in sent]:
-            say(f"No workbook for {len(idle)} department{'s' if len(idle) != 1 else ''} without entries: "
-                f"{', '.join(idle)}.", unmasked=unmasked)
+            say(NP_("No workbook for {n} department without entries: {idle}.",
+                    "No workbook for {n} departments without entries: {idle}.", len(idle), idle=', '.join(idle)),
+                unmasked=unmasked)
 
 
 @app.command("import", rich_help_panel=PANEL)
@@ -214,12 +221,13 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
             passed: Callable[[], None]) -> None:
     suffix = file.suffix.lower()
     if force and not update:
-        raise RiskregError("--force applies with --update, to take rows whose entry changed since the export.")
+        raise RiskregError(N_("--force applies with --update, to take rows whose entry changed since the export."))
     if update:
         if suffix not in SHEETS:
-            raise RiskregError(f"--update takes back a spreadsheet (.xlsx, .xls, .ods or .csv); {file.name} is not one.")
+            raise RiskregError(N_("--update takes back a spreadsheet (.xlsx, .xls, .ods or .csv); {name} is not "
+                                  "one.", name=file.name))
         if new_ids:
-            raise RiskregError("--new-ids does not go with --update: a row's 编号 names the entry it updates.")
+            raise RiskregError(N_("--new-ids does not go with --update: a row's 编号 names the entry it updates."))
         _update_sheet(ctx, file, mapping=mapping, sheet=sheet, ignore=ignore, force=force, dry_run=dry_run,
                       unmasked=unmasked, accept_masked=accept_masked, passed=passed)
         return
@@ -228,17 +236,17 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
                       unmasked=unmasked, accept_masked=accept_masked, passed=passed)
         return
     if suffix != ".jsonl":
-        raise RiskregError(f"{file} is not a .jsonl, .xlsx, .xls, .ods or .csv file; riskreg imports its own exports "
-                           "and spreadsheets.")
+        raise RiskregError(N_("{file} is not a .jsonl, .xlsx, .xls, .ods or .csv file; riskreg imports its own "
+                              "exports and spreadsheets.", file=file))
     for given, option in ((mapping, "--mapping"), (sheet, "--sheet"), (ignore, "--ignore")):
         if given:
-            raise RiskregError(f"{option} applies to spreadsheets; a .jsonl export needs none.")
+            raise RiskregError(N_("{option} applies to spreadsheets; a .jsonl export needs none.", option=option))
     from riskreg.exchange.jsonl import check_jsonl, import_entries, lines_of, read_jsonl
 
     state = get_state(ctx)
     try:
         with file.open(encoding="utf-8") as handle:
-            lines = progress(lines_of(handle), "Reading")
+            lines = progress(lines_of(handle), N_("Reading"))
             if dry_run:  # checked with no transaction open, so others can write meanwhile
                 result = check_jsonl(state.read, lines, str(file), new_ids=new_ids, accept_masked=accept_masked)
                 passed()
@@ -249,12 +257,13 @@ def _import(ctx: typer.Context, file: Path, *, new_ids: bool, mapping: Path | No
                     result = import_entries(session, parsed, new_ids=new_ids)
                     passed()
     except OSError as err:
-        raise RiskregError(f"Cannot read {file}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot read {file}: {strerror}.", file=file, strerror=err.strerror)) from None
     except UnicodeDecodeError:
-        raise RiskregError(f"{file} is not UTF-8 text.") from None
-    verb = "Would import" if dry_run else "Imported"
-    say(f"{verb} {_entries(result.entries)} with {result.events} history events."
-               + (f" Renumbered {len(result.renumbered)}." if result.renumbered else ""))
+        raise RiskregError(N_("{file} is not UTF-8 text.", file=file)) from None
+    said = (N_("Would import {entries} with {events} history events.", entries=_entries(result.entries),
+               events=result.events) if dry_run else
+            N_("Imported {entries} with {events} history events.", entries=_entries(result.entries), events=result.events))
+    say(N_("{said} Renumbered {n}.", said=said, n=len(result.renumbered)) if result.renumbered else said)
 
 
 def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
@@ -264,7 +273,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
 
     state = get_state(ctx)
     opened = open_sheet(file, read_mapping(mapping) if mapping else None, sheet=sheet, ignore=ignore)  # before the lock
-    rows = progress(opened.rows, "Checking rows", total=opened.total)
+    rows = progress(opened.rows, N_("Checking rows"), total=opened.total)
     if not dry_run:
         with state.write() as (session, stamp):
             parsed = parse_rows(lambda: contextlib.nullcontext(session), opened, stamp, rows, new_ids=new_ids,
@@ -283,14 +292,21 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
                        level_styles(session, state.lang), title, unmasked=unmasked)
         passed()
-    verb = "Would import" if dry_run else "Imported"
-    more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
-    ignored = f" Left out as asked: {', '.join(opened.ignored)}." if opened.ignored else ""
-    say(f"{verb} {_entries(result.entries)} from {_source(file, opened.sheet)}{more}.{ignored}", unmasked=unmasked)
+    source, entries = _source(file, opened.sheet), _entries(result.entries)
+    if not dry_run:
+        said = N_("Imported {entries} from {file}.", entries=entries, file=source)
+    elif result.entries > PREVIEW_ROWS:
+        said = N_("Would import {entries} from {file} (the first {shown} shown).", entries=entries, file=source,
+                  shown=PREVIEW_ROWS)
+    else:
+        said = N_("Would import {entries} from {file}.", entries=entries, file=source)
+    if opened.ignored:
+        said = N_("{said} Left out as asked: {columns}.", said=said, columns=", ".join(opened.ignored))
+    say(said, unmasked=unmasked)
 
 
-def _source(file: Path, sheet: str | None) -> str:
-    return file.name if sheet is None else f"{file.name}, sheet {sheet}"
+def _source(file: Path, sheet: str | None) -> "str | Message":
+    return file.name if sheet is None else N_("{file}, sheet {sheet}", file=file.name, sheet=sheet)
 
 
 def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet: str | None, ignore: list[str],
@@ -310,10 +326,17 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
     if dry_run:
         for updated in taken.updated:
             say("\n".join(_diff(updated, names)), unmasked=unmasked)
-    verb = "Would update" if dry_run else "Updated"
-    added = f"; {'would add' if dry_run else 'added'} {_entries(taken.added)}" if taken.added else ""
-    say(f"{verb} {_entries(len(taken.updated))} with {taken.events} event{'' if taken.events == 1 else 's'} from "
-        f"{_source(file, opened.sheet)}{added}.", unmasked=unmasked)
+    updated, source = _entries(len(taken.updated)), _source(file, opened.sheet)
+    if dry_run:
+        said = NP_("Would update {entries} with {n} event from {file}", "Would update {entries} with {n} events from {file}",
+                   taken.events, entries=updated, file=source)
+    else:
+        said = NP_("Updated {entries} with {n} event from {file}", "Updated {entries} with {n} events from {file}",
+                   taken.events, entries=updated, file=source)
+    if taken.added:
+        said = (N_("{said}; would add {entries}", said=said, entries=_entries(taken.added)) if dry_run else
+                N_("{said}; added {entries}", said=said, entries=_entries(taken.added)))
+    say(N_("{said}.", said=said), unmasked=unmasked)
 
 
 def _diff(updated: Any, names: Any) -> list[str]:
@@ -322,7 +345,7 @@ def _diff(updated: Any, names: Any) -> list[str]:
     from riskreg.exchange.sheet_columns import BY_FIELD, header
     from riskreg.exchange.sheet_write import display_row
 
-    lines = [f"Entry {updated.entry_id} {updated.title} (row {updated.row})"]
+    lines = [N_("Entry {id} {title} (row {row})", id=updated.entry_id, title=updated.title, row=updated.row).translated()]
     for change in updated.changes:
         old, new = (display_row({change.field: value}, names)[change.field] for value in (change.old, change.new))
         old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (old, new))
@@ -341,5 +364,5 @@ def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
     return table
 
 
-def _entries(count: int) -> str:
-    return "1 entry" if count == 1 else f"{count:,} entries"
+def _entries(count: int) -> "Message":
+    return NP_("{n:,} entry", "{n:,} entries", count)

@@ -7,6 +7,7 @@ import typer
 
 from riskreg.cli.output import say
 from riskreg.cli.state import get_state
+from riskreg.messages import N_
 
 PANEL = "Upkeep"
 app = typer.Typer()
@@ -40,10 +41,12 @@ def check(
     for finding in findings:
         say(finding)
     if findings:
-        say(f"Error: {len(findings)} problem(s) found in {register.location}.", err=True)
+        say(N_("Error: {n_findings} problem(s) found in {location}.", n_findings=len(findings),
+               location=register.location), err=True)
         raise typer.Exit(1)
-    held = f"; it still holds the {seen.events:,} history events {against} saw" if seen else ""
-    say(f"{register.location}: every check passed{held}.")
+    say(N_("{location}: every check passed; it still holds the {events:,} history events {against} saw.",
+           location=register.location, events=seen.events, against=against) if seen else
+        N_("{location}: every check passed.", location=register.location))
 
 
 def _warn_if_exposed(register) -> None:
@@ -53,8 +56,8 @@ def _warn_if_exposed(register) -> None:
 
     mode = None if register.server else exposed_mode(Path(register.location))
     if mode is not None:
-        say(f"Warning: {register.location} is mode {mode:o}: others than its owner may read or change it, and it "
-            f"holds every entry unmasked. Make it private: chmod 600 {register.location}.", err=True)
+        say(N_("Warning: {location} is mode {mode:o}: others than its owner may read or change it, and it holds "
+               "every entry unmasked. Make it private: chmod 600 {location}.", location=register.location, mode=mode), err=True)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -63,7 +66,7 @@ def backup(ctx: typer.Context, file: FileArg) -> None:
     from riskreg.store.files import backup as backup_register
 
     target = backup_register(get_state(ctx).register(), file)
-    say(f"Backed up to {target}.")
+    say(N_("Backed up to {target}.", target=target))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -74,17 +77,20 @@ def restore(ctx: typer.Context, file: FileArg) -> None:
     state = get_state(ctx)
     state.close()  # a shell's open register is the old file: the next command opens the restored one
     kept = restore_register(state.location(), file, _findings)
-    say(f"Restored from {file}." + (f" The previous register is kept as {kept}." if kept else ""))
+    say(N_("Restored from {file}. The previous register is kept as {kept}.", file=file, kept=kept) if kept else
+        N_("Restored from {file}.", file=file))
 
 
 @app.command(rich_help_panel=PANEL)
 def undo(ctx: typer.Context) -> None:
     """Revert the latest change (recorded as an undo, never erased); run again to go further back. Undoing an add voids the entry."""
     from riskreg.domain.ledger import undo as undo_change
+    from riskreg.domain.words import said
 
     with get_state(ctx).write() as (session, stamp):
         entry_id, action = undo_change(session, stamp)
-    say(f"Entry {entry_id}: undid {action}" + ("; the entry is voided." if action == "add" else "."))
+    say(N_("Entry {id}: undid add; the entry is voided.", id=entry_id) if action == "add" else
+        N_("Entry {id}: undid {action}.", id=entry_id, action=said("action", action)))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -102,4 +108,5 @@ def copy(
         copied = copy_register(source, target)
     finally:
         target.engine.dispose()
-    say(f"Copied {copied['entry']} entries and {copied['history']} history events to {target.location}.")
+    say(N_("Copied {entry} entries and {history} history events to {location}.", entry=copied['entry'],
+           history=copied['history'], location=target.location))

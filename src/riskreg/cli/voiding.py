@@ -5,7 +5,9 @@ from typing import Annotated
 import typer
 
 from riskreg.cli.options import EntryId
+from riskreg.cli.output import say
 from riskreg.cli.state import get_state
+from riskreg.messages import N_
 
 PANEL = "Daily work"
 app = typer.Typer()
@@ -23,7 +25,8 @@ def void(
 
     with get_state(ctx).write() as (session, stamp):
         void_entry(session, stamp, entry_id, reason=reason, duplicate_of=duplicate_of)
-    typer.echo(f"Entry {entry_id}: voided" + (f" as a duplicate of entry {duplicate_of}." if duplicate_of else "."))
+    say(N_("Entry {id}: voided as a duplicate of entry {original}.", id=entry_id, original=duplicate_of) if duplicate_of
+        else N_("Entry {id}: voided.", id=entry_id))
 
 
 @app.command(rich_help_panel=PANEL)
@@ -34,7 +37,8 @@ def unvoid(
 ) -> None:
     """Bring a voided entry back, with the status it had before it was voided."""
     from riskreg.domain.voiding import unvoid as unvoid_entry
+    from riskreg.domain.words import said
 
     with get_state(ctx).write() as (session, stamp):
         status = unvoid_entry(session, stamp, entry_id, reason=reason)
-    typer.echo(f"Entry {entry_id}: back on the ledger, {status}.")
+    say(N_("Entry {id}: back on the ledger, {status}.", id=entry_id, status=said("status", status)))

@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from riskreg.errors import CatalogueError
+from riskreg.messages import N_
 
 FORMAT_VERSION = 1
 LEVEL_CODES = ("major", "significant", "general", "low")
@@ -106,13 +107,14 @@ def load_catalogue(path: Path | str) -> Catalogue:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)  # one byte over tells a file too large without reading /dev/zero
     except OSError as err:
-        raise CatalogueError(f"Cannot read catalogue {path}: {err.strerror or err}.") from None
+        raise CatalogueError(N_("Cannot read catalogue {path}: {value}.", path=path, value=err.strerror or err)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise CatalogueError(f"{path}: the catalogue is larger than {MAX_FILE_BYTES:,} bytes; that is not a catalogue.")
+        raise CatalogueError(N_("{path}: the catalogue is larger than {max_file_bytes:,} bytes; that is not a "
+                                "catalogue.", path=path, max_file_bytes=MAX_FILE_BYTES))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise CatalogueError(f"{path}: not UTF-8 text (byte {err.start}).") from None
+        raise CatalogueError(N_("{path}: not UTF-8 text (byte {start}).", path=path, start=err.start)) from None
     return parse_catalogue(text, str(path))
 
 
@@ -127,7 +129,7 @@ class _Reader:
 
     def fail(self, node_or_line: Node | int, message: str) -> CatalogueError:
         line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
-        return CatalogueError(f"{self.source}:{line}: {message}")
+        return CatalogueError(N_("{source}:{line}: {message}", source=self.source, line=line, message=message))
 
     # -- YAML structure ---------------------------------------------------
 
@@ -137,7 +139,7 @@ class _Reader:
         except yaml.YAMLError:  # say exactly what is wrong, as only the pure-Python reader can
             root = self.explain(text)
         if root is None:
-            raise CatalogueError(f"{self.source}: the catalogue is empty.")
+            raise CatalogueError(N_("{source}: the catalogue is empty.", source=self.source))
         return self.catalogue(root)
 
     def compose(self, text: str, loader: type) -> Node | None:
@@ -168,7 +170,7 @@ class _Reader:
             line = text.count("\n", 0, err.position) + 1
             raise self.fail(line, f"character {err.character!r} is not allowed in YAML.") from None
         except yaml.YAMLError as err:
-            raise CatalogueError(f"{self.source}: not valid YAML: {err}.") from None
+            raise CatalogueError(N_("{source}: not valid YAML: {err}.", source=self.source, err=err)) from None
 
     def mapping(self, node: Node, what: str, required: set[str], optional: set[str] = frozenset()) -> dict[str, Node]:
         if not isinstance(node, MappingNode):

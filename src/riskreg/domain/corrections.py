@@ -14,7 +14,8 @@ from riskreg.domain.duplicates import active_twin
 from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
                                    get_entry, parse_level)
 from riskreg.errors import InvalidInput, InvalidTransition
-from riskreg.store.models import ACTIVE, Entry, Risk
+from riskreg.store.models import ACTIVE, Entry, Level, Risk
+from riskreg.messages import Both, N_
 
 
 def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: str | None = None,
@@ -22,23 +23,23 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
     """Correct the title, detail, unit or risk; returns the changes. Closed entries may be corrected too."""
     entry = get_entry(session, entry_id)
     _require(entry, "edit")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     wanted: dict[str, Any] = {}
     if title is not None:
-        wanted["title"] = clean_text(title, "title", limit=MAX_TITLE, multiline=False, required=True)
+        wanted["title"] = clean_text(title, N_("title"), limit=MAX_TITLE, multiline=False, required=True)
     if detail is not None:
-        wanted["detail"] = clean_text(detail, "detail", required=True)
+        wanted["detail"] = clean_text(detail, N_("detail"), required=True)
     if unit is not None:
         wanted["unit"] = _unit(session, unit)
     if risk is not None:
         wanted["risk"] = _risk(session, risk, entry.risk)
     if not wanted:
-        raise InvalidInput("Nothing to edit: give at least one of the title, detail, unit or risk.")
+        raise InvalidInput(N_("Nothing to edit: give at least one of the title, detail, unit or risk."))
     changes: dict[str, Any] = {}
     for name, value in wanted.items():
         _change(entry, changes, name, value)
     if not changes:
-        raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
+        raise InvalidInput(N_("Entry {id} already has those values; nothing changed.", id=entry.id))
     _record(session, stamp, entry, "edit", changes, reason_text)
     return changes
 
@@ -46,7 +47,7 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
 def _risk(session: Session, typed: str, current: str) -> str:
     row = catalogue_row(session, Risk, typed)
     if row.retired and row.code != current:
-        raise InvalidInput(f"Risk {row.code} is retired from the catalogue; choose a current one.")
+        raise InvalidInput(N_("Risk {code} is retired from the catalogue; choose a current one.", code=row.code))
     return row.code
 
 
@@ -54,11 +55,13 @@ def regrade(session: Session, stamp: Stamp, entry_id: int, *, level: str, reason
     """Grade an active entry again; returns the new level's code."""
     entry = get_entry(session, entry_id)
     _require(entry, "regrade")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     changes: dict[str, Any] = {}
     _change(entry, changes, "level", parse_level(session, level))
     if not changes:
-        raise InvalidInput(f"Entry {entry.id} is already graded {entry.level}; nothing changed.")
+        known = session.get(Level, entry.level)
+        raise InvalidInput(N_("Entry {id} is already graded {level}; nothing changed.", id=entry.id,
+                              level=Both(known.zh, known.en) if known else entry.level))
     _record(session, stamp, entry, "regrade", changes, reason_text)
     return entry.level
 
@@ -72,7 +75,7 @@ def correct(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title
     A correction that makes an active entry the twin of another (risk, unit and title) is refused as `add`
     refuses one, unless `force`: the two are one hazard, and `void --duplicate-of` says so."""
     if title is None and detail is None and unit is None and risk is None and level is None:
-        raise InvalidInput("Nothing to edit: give at least one of --title, --detail, --unit, --risk or --level.")
+        raise InvalidInput(N_("Nothing to edit: give at least one of --title, --detail, --unit, --risk or --level."))
     changes: dict[str, Any] = {}
     if title is not None or detail is not None or unit is not None or risk is not None:
         changes = edit(session, stamp, entry_id, reason=reason, title=title, detail=detail, unit=unit, risk=risk)
@@ -97,9 +100,9 @@ def clear_escalation(session: Session, stamp: Stamp, entry_id: int, *, reason: s
     like any other change, and no new action joins the history's vocabulary."""
     entry = get_entry(session, entry_id)
     _require(entry, "escalate")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     if entry.escalated_to is None:
-        raise InvalidTransition(f"Entry {entry.id} is not escalated; there is no escalation to clear.")
+        raise InvalidTransition(N_("Entry {id} is not escalated; there is no escalation to clear.", id=entry.id))
     escalated_to = entry.escalated_to
     changes: dict[str, Any] = {}
     _change(entry, changes, "escalated_to", None)

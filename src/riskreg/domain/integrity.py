@@ -20,6 +20,7 @@ from riskreg.errors import InvalidInput, RiskregError
 from riskreg.fields import FIELDS
 from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.store.models import ACTIVE, REPLAYED, Entry, History
+from riskreg.messages import N_
 
 _DEFAULTS = {name: 0 for name, field in FIELDS.items() if field.kind == "count"}  # a count starts at 0
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -71,17 +72,17 @@ def head_seen_by(path: Path) -> Head:
     try:
         data = json.loads(path.read_bytes())
     except OSError as err:
-        raise RiskregError(f"Cannot read the report {path}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot read the report {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     except ValueError:  # not JSON, or not UTF-8
         data = None
     if not isinstance(data, dict):
-        raise RiskregError(f"{path} is not a JSON report of riskreg (riskreg report --format json).")
+        raise RiskregError(N_("{path} is not a JSON report of riskreg (riskreg report --format json).", path=path))
     chain = data.get("chain")
     events = chain.get("events") if isinstance(chain, dict) else None
     head = chain.get("head") if isinstance(chain, dict) else None
     if type(events) is not int or events < 0 or not isinstance(head, str) or not _HASH.fullmatch(head):
-        raise RiskregError(f"The report {path} has no history chain to check against (it was made by an older "
-                           "riskreg, or edited).")
+        raise RiskregError(N_("The report {path} has no history chain to check against (it was made by an older "
+                              "riskreg, or edited).", path=path))
     return Head(events, head)
 
 
@@ -144,13 +145,14 @@ _UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?
 
 
 def _utc_time(value: Any) -> None:
-    clean_text(value, "time", limit=MAX_TITLE, multiline=False)
+    clean_text(value, N_("time"), limit=MAX_TITLE, multiline=False)
     try:
         valid = bool(_UTC_TIME.fullmatch(value)) and datetime.fromisoformat(value) is not None
     except ValueError:  # 2026-13-45T…: the right shape, no such moment
         valid = False
     if not valid:
-        raise InvalidInput(f"the time {value!r} is not a UTC time as riskreg records it (2026-07-01T08:00:00.000000Z)")
+        raise InvalidInput(N_("the time {value!r} is not a UTC time as riskreg records it "
+                              "(2026-07-01T08:00:00.000000Z)", value=value))
 
 
 def validate_history_event(event: dict[str, Any]) -> None:
@@ -158,23 +160,23 @@ def validate_history_event(event: dict[str, Any]) -> None:
     entries do not have, or text a command would refuse (control characters, over its limit). One rule for
     what `import` accepts and what `check` flags in a register."""
     if event["action"] not in ACTIONS:
-        raise InvalidInput(f"unknown action {event['action']!r}")
+        raise InvalidInput(N_("unknown action {action!r}", action=event['action']))
     changes = event["changes"]
     if not isinstance(changes, dict) or not all(isinstance(c, dict) and c.keys() == {"old", "new"}
                                                 for c in changes.values()):
-        raise InvalidInput("changes must map fields to {old, new}")
+        raise InvalidInput(N_("changes must map fields to {old, new}"))
     unknown = sorted(set(changes) - set(REPLAYED))
     if unknown:
-        raise InvalidInput(f"changes unknown field(s) {', '.join(map(repr, unknown))}")
-    clean_text(event["actor"], "actor", limit=MAX_TITLE, multiline=False)
+        raise InvalidInput(N_("changes unknown field(s) {repr}", repr=', '.join(map(repr, unknown))))
+    clean_text(event["actor"], N_("actor"), limit=MAX_TITLE, multiline=False)
     _utc_time(event["at"])
-    clean_text(event["text"], "text")
+    clean_text(event["text"], N_("text"))
     for name, change in changes.items():
         for value in change.values():
             if isinstance(value, str):
                 clean_text(value, f"{name} value")
             elif value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise InvalidInput(f"the {name} value must be text, a whole number or null")
+                raise InvalidInput(N_("the {name} value must be text, a whole number or null", name=name))
 
 
 def _flag_refused(event: dict[str, Any], findings: list[str]) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from riskreg.errors import InvalidInput, InvalidTransition, NotFound
 from riskreg.escaping import CONTROL, INVISIBLE
 from riskreg.fields import DATES
 from riskreg.store.models import COUNTED, REPLAYED, VOIDED, Department, Entry, History, Risk, RiskDepartment, Unit
+from riskreg.messages import Both, Message, N_
+from riskreg.vocabulary import word
 
 MAX_TITLE = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -54,7 +56,7 @@ class Stamp:
     today: date
     now: datetime | None = None
     # What was done but deserves a second look (a deadline already past): sentences the CLI shows on stderr
-    warnings: list[str] = field(default_factory=list, compare=False)
+    warnings: list[Message] = field(default_factory=list, compare=False)
 
     def __post_init__(self) -> None:  # the actor is text like any field: history shows it to everyone
         object.__setattr__(self, "actor", clean_text(self.actor, ACTOR, limit=MAX_TITLE, multiline=False, required=True))
@@ -66,7 +68,7 @@ class Stamp:
 
 _CONTROL = re.compile(f"[{CONTROL}]")
 _CONTROL_OR_BREAK = re.compile(f"[\n\t{CONTROL}]")
-ACTOR = "actor (--actor or RISKREG_ACTOR)"
+ACTOR = N_("actor (--actor or RISKREG_ACTOR)")
 
 
 def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline: bool = True,
@@ -74,17 +76,19 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT, multiline
     """Trimmed text within its limit, or None; control characters other than newline and tab refused."""
     if value is None:
         if required:
-            raise InvalidInput(f"The {what} is required.")
+            raise InvalidInput(N_("The {what} is required.", what=what))
         return None
     text = value.strip()
     if not text.strip(INVISIBLE):
         if required:
-            raise InvalidInput(f"The {what} must not be empty.")
+            raise InvalidInput(N_("The {what} must not be empty.", what=what))
         return None
     if (_CONTROL if multiline else _CONTROL_OR_BREAK).search(text):
-        raise InvalidInput(f"The {what} contains control characters" + ("." if multiline else " or line breaks."))
+        raise InvalidInput(N_("The {what} contains control characters.", what=what) if multiline else
+                           N_("The {what} contains control characters or line breaks.", what=what))
     if len(text) > limit:
-        raise InvalidInput(f"The {what} is {len(text):,} characters long; the limit is {limit:,}.")
+        raise InvalidInput(N_("The {what} is {n_text:,} characters long; the limit is {limit:,}.", what=what,
+                              n_text=len(text), limit=limit))
     return text
 
 
@@ -98,7 +102,7 @@ def quoting(prefix: str, text: str) -> str:
 def get_entry(session: Session, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id) if 0 < entry_id <= MAX_ID else None
     if entry is None:
-        raise NotFound(f"There is no entry {entry_id} in the register.")
+        raise NotFound(N_("There is no entry {entry_id} in the register.", entry_id=entry_id))
     return entry
 
 
@@ -106,7 +110,10 @@ def _require(entry: Entry, action: str) -> None:
     allowed = ALLOWED[action]
     if entry.status not in allowed:
         raise InvalidTransition(
-            f"Entry {entry.id} is {entry.status}; `{action}` applies only to {' or '.join(allowed)} entries."
+            N_("Entry {id} is {status}; `{action}` applies only to {allowed} entries.", id=entry.id,
+               status=words.said("status", entry.status), action=action,
+               allowed=Both("或".join(word(f"status.{s}", "zh") for s in allowed),
+                            " or ".join(word(f"status.{s}", "en") for s in allowed)))
         )
 
 
@@ -119,7 +126,8 @@ def catalogue_row(session: Session, model: type, typed: str) -> Any:
 def _department(session: Session, typed: str) -> str:
     dept = catalogue_row(session, Department, typed)
     if dept.retired:
-        raise InvalidInput(f"Department {dept.code} is retired from the catalogue; choose a current one.")
+        raise InvalidInput(N_("Department {code} is retired from the catalogue; choose a current one.",
+                              code=dept.code))
     return dept.code
 
 
@@ -129,13 +137,13 @@ def parse_level(session: Session, text: str) -> str:
 
 def _unit(session: Session, name: str) -> str:
     """The unit as the catalogue spells it (any unit when the catalogue lists none)."""
-    unit = clean_text(name, "unit", limit=MAX_TITLE, multiline=False, required=True)
+    unit = clean_text(name, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
     listed = session.exec(select(func.count()).select_from(Unit).where(Unit.retired == False)).one()  # noqa: E712
     if not listed:
         return unit
     row = session.get(Unit, words.kind(session, "unit").code(unit))
     if row.retired:
-        raise InvalidInput(f"Unit {row.name!r} is retired from the catalogue; choose a current one.")
+        raise InvalidInput(N_("Unit {name!r} is retired from the catalogue; choose a current one.", name=row.name))
     return row.name
 
 
@@ -148,7 +156,8 @@ def _deadline(session: Session, stamp: Stamp, typed: str) -> date:
     """A deadline as typed; one already past is kept (a ledger is often filled in afterwards) with a warning."""
     due = user_date(session, stamp.today, typed, "deadline")
     if due < stamp.today:
-        stamp.warnings.append(f"the deadline {due} is already past (today is {stamp.today}); it is recorded as given.")
+        stamp.warnings.append(N_("the deadline {due} is already past (today is {today}); it is recorded as given.",
+                                 due=due, today=stamp.today))
     return due
 
 
@@ -158,8 +167,9 @@ def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: 
     # An entry's history runs forward in time: a change dated before the last one would rewrite what the
     # register has already said about those days (the trend and every later report replay them).
     if entry.updated_on is not None and effective < entry.updated_on:
-        raise InvalidInput(f"Entry {entry.id} last changed on {entry.updated_on}; a change to it cannot be dated "
-                           f"{effective}, before that (check {'--on and ' if on else ''}--as-of).")
+        raise InvalidInput(N_("Entry {id} last changed on {updated_on}; a change to it cannot be dated {effective}, "
+                              "before that (check {options}).", id=entry.id, updated_on=entry.updated_on,
+                              effective=effective, options="--on and --as-of" if on else "--as-of"))
     entry.updated_on = effective
     session.add(entry)
     session.flush()  # gives a new entry its id
@@ -187,7 +197,8 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
     """A new open entry; refused when an active entry has its risk, unit and title, unless `force`."""
     risk_row = catalogue_row(session, Risk, risk)
     if risk_row.retired:
-        raise InvalidInput(f"Risk {risk_row.code} is retired from the catalogue; new entries cannot use it.")
+        raise InvalidInput(N_("Risk {code} is retired from the catalogue; new entries cannot use it.",
+                              code=risk_row.code))
     if department is None:
         lead = session.exec(
             select(RiskDepartment.department).where(RiskDepartment.risk == risk_row.code).order_by(RiskDepartment.position)
@@ -195,10 +206,10 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
         department = lead
     entry = Entry(
         risk=risk_row.code,
-        title=clean_text(title, "title", limit=MAX_TITLE, multiline=False, required=True),
+        title=clean_text(title, N_("title"), limit=MAX_TITLE, multiline=False, required=True),
         unit=_unit(session, unit),
         level=parse_level(session, level) if level is not None else "general",
-        detail=clean_text(detail, "detail"),
+        detail=clean_text(detail, N_("detail")),
         department=_department(session, department),
         created_on=stamp.today,
         updated_on=stamp.today,
@@ -207,8 +218,9 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
         entry.due = entry.original_due = _deadline(session, stamp, due)
     twin = None if force else active_twin(session, entry.risk, entry.unit, entry.title)
     if twin is not None:
-        raise InvalidInput(f"Entry {twin} already has this risk, unit and title ({entry.risk}, {entry.unit}, "
-                           f"{entry.title}) and is still active; give --force to add it anyway.")
+        raise InvalidInput(N_("Entry {twin} already has this risk, unit and title ({risk}, {unit}, {title}) and "
+                              "is still active; give --force to add it anyway.", twin=twin, risk=entry.risk,
+                              unit=entry.unit, title=entry.title))
     changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
                if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
     _record(session, stamp, entry, "add", changes)
@@ -224,7 +236,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
     _require(entry, "assign")
     wanted: dict[str, Any] = {}
     if leader is not None:
-        wanted["leader"] = clean_text(leader, "leader", limit=MAX_TITLE, multiline=False, required=True)
+        wanted["leader"] = clean_text(leader, N_("leader"), limit=MAX_TITLE, multiline=False, required=True)
     if department is not None:
         wanted["department"] = _department(session, department)
     for name, value in (("task_force", task_force), ("plan", plan), ("contingency", contingency)):
@@ -233,7 +245,8 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
     if due is not None:
         wanted["due"] = _deadline(session, stamp, due)
     if not wanted:
-        raise InvalidInput("Nothing to assign: give at least one of --leader, --dept, --task-force, --plan, --due, --contingency.")
+        raise InvalidInput(N_("Nothing to assign: give at least one of --leader, --dept, --task-force, --plan, "
+                              "--due, --contingency."))
     changes: dict[str, Any] = {}
     old_due = entry.due
     for name, value in wanted.items():
@@ -244,7 +257,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
         elif entry.due is not None and entry.due > old_due:  # bringing a deadline forward is no extension
             _change(entry, changes, "extensions", entry.extensions + 1)
     if not changes:
-        raise InvalidInput(f"Entry {entry.id} already has those values; nothing changed.")
+        raise InvalidInput(N_("Entry {id} already has those values; nothing changed.", id=entry.id))
     _record(session, stamp, entry, "assign", changes, text)
     return changes
 
@@ -252,17 +265,17 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
 def add_note(session: Session, stamp: Stamp, entry_id: int, text: str) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "note")
-    _record(session, stamp, entry, "note", {}, clean_text(text, "note", required=True))
+    _record(session, stamp, entry, "note", {}, clean_text(text, N_("note"), required=True))
 
 
 def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "mitigate")
     changes: dict[str, Any] = {}
-    _change(entry, changes, "measures", clean_text(measures, "measures", required=True))
+    _change(entry, changes, "measures", clean_text(measures, N_("measures"), required=True))
     _change(entry, changes, "status", "mitigated")
     if not changes:
-        raise InvalidInput(f"Entry {entry.id} already has exactly those measures; nothing changed.")
+        raise InvalidInput(N_("Entry {id} already has exactly those measures; nothing changed.", id=entry.id))
     _record(session, stamp, entry, "mitigate", changes, text)
 
 
@@ -277,13 +290,15 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
     """Verified check-off; returns the day the watch for relapse ends."""
     entry = get_entry(session, entry_id)
     _require(entry, "close")
-    verifier = clean_text(verified_by, "verifier", limit=MAX_TITLE, multiline=False, required=True)
-    resolution_text = clean_text(resolution, "resolution", required=True)
+    verifier = clean_text(verified_by, N_("verifier"), limit=MAX_TITLE, multiline=False, required=True)
+    resolution_text = clean_text(resolution, N_("resolution"), required=True)
     closed_on = user_date(session, stamp.today, on, "closing date") if on is not None else stamp.today
     if closed_on < entry.created_on:
-        raise InvalidInput(f"Entry {entry.id} was added on {entry.created_on}; it cannot be closed on {closed_on}.")
+        raise InvalidInput(N_("Entry {id} was added on {created_on}; it cannot be closed on {closed_on}.",
+                              id=entry.id, created_on=entry.created_on, closed_on=closed_on))
     if closed_on > stamp.today:
-        raise InvalidInput(f"The closing date {closed_on} is in the future (today is {stamp.today}).")
+        raise InvalidInput(N_("The closing date {closed_on} is in the future (today is {today}).",
+                              closed_on=closed_on, today=stamp.today))
     watch = watch_until(closed_on, session.get(Risk, entry.risk), read_settings(session).consolidation_days)
     changes: dict[str, Any] = {}
     for name, value in (("status", "closed"), ("verified_by", verifier), ("resolution", resolution_text),
@@ -298,7 +313,8 @@ def consolidate(session: Session, stamp: Stamp, entry_id: int, *, text: str | No
     _require(entry, "consolidate")
     if stamp.today < entry.watch_until:
         raise InvalidTransition(
-            f"Entry {entry.id} is under watch until {entry.watch_until}; it can be consolidated from that day."
+            N_("Entry {id} is under watch until {watch_until}; it can be consolidated from that day.", id=entry.id,
+               watch_until=entry.watch_until)
         )
     changes: dict[str, Any] = {}
     _change(entry, changes, "status", "consolidated")
@@ -308,7 +324,7 @@ def consolidate(session: Session, stamp: Stamp, entry_id: int, *, text: str | No
 def reopen(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> None:
     entry = get_entry(session, entry_id)
     _require(entry, "reopen")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     changes: dict[str, Any] = {}
     for name, value in (("status", "open"), ("verified_by", None), ("resolution", None), ("closed_on", None),
                         ("watch_until", None), ("reopen_count", entry.reopen_count + 1)):
@@ -320,10 +336,11 @@ def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: 
     entry = get_entry(session, entry_id)
     _require(entry, "escalate")
     changes: dict[str, Any] = {}
-    _change(entry, changes, "escalated_to", clean_text(to, "escalation target", limit=MAX_TITLE, multiline=False, required=True))
-    _change(entry, changes, "escalation_reason", clean_text(reason, "reason", required=True))
+    _change(entry, changes, "escalated_to", clean_text(to, N_("escalation target"), limit=MAX_TITLE, multiline=False, required=True))
+    _change(entry, changes, "escalation_reason", clean_text(reason, N_("reason"), required=True))
     if not changes:
-        raise InvalidInput(f"Entry {entry.id} is already escalated to that body for that reason; nothing changed.")
+        raise InvalidInput(N_("Entry {id} is already escalated to that body for that reason; nothing changed.",
+                              id=entry.id))
     _record(session, stamp, entry, "escalate", changes, text)
 
 
@@ -348,7 +365,7 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
             target = event
             break
     if target is None:
-        raise InvalidTransition("There is nothing to undo.")
+        raise InvalidTransition(N_("There is nothing to undo."))
     entry = get_entry(session, target.entry_id)
     changes: dict[str, Any] = {}
     if target.action == "add":  # entries are never deleted: a mistaken add is voided, and undo goes on past it
@@ -357,12 +374,13 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
         return entry.id, target.action
     unknown = sorted(set(target.changes) - set(REPLAYED))  # an import once let any field name in
     if unknown:
-        raise InvalidTransition(f"The last change ({target.action} of entry {entry.id}) names a field riskreg does not "
-                                f"know ({', '.join(map(repr, unknown))}); undo cannot revert it.")
+        raise InvalidTransition(N_("The last change ({action} of entry {id}) names a field riskreg does not know "
+                                   "({repr}); undo cannot revert it.", action=target.action, id=entry.id,
+                                   repr=', '.join(map(repr, unknown))))
     for field, change in target.changes.items():
         if _plain(getattr(entry, field)) != change["new"]:
-            raise InvalidTransition(f"Entry {entry.id}'s {field} changed again after that {target.action}; "
-                                    "undo refuses to overwrite the later change.")
+            raise InvalidTransition(N_("Entry {id}'s {field} changed again after that {action}; undo refuses to "
+                                       "overwrite the later change.", id=entry.id, field=field, action=target.action))
         _change(entry, changes, field, _stored(field, change["old"]))
     said = f"undoes {target.action} of {target.on.isoformat()}"
     _record(session, stamp, entry, "undo", changes, quoting(f"{said}: ", target.text) if target.text else said)

@@ -19,6 +19,7 @@ from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entr
 from riskreg.errors import InvalidInput
 from riskreg.store.models import ACTIVE, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.store.search import search_join
+from riskreg.messages import N_
 
 DUE_SOON_DAYS = 7
 STALE_DAYS = 7
@@ -142,7 +143,8 @@ def _order(wanted: EntryFilter, by_id: Any) -> tuple:
     orders = {"id": (by_id,), "due": _BY_DUE, "level": (Level.rank, Entry.id),
               "updated": (Entry.updated_on.desc(), Entry.id), "unit": (Entry.unit, Entry.id)}
     if sort not in orders:
-        raise InvalidInput(f"There is no sort order {wanted.sort!r}; use one of {', '.join(SORTS)}.")
+        raise InvalidInput(N_("There is no sort order {sort!r}; use one of {sorts}.", sort=wanted.sort,
+                              sorts=', '.join(SORTS)))
     return orders[sort]
 
 
@@ -171,7 +173,7 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         if value is not None:
             conditions.append(column == catalogue_row(session, model, value).code)
     if wanted.unit is not None:
-        unit = clean_text(wanted.unit, "unit", limit=MAX_TITLE, multiline=False, required=True)
+        unit = clean_text(wanted.unit, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
         # as the catalogue spells it; a unit it does not list may still be on older entries
         conditions.append(Entry.unit == (words.kind(session, "unit").find(unit) or unit))
     if wanted.level is not None:
@@ -184,19 +186,20 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         conditions.append(flags.unaccountable)
     if wanted.leader is not None:
         # required: an empty name would read as `leader IS NULL` and list the entries nobody leads
-        conditions.append(Entry.leader == clean_text(wanted.leader, "leader", limit=MAX_TITLE, multiline=False,
+        conditions.append(Entry.leader == clean_text(wanted.leader, N_("leader"), limit=MAX_TITLE, multiline=False,
                                                      required=True))
     days: dict[str, date] = {}
-    for column, typed, on_or_after, what in ((Entry.due, wanted.due_before, False, "--due-before date"),
-                                             (Entry.due, wanted.due_after, True, "--due-after date"),
-                                             (Entry.created_on, wanted.added_since, True, "--added-since date"),
-                                             (Entry.updated_on, wanted.changed_since, True, "--changed-since date")):
+    for column, typed, on_or_after, what in ((Entry.due, wanted.due_before, False, N_("--due-before date")),
+                                             (Entry.due, wanted.due_after, True, N_("--due-after date")),
+                                             (Entry.created_on, wanted.added_since, True, N_("--added-since date")),
+                                             (Entry.updated_on, wanted.changed_since, True, N_("--changed-since date"))):
         if typed is not None:
-            days[what] = day = _day(session, flags, typed, what)
+            days[str(what)] = day = _day(session, flags, typed, what)
             conditions.append(column >= day if on_or_after else column <= day)
     after, before = days.get("--due-after date"), days.get("--due-before date")
     if after and before and after > before:  # swapped, surely: an empty list would read as "nothing due"
-        raise InvalidInput(f"--due-after {after} is later than --due-before {before}; no deadline can be both.")
+        raise InvalidInput(N_("--due-after {after} is later than --due-before {before}; no deadline can be both.",
+                              after=after, before=before))
     if wanted.escalated:
         conditions.append(Entry.escalated_to.is_not(None))
     if wanted.stale:

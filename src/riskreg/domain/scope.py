@@ -16,6 +16,7 @@ from riskreg.domain.ledger import MAX_TITLE, clean_text
 from riskreg.domain.words import code
 from riskreg.errors import NotFound
 from riskreg.store.models import Entry, Unit
+from riskreg.messages import N_
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,16 @@ def resolve_scope(session: Session, *, department: str | None = None, unit: str 
 
 
 def _unit(session: Session, typed: str) -> str:
-    unit = clean_text(typed, "unit", limit=MAX_TITLE, multiline=False, required=True)
+    unit = clean_text(typed, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
     if session.get(Unit, unit) is None and not session.exec(select(exists().where(Entry.unit == unit))).one():
-        raise NotFound(f"There is no unit {unit!r} in the catalogue or on any entry; `riskreg catalogue show` "
-                       "lists them.")
+        raise NotFound(N_("There is no unit {unit!r} in the catalogue or on any entry; `riskreg catalogue show` "
+                          "lists them.", unit=unit))
     return unit
 
 
 def _leader(session: Session, typed: str) -> str:
-    leader = clean_text(typed, "leader", limit=MAX_TITLE, multiline=False, required=True)
+    leader = clean_text(typed, N_("leader"), limit=MAX_TITLE, multiline=False, required=True)
     if not session.exec(select(exists().where(Entry.leader == leader))).one():
-        raise NotFound(f"No entry names {leader!r} as its lead official; `riskreg list` shows who leads what.")
+        raise NotFound(N_("No entry names {leader!r} as its lead official; `riskreg list` shows who leads what.",
+                          leader=leader))
     return leader

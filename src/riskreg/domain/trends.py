@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.errors import InvalidInput
 from riskreg.store.models import ACTIVE, IS_ACTIVE, NOT_VOIDED, VOIDED, Entry, History
+from riskreg.messages import N_
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -60,9 +61,10 @@ def window(session: Session, today: date, *, days: int | None = None, since: dat
         campaign = read_settings(session).campaign_start
         start = campaign if campaign is not None and campaign <= today else today - timedelta(days=DEFAULT_DAYS - 1)
     if start > today:
-        raise InvalidInput(f"The trend would start on {start}, after today ({today}).")
+        raise InvalidInput(N_("The trend would start on {start}, after today ({today}).", start=start, today=today))
     if (today - start).days >= MAX_DAYS:
-        raise InvalidInput(f"A trend covers at most {MAX_DAYS} days; {start} to {today} is longer.")
+        raise InvalidInput(N_("A trend covers at most {max_days} days; {start} to {today} is longer.",
+                              max_days=MAX_DAYS, start=start, today=today))
     return Window(start, today)
 
 

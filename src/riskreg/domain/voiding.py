@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from riskreg.domain.ledger import MAX_TEXT, Stamp, _change, _record, _require, clean_text, get_entry, quoting
 from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import VOIDED, History
+from riskreg.messages import N_
 
 
 def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicate_of: int | None = None) -> None:
@@ -21,13 +22,14 @@ def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicat
     _require(entry, "void")
     # The void's text names the survivor before the reason, within the limit every stored text keeps.
     named = f"duplicate of entry {duplicate_of}: " if duplicate_of is not None else ""
-    reason_text = clean_text(reason, "reason", required=True, limit=MAX_TEXT - len(named))
+    reason_text = clean_text(reason, N_("reason"), required=True, limit=MAX_TEXT - len(named))
     if duplicate_of is not None:
         if duplicate_of == entry.id:
-            raise InvalidInput(f"Entry {entry.id} cannot be a duplicate of itself.")
+            raise InvalidInput(N_("Entry {id} cannot be a duplicate of itself.", id=entry.id))
         survivor = get_entry(session, duplicate_of)
         if survivor.status == VOIDED:
-            raise InvalidTransition(f"Entry {survivor.id} is voided itself; name the entry that stays on the ledger.")
+            raise InvalidTransition(N_("Entry {id} is voided itself; name the entry that stays on the ledger.",
+                                       id=survivor.id))
         _require(survivor, "duplicate")
         _record(session, stamp, survivor, "duplicate", {},
                 quoting(f"entry {entry.id} voided as a duplicate of this one: ", reason_text))
@@ -41,7 +43,7 @@ def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str
     """Put a voided entry back with the status it had before; returns that status."""
     entry = get_entry(session, entry_id)
     _require(entry, "unvoid")
-    reason_text = clean_text(reason, "reason", required=True)
+    reason_text = clean_text(reason, N_("reason"), required=True)
     restored = None
     # The latest event that voided it: a void, or the undo of its add (which voids too).
     for recorded in session.exec(select(History.changes).where(History.entry_id == entry.id)
@@ -50,7 +52,8 @@ def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str
             restored = recorded["status"]["old"]
             break
     if restored is None:  # imported voided: nothing says what it was
-        raise InvalidTransition(f"Entry {entry.id}'s history does not say what status it had before it was voided.")
+        raise InvalidTransition(N_("Entry {id}'s history does not say what status it had before it was voided.",
+                                   id=entry.id))
     changes: dict[str, Any] = {}
     _change(entry, changes, "status", restored)
     _record(session, stamp, entry, "unvoid", changes, reason_text)

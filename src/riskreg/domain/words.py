@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from riskreg.errors import NotFound
 from riskreg.store.models import Category, Department, Level, Risk, Unit
+from riskreg.messages import Both, N_
 from riskreg.vocabulary import WORDS
 
 # What people write for a level besides its code and names: its colour, in either language.
@@ -51,7 +52,9 @@ class Kind:
         """The code the text names; NotFound, listing the words accepted, when it names none."""
         found = self.find(text)
         if found is None:
-            raise NotFound(f"There is no {self.noun} {text.strip()!r}; use one of: {self.accepted}.")
+            noun = Both(*WORDS[f"field.{self.noun}"]) if f"field.{self.noun}" in WORDS else self.noun
+            raise NotFound(N_("There is no {noun} {text!r}; use one of: {accepted}.", noun=noun, text=text.strip(),
+                              accepted=self.accepted))
         return found
 
 
@@ -64,6 +67,12 @@ def level_forms(level: Level) -> list[str]:
 def status_words() -> dict[str, tuple[str, str]]:
     """Each status's code and its words (zh, en), as riskreg.vocabulary's status.* keys give them."""
     return {key.removeprefix("status."): names for key, names in WORDS.items() if key.startswith("status.")}
+
+
+def said(kind: str, code: str) -> Both:
+    """A stored code of `kind` ("status", "action", "field") as a word in both languages, to go into a sentence;
+    the code itself when the vocabulary has no word for it (a register edited by hand may hold any text)."""
+    return Both(*WORDS.get(f"{kind}.{code}", (code, code)))
 
 
 def kind(session: Session, noun: str, *, active: bool = False) -> Kind:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from riskreg.domain.duplicates import IN_LIMIT, same_content
 from riskreg.errors import InvalidInput, Problem
 from riskreg.store.models import Entry
+from riskreg.messages import N_
 
 
 def taken_ids(session: Session, ids: list[int]) -> list[int]:
@@ -25,12 +26,13 @@ def first_in_file(row: dict[str, Any], events: list[dict[str, Any]], number: int
     else remember it. The same entry has the same risk, unit, title and first event: a hazard that recurred
     was added again, later, and is an entry of its own (216 of the benchmark register's 20,000)."""
     if row["id"] in ids:
-        raise InvalidInput(f"id {row['id']} appears twice in the file")
+        raise InvalidInput(N_("id {id} appears twice in the file", id=row['id']))
     ids.add(row["id"])
     if seen is not None:
         key = (row["risk"], row["unit"], row["title"], events[0]["at"], events[0]["actor"])
         if key in seen:
-            raise InvalidInput(f"repeats line {seen[key]} (the same entry: same risk, unit, title and first event)")
+            raise InvalidInput(N_("repeats line {seen} (the same entry: same risk, unit, title and first event)",
+                                  seen=seen[key]))
         seen[key] = number
 
 
@@ -41,8 +43,9 @@ def lines_in_register(session: Session, lines: list[tuple[int, dict[str, Any]]],
     if new_ids:
         titles = {number: row["title"] for number, row in lines}
         return [Problem(number, "title", titles[number],
-                        f"already in the register as entry {entry_id} (same risk, unit and title)")
+                        N_("already in the register as entry {entry_id} (same risk, unit and title)",
+                           entry_id=entry_id))
                 for number, entry_id in same_content(session, lines, before)]
     taken = set(taken_ids(session, [row["id"] for _, row in lines]))
-    return [Problem(number, "id", str(row["id"]), f"entry {row['id']} is already in the register")
+    return [Problem(number, "id", str(row["id"]), N_("entry {id} is already in the register", id=row['id']))
             for number, row in lines if row["id"] in taken]

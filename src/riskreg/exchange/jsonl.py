@@ -31,6 +31,7 @@ from riskreg.domain.integrity import replay_mismatches, validate_history_event
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.store.models import REPLAYED, STATUSES, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import EntryFilter, Flags, list_entries
+from riskreg.messages import N_, clause
 
 BATCH = 500
 IMPORT_BATCH = 1_000  # entries per executemany: memory stays flat however long the file (5,000 peaked at 217 MB)
@@ -83,7 +84,7 @@ def _day(value: Any, what: str, *, required: bool = False) -> str | None:
         return None
     if isinstance(value, str) and _is_iso_day(value):
         return value
-    raise InvalidInput(f"{what} {value!r} is not a YYYY-MM-DD date")
+    raise InvalidInput(N_("{what} {value!r} is not a YYYY-MM-DD date", what=what, value=value))
 
 
 @functools.lru_cache(maxsize=8192)  # a county's history repeats a few thousand days
@@ -106,7 +107,7 @@ def _at_key(key: str, value: Any, check: Callable[[], Any]) -> Any:
     try:
         return check()
     except InvalidInput as err:
-        raise _AtKey(key, value, str(err)) from None
+        raise _AtKey(key, value, err.message) from None
 
 
 def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -124,17 +125,17 @@ def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]
 
 def _entry_id(data: Any) -> int:
     if not isinstance(data, dict):
-        raise InvalidInput("not a JSON object")
+        raise InvalidInput(N_("not a JSON object"))
     entry_id = data.get("id")
     if not _is_whole(entry_id) or not 0 < entry_id <= MAX_ID:
-        raise _AtKey("id", entry_id, "id must be a positive whole number")
+        raise _AtKey("id", entry_id, N_("id must be a positive whole number"))
     return entry_id
 
 
 def _require_keys(data: dict[str, Any], entry_id: int) -> None:
     missing = [name for name in _REQUIRED if data.get(name) is None]
     if missing:
-        raise InvalidInput(f"entry {entry_id} lacks {', '.join(missing)}")
+        raise InvalidInput(N_("entry {entry_id} lacks {missing}", entry_id=entry_id, missing=', '.join(missing)))
 
 
 def _is_whole(value: Any) -> bool:
@@ -149,7 +150,7 @@ def _replayed_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def _count(value: Any, field: Field) -> int:
     if not _is_whole(value) or value < 0:
-        raise InvalidInput(f"{field.name} must be a whole number")
+        raise InvalidInput(N_("{name} must be a whole number", name=field.name))
     return value
 
 
@@ -161,7 +162,7 @@ def _text(value: Any, field: Field) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{field.name} must be text")
+        raise InvalidInput(N_("{name} must be text", name=field.name))
     return clean_text(value, field.name, limit=MAX_TITLE if field.one_line else MAX_TEXT, multiline=not field.one_line)
 
 
@@ -178,25 +179,28 @@ def _check_codes(row: dict[str, Any], known: Codes) -> None:
     """Codes the catalogue knows, a status riskreg has, and a unit and title that are more than blanks."""
     for name, codes in (("risk", known.risks), ("department", known.departments), ("level", known.levels)):
         if row[name] not in codes:
-            raise _AtKey(name, row[name], f"{name} {row[name]!r} is not in this register's catalogue")
+            raise _AtKey(name, row[name], N_("{name} {row!r} is not in this register's catalogue", name=name,
+                                             row=row[name]))
     if row["status"] not in STATUSES or not row["unit"] or not row["title"]:
-        raise InvalidInput("status, unit and title are required (status one of " + ", ".join(STATUSES) + ")")
+        raise InvalidInput(N_("status, unit and title are required (status one of {statuses})",
+                              statuses=", ".join(STATUSES)))
 
 
 def _history(history: Any) -> list[dict[str, Any]]:
     if not isinstance(history, list) or not history:
-        raise InvalidInput("history must be a non-empty list of events")
+        raise InvalidInput(N_("history must be a non-empty list of events"))
     return [_event(number, event) for number, event in enumerate(history, 1)]
 
 
 def _event(number: int, event: Any) -> dict[str, Any]:
     """One history event, its day checked (the other fields are kept as given)."""
     if not isinstance(event, dict) or event.keys() != _EVENT_KEYS:
-        raise InvalidInput(f"history event {number} must have exactly the keys {', '.join(sorted(_EVENT_KEYS))}")
+        raise InvalidInput(N_("history event {number} must have exactly the keys {event_keys}", number=number,
+                              event_keys=', '.join(sorted(_EVENT_KEYS))))
     if not all(isinstance(event[k], str) and event[k] for k in ("at", "actor", "action")):
-        raise InvalidInput(f"history event {number} needs at, actor and action as text")
+        raise InvalidInput(N_("history event {number} needs at, actor and action as text", number=number))
     if event["text"] is not None and not isinstance(event["text"], str):
-        raise InvalidInput(f"history event {number}: text must be text or null")
+        raise InvalidInput(N_("history event {number}: text must be text or null", number=number))
     _validate_event(number, event)
     return {**event, "on": _day(event["on"], f"history event {number} date", required=True)}
 
@@ -206,7 +210,7 @@ def _validate_event(number: int, event: dict[str, Any]) -> None:
     try:
         validate_history_event(event)
     except InvalidInput as err:
-        raise InvalidInput(f"history event {number}: {str(err).rstrip('.')}") from None
+        raise InvalidInput(N_("history event {number}: {reason}", number=number, reason=clause(err))) from None
 
 
 def lines_of(handle: TextIO) -> Iterator[str]:
@@ -216,8 +220,9 @@ def lines_of(handle: TextIO) -> Iterator[str]:
     while line := handle.readline(MAX_LINE_CHARS + 1):
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise InvalidInput(f"Line {number} of {handle.name} is longer than {MAX_LINE_CHARS:,} characters; "
-                               "riskreg writes no line that long, so this is not its export.")
+            raise InvalidInput(N_("Line {number} of {name} is longer than {max_line_chars:,} characters; riskreg "
+                                  "writes no line that long, so this is not its export.", number=number,
+                                  name=handle.name, max_line_chars=MAX_LINE_CHARS))
         yield line
 
 
@@ -231,12 +236,12 @@ def _decoded(line: str) -> Any:
     if _UNSTORABLE_ESCAPE.search(line):
         for text in _texts(data):
             if "\x00" in text:
-                raise InvalidInput("a text holds a NUL character (\\u0000), which the register cannot store")
+                raise InvalidInput(N_("a text holds a NUL character (\\u0000), which the register cannot store"))
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:
-                raise InvalidInput("a text holds half of a UTF-16 pair (a lone \\ud800-\\udfff escape), which is "
-                                   "not a character") from None
+                raise InvalidInput(N_("a text holds half of a UTF-16 pair (a lone \\ud800-\\udfff escape), which "
+                                      "is not a character")) from None
     return data
 
 
@@ -282,13 +287,14 @@ def read_jsonl(use: OpenSession, lines: Iterable[str], source: str, *, new_ids: 
                 _refuse_masked(data)
             first_in_file(row, events, number, ids, seen if new_ids else None)
         except json.JSONDecodeError as err:
-            bad.append(Problem(number, "", "", f"not JSON ({err.msg.removesuffix(' at')} at column {err.colno})"))
+            bad.append(Problem(number, "", "", N_("not JSON ({msg} at column {colno})",
+                                                  msg=err.msg.removesuffix(' at'), colno=err.colno)))
         except RecursionError:
-            bad.append(Problem(number, "", "", "nested too deeply to be an entry"))
+            bad.append(Problem(number, "", "", N_("nested too deeply to be an entry")))
         except _AtKey as err:
-            bad.append(Problem(number, err.key, _quoted(err.value), str(err).rstrip(".")))
+            bad.append(Problem(number, err.key, _quoted(err.value), clause(err)))
         except (InvalidInput, TypeError, AttributeError) as err:
-            bad.append(Problem(number, "", "", str(err).rstrip(".")))
+            bad.append(Problem(number, "", "", clause(err)))
         else:
             pending.append((number, row, events))
         if len(pending) == IMPORT_BATCH:
@@ -406,6 +412,6 @@ def _next_id(session: Session) -> int:
 
 
 def _clash_error(clashes: list[int]) -> InvalidInput:
-    listed = ", ".join(str(i) for i in sorted(clashes)[:10])
-    return InvalidInput(f"{len(clashes)} entries already exist (ids {listed}{'…' if len(clashes) > 10 else ''}); "
-                        "use --new-ids to import them under new numbers.")
+    listed = ", ".join(str(i) for i in sorted(clashes)[:10]) + ("…" if len(clashes) > 10 else "")
+    return InvalidInput(N_("{n_clashes} entries already exist (ids {listed}); use --new-ids to import them "
+                           "under new numbers.", n_clashes=len(clashes), listed=listed))

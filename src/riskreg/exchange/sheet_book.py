@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 MAX_SHEET_BYTES = 50_000_000  # a workbook or .csv file
 MAX_SHEET_ROWS = 100_000  # rows in a sheet, up to the last one holding a value
@@ -33,20 +34,23 @@ class Book:
 
 def refuse_oversized(path: Path, size: int) -> None:
     if size > MAX_SHEET_BYTES:
-        raise InvalidInput(f"{path} is larger than {MAX_SHEET_BYTES / 1e6:,.0f} MB; riskreg imports sheets of at most "
-                           f"{MAX_SHEET_BYTES / 1e6:,.0f} MB and {MAX_SHEET_ROWS:,} rows.")
+        raise InvalidInput(N_("{path} is larger than {max_sheet_bytes:,.0f} MB; riskreg imports sheets of at "
+                              "most {max_sheet_bytes:,.0f} MB and {max_sheet_rows:,} rows.", path=path,
+                              max_sheet_bytes=MAX_SHEET_BYTES / 1e6, max_sheet_rows=MAX_SHEET_ROWS))
 
 
 def refuse_row(path: Path, row: int) -> None:
     if row > MAX_SHEET_ROWS:
-        raise InvalidInput(f"{path} has data in row {row:,}; riskreg imports at most {MAX_SHEET_ROWS:,} rows "
-                           "from a sheet (split it, or import the entries as JSON Lines).")
+        raise InvalidInput(N_("{path} has data in row {row:,}; riskreg imports at most {max_sheet_rows:,} rows "
+                              "from a sheet (split it, or import the entries as JSON Lines).", path=path, row=row,
+                              max_sheet_rows=MAX_SHEET_ROWS))
 
 
 def refuse_unpacked(path: Path, unpacked: int) -> None:
     if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(f"{path} unpacks to {unpacked / 1e6:,.0f} MB; riskreg reads workbooks that unpack "
-                           f"to at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB.")
+        raise InvalidInput(N_("{path} unpacks to {unpacked:,.0f} MB; riskreg reads workbooks that unpack to at "
+                              "most {max_unpacked_bytes:,.0f} MB.", path=path, unpacked=unpacked / 1e6,
+                              max_unpacked_bytes=MAX_UNPACKED_BYTES / 1e6))
 
 
 def clipped(path: Path, spans: Iterable[Span], rows: int, columns: int) -> list[Span]:
@@ -58,8 +62,9 @@ def clipped(path: Path, spans: Iterable[Span], rows: int, columns: int) -> list[
             kept.append((min_col, min_row, max_col, max_row))
             covered += (max_col - min_col + 1) * (max_row - min_row + 1)
     if covered > MAX_MERGED_CELLS:
-        raise InvalidInput(f"{path} merges {covered:,} of the cells in use; riskreg reads at most "
-                           f"{MAX_MERGED_CELLS:,} merged cells in a sheet.")
+        raise InvalidInput(N_("{path} merges {covered:,} of the cells in use; riskreg reads at most "
+                              "{max_merged_cells:,} merged cells in a sheet.", path=path, covered=covered,
+                              max_merged_cells=MAX_MERGED_CELLS))
     return kept
 
 
@@ -85,4 +90,5 @@ def with_merged_values(cells: Iterable[Iterable[Any]], merged: list[Span]) -> It
 
 def unreadable(path: Path, err: BaseException, kind: str = ".xlsx") -> InvalidInput:
     detail = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
-    return InvalidInput(f"{path} is not a readable {kind} workbook ({detail[:200]}).")
+    return InvalidInput(N_("{path} is not a readable {kind} workbook ({detail}).", path=path, kind=kind,
+                           detail=detail[:200]))

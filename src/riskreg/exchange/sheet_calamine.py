@@ -20,6 +20,7 @@ from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_book import (Book, Row, Span, clipped, refuse_oversized, refuse_row, refuse_unpacked,
                                          unreadable, with_merged_values)
 from riskreg.exchange.sheet_xlsx import no_dtd
+from riskreg.messages import N_
 
 MAX_GRID_CELLS = 5_000_000  # an .ods sheet's rows times columns in use: calamine lays out every cell of the grid
 _ODS = "urn:oasis:names:tc:opendocument:xmlns:"
@@ -37,7 +38,7 @@ def calamine_book(path: Path, kind: str) -> Book:
         names = [meta.name for meta in workbook.sheets_metadata
                  if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
     except OSError as err:
-        raise InvalidInput(f"Cannot read {path}: {err.strerror or err}.") from None
+        raise InvalidInput(N_("Cannot read {path}: {value}.", path=path, value=err.strerror or err)) from None
     except Exception as err:  # calamine's errors (CalamineError, ZipError, XmlError…) share no base of their own
         raise unreadable(path, err, kind) from None
 
@@ -91,8 +92,8 @@ def _scan_ods(path: Path) -> list[_Table]:
         nonlocal row, column, row_repeat, cell, has_value, in_table
         if name == f"{_TABLE} table":
             if in_table:  # calamine reads a nested table's rows as the sheet's; this count would start again
-                raise InvalidInput(f"{path} is not a readable .ods workbook (it has a table inside a table, which "
-                                   "no spreadsheet program writes).")
+                raise InvalidInput(N_("{path} is not a readable .ods workbook (it has a table inside a table, "
+                                      "which no spreadsheet program writes).", path=path))
             tables.append(_Table())
             row, in_table = 0, True
         elif name == f"{_TABLE} table-row":
@@ -120,8 +121,10 @@ def _scan_ods(path: Path) -> list[_Table]:
                 refuse_row(path, last_row)
                 table.rows, table.columns = max(table.rows, last_row), max(table.columns, first + repeat - 1)
                 if table.rows * table.columns > MAX_GRID_CELLS:
-                    raise InvalidInput(f"{path} uses {table.rows:,} rows by {table.columns:,} columns; riskreg reads "
-                                       f"sheets of at most {MAX_GRID_CELLS:,} cells from an .ods workbook.")
+                    raise InvalidInput(N_("{path} uses {rows:,} rows by {columns:,} columns; riskreg reads "
+                                          "sheets of at most {max_grid_cells:,} cells from an .ods workbook.",
+                                          path=path, rows=table.rows, columns=table.columns,
+                                          max_grid_cells=MAX_GRID_CELLS))
             if (across > 1 or down > 1) and name == f"{_TABLE} table-cell":
                 table.merged.append((first, row, first + across - 1, row + down - 1))
             cell = None
@@ -138,7 +141,7 @@ def _scan_ods(path: Path) -> list[_Table]:
                 parser.StartDoctypeDeclHandler = lambda *_: no_dtd(path, ".ods")
                 parser.ParseFile(source)
     except OSError as err:
-        raise InvalidInput(f"Cannot read {path}: {err.strerror or err}.") from None
+        raise InvalidInput(N_("Cannot read {path}: {value}.", path=path, value=err.strerror or err)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ExpatError) as err:
         raise unreadable(path, err, ".ods") from None
     return tables

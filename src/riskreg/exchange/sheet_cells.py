@@ -18,6 +18,7 @@ from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_columns import Column
 from riskreg.exchange.sheet_read import blank
+from riskreg.messages import N_, clause
 
 
 def nfkc(value: Any) -> Any:
@@ -54,9 +55,9 @@ def sheet_date(value: Any) -> date:
         text = nfkc(value).strip()
         day = _serial(float(text)) if re.fullmatch(r"\d{4,5}(\.0+)?", text) else written_date(text)
     if day is None:
-        raise InvalidInput(f"not a date (write {FORMS})")
+        raise InvalidInput(N_("not a date (write {forms})", forms=FORMS))
     if not EARLIEST <= day <= LATEST:
-        raise InvalidInput(f"out of range ({EARLIEST} to {LATEST})")
+        raise InvalidInput(N_("out of range ({earliest} to {latest})", earliest=EARLIEST, latest=LATEST))
     return day
 
 
@@ -70,7 +71,7 @@ def _serial(number: float) -> date | None:
 
 def _text(value: Any, column: Column) -> str | None:
     if isinstance(value, bool) or isinstance(value, (date, datetime)):
-        raise InvalidInput("should be text")
+        raise InvalidInput(N_("should be text"))
     if isinstance(value, float) and value == int(value):
         value = int(value)
     short = column.kind == "text"
@@ -78,8 +79,7 @@ def _text(value: Any, column: Column) -> str | None:
         return clean_text(str(value), column.field.replace("_", " "), limit=MAX_TITLE if short else MAX_TEXT,
                           multiline=not short)
     except InvalidInput as err:  # "The title contains control characters." reads, after the column, as a reason
-        reason = str(err).rstrip(".")
-        raise InvalidInput(reason[:1].lower() + reason[1:]) from None
+        raise InvalidInput(clause(err, lower=True)) from None
 
 
 def _whole(value: Any) -> int:
@@ -89,7 +89,7 @@ def _whole(value: Any) -> int:
     if isinstance(number, float) and number == int(number):
         number = int(number)
     if not isinstance(number, int) or isinstance(number, bool) or not 0 < number <= MAX_ID:
-        raise InvalidInput("not a positive whole number")
+        raise InvalidInput(N_("not a positive whole number"))
     return number
 
 

@@ -20,6 +20,7 @@ from riskreg.errors import InvalidInput, Problem
 from riskreg.exchange.sheet_cells import cell, nfkc, shown
 from riskreg.exchange.sheet_columns import BY_FIELD, REQUIRED
 from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Department, Risk, RiskDepartment, Unit
+from riskreg.messages import Message, N_
 
 _CLOSING = ("verified_by", "resolution", "closed_on")
 ESCALATION = ("escalated_to", "escalation_reason")
@@ -80,10 +81,10 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
             else:
                 row.values[name] = cell(value, BY_FIELD[name])
         except InvalidInput as err:
-            row.fault(name, str(err))
+            row.fault(name, err.message)
     for name in REQUIRED:
         if row.empty(name):
-            row.fault(name, f"empty; every row needs {', '.join(row.column(f) for f in REQUIRED)}")
+            row.fault(name, N_("empty; every row needs {value}", value=', '.join(row.column(f) for f in REQUIRED)))
     risk = _risk(row, known)
     codes = _codes(row, risk, known)
     created = _created(row, today)
@@ -108,10 +109,10 @@ def _risk(row: _Row, known: Catalogue) -> Risk | None:
         return None
     code = known.words["risk"].find(row.values["risk"])
     if code is None:
-        row.fault("risk", "not in the catalogue (`riskreg catalogue show` lists them)")
+        row.fault("risk", N_("not in the catalogue (`riskreg catalogue show` lists them)"))
         return None
     if known.risks[code].retired:
-        row.fault("risk", f"risk {code} is retired from the catalogue")
+        row.fault("risk", N_("risk {code} is retired from the catalogue", code=code))
     return known.risks[code]
 
 
@@ -122,12 +123,13 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     if row.given("unit"):
         codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]
         if known.units and nfkc(row.values["unit"]) not in known.units:
-            row.fault("unit", "not in the catalogue's list of units")
+            row.fault("unit", N_("not in the catalogue's list of units"))
     for name, default in (("level", "general"), ("status", "open")):
         if row.given(name):
             code = known.words[name].find(row.values[name])
             if code is None:
-                row.fault(name, f"not a {name}; use one of: {known.words[name].accepted}")
+                row.fault(name, N_("not a {name}; use one of: {accepted}", name=words.said("field", name),
+                                   accepted=known.words[name].accepted))
             else:
                 codes[name] = code
         elif row.empty(name):
@@ -135,13 +137,14 @@ def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     if row.given("department"):
         code = known.words["department"].find(row.values["department"])
         if code is None:
-            row.fault("department", f"not in the catalogue; use one of: {known.words['department'].accepted}")
+            row.fault("department", N_("not in the catalogue; use one of: {accepted}",
+                                       accepted=known.words['department'].accepted))
         elif known.departments[code].retired:
-            row.fault("department", f"department {code} is retired from the catalogue")
+            row.fault("department", N_("department {code} is retired from the catalogue", code=code))
         codes["department"] = code
     elif row.empty("department") and risk is not None:
         if risk.code not in known.lead:
-            row.fault("department", f"empty, and risk {risk.code} names no lead department")
+            row.fault("department", N_("empty, and risk {code} names no lead department", code=risk.code))
         codes["department"] = known.lead.get(risk.code)
     return codes
 
@@ -152,19 +155,20 @@ def _created(row: _Row, today: date) -> date | None:
         return None
     created = row.values.get("created_on") or today
     if created > today:
-        row.fault("created_on", f"after today ({today})")
+        row.fault("created_on", N_("after today ({today})", today=today))
     return created
 
 
-def missing(name: str, status: str | None, column: Callable[[str], str]) -> str:
+def missing(name: str, status: str | None, column: Callable[[str], str]) -> Message:
     """Why a cell the row's other cells need is refused empty, as every import says it; `column` heads a field
     as the sheet does, `status` is the row's (for the closing cells and the measures)."""
     if name in _CLOSING:
-        return f"empty; a {status} entry needs {', '.join(column(f) for f in _CLOSING)}"
+        return N_("empty; a {status} entry needs {columns}", status=words.said("status", status),
+                  columns=", ".join(column(f) for f in _CLOSING))
     if name == "measures":
-        return "empty; a mitigated entry needs its measures"
+        return N_("empty; a mitigated entry needs its measures")
     other = ESCALATION[1 - ESCALATION.index(name)]
-    return f"empty, but {column(other)} is filled; the two go together"
+    return N_("empty, but {column} is filled; the two go together", column=column(other))
 
 
 def _escalation(row: _Row) -> None:
@@ -177,7 +181,7 @@ def _still_active(row: _Row, status: str) -> None:
     """An open or mitigated entry has no closing fields, and a mitigated one has its measures."""
     for name in (*_CLOSING, "watch_until"):
         if row.given(name):
-            row.fault(name, f"only a closed entry has one, and this row's status is {status}")
+            row.fault(name, N_("only a closed entry has one, and this row's status is {status}", status=words.said("status", status)))
     if status == "mitigated" and row.empty("measures"):
         row.fault("measures", missing("measures", status, row.column))
 
@@ -192,13 +196,14 @@ def _closing(row: _Row, status: str, risk: Risk | None, created: date | None, kn
         return None
     closed = row.values["closed_on"]
     if created is not None and closed < created:
-        today_note = "" if row.given("created_on") else ", today: the row gives none"
-        row.fault("closed_on", f"before {row.column('created_on')} ({created}{today_note})")
+        added = row.column("created_on")
+        row.fault("closed_on", N_("before {added} ({created})", added=added, created=created) if row.given("created_on")
+                  else N_("before {added} ({created}, today: the row gives none)", added=added, created=created))
     if closed > today:
-        row.fault("closed_on", f"after today ({today})")
+        row.fault("closed_on", N_("after today ({today})", today=today))
     watch = row.values.get("watch_until")
     if watch is None and row.empty("watch_until") and risk is not None:
         watch = watch_until(closed, risk, known.consolidation_days)
     elif watch is not None and watch < closed:
-        row.fault("watch_until", f"before {row.column('closed_on')} ({closed})")
+        row.fault("watch_until", N_("before {column} ({closed})", column=row.column("closed_on"), closed=closed))
     return watch

@@ -14,6 +14,7 @@ from typing import Any
 from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_book import Row
 from riskreg.exchange.sheet_columns import BY_FIELD, ROW_NUMBER, normalise
+from riskreg.messages import N_
 
 HEADER_SCAN_ROWS = 20
 MAX_HEADER_ROWS = 3
@@ -81,16 +82,17 @@ def columns(source: str, header: Header, known: dict[str, str], mapping: Iterabl
     where = f"{source}: the header (row {_rows(header)})"
     for key in mapping:
         if key not in by_text:
-            raise InvalidInput(f"The mapping file names {key!r}, but {where} has no such column; its headers are "
-                               f"{_listed(header)}.")
+            raise InvalidInput(N_("The mapping file names {key!r}, but {where} has no such column; its headers "
+                                  "are {header}.", key=key, where=where, header=_listed(header)))
     skip = {}
     for name in ignore:
         index = by_text.get(normalise(name))
         if index is None and name.strip().isalpha() and name.strip().isascii():
             index = _letter_index(name.strip())
         if index is None:
-            raise InvalidInput(f"--ignore {name!r} names no column: {where} has {_listed(header)} (a column without a "
-                               "header is named by its letter, e.g. --ignore F).")
+            raise InvalidInput(N_("--ignore {name!r} names no column: {where} has {header} (a column without a "
+                                  "header is named by its letter, e.g. --ignore F).", name=name, where=where,
+                                  header=_listed(header)))
         skip[index] = name
     result = Columns({}, set(skip), [skip[i] for i in sorted(skip)])
     for index, text in enumerate(header.texts):
@@ -102,9 +104,9 @@ def columns(source: str, header: Header, known: dict[str, str], mapping: Iterabl
         elif wanted is None:
             result.names[index] = text or ""
         elif wanted in result.fields.values() and wanted != "note":  # every note column is taken (data_rows)
-            raise InvalidInput(f"{where}: two columns both give {BY_FIELD[wanted].zh} ({wanted}); give one of them "
-                               f"another field with a --mapping line (such as `{text}: detail`), or --ignore one "
-                               "of them.")
+            raise InvalidInput(N_("{where}: two columns both give {zh} ({wanted}); give one of them another "
+                                  "field with a --mapping line (such as `{text}: detail`), or --ignore one of "
+                                  "them.", where=where, zh=BY_FIELD[wanted].zh, wanted=wanted, text=text))
         else:
             result.fields[index] = wanted
     return result

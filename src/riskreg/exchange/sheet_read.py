@@ -21,6 +21,7 @@ from riskreg.escaping import from_csv_cell
 from riskreg.exchange.sheet_book import MAX_SHEET_BYTES, MAX_SHEET_ROWS, Book, Row, refuse_oversized
 from riskreg.exchange.sheet_columns import BY_FIELD, HEADERS, REQUIRED, normalise
 from riskreg.exchange.sheet_header import HEADER_SCAN_ROWS, blank, columns, data_rows, find_header
+from riskreg.messages import N_
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 __all__ = ["Sheet", "blank", "open_sheet", "read_mapping"]  # blank: the row checks' test of an empty cell
@@ -51,23 +52,26 @@ def read_mapping(path: Path) -> dict[str, str]:
         with path.open("rb") as handle:
             raw = handle.read(MAX_MAPPING_BYTES + 1)  # one byte over tells a file too large without reading /dev/zero
         if len(raw) > MAX_MAPPING_BYTES:
-            raise InvalidInput(f"The mapping file {path} is larger than {MAX_MAPPING_BYTES:,} bytes; a mapping is "
-                               "one line per header.")
+            raise InvalidInput(N_("The mapping file {path} is larger than {max_mapping_bytes:,} bytes; a mapping "
+                                  "is one line per header.", path=path, max_mapping_bytes=MAX_MAPPING_BYTES))
         text = raw.decode("utf-8-sig")
         _refuse_nesting_and_aliases(path, yaml.parse(text))
         data = yaml.safe_load(text)
     except OSError as err:
-        raise InvalidInput(f"Cannot read the mapping file {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read the mapping file {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"The mapping file {path} is not readable YAML ({str(err).splitlines()[0]}).") from None
+        raise InvalidInput(N_("The mapping file {path} is not readable YAML ({reason}).", path=path,
+                              reason=str(err).splitlines()[0])) from None
     if not isinstance(data, dict) or not data:
-        raise InvalidInput(f"The mapping file {path} must map spreadsheet headers to fields, e.g. `隐患名称: title`.")
+        raise InvalidInput(N_("The mapping file {path} must map spreadsheet headers to fields, e.g. `隐患名称: "
+                              "title`.", path=path))
     mapping = {}
     for source, target in data.items():
         wanted = HEADERS.get(normalise(target)) if isinstance(target, str) else None
         if wanted is None or BY_FIELD[wanted].kind == "derived":
             importable = ", ".join(name for name, c in BY_FIELD.items() if c.kind != "derived")
-            raise InvalidInput(f"The mapping file {path} maps {source!r} to {target!r}, which is not one of {importable}.")
+            raise InvalidInput(N_("The mapping file {path} maps {source!r} to {target!r}, which is not one of "
+                                  "{importable}.", path=path, source=source, target=target, importable=importable))
         mapping[normalise(str(source))] = wanted
     return mapping
 
@@ -80,12 +84,13 @@ def _refuse_nesting_and_aliases(path: Path, events: Iterable[Any]) -> None:
     depth = 0
     for event in events:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise InvalidInput(f"The mapping file {path} uses YAML anchors or aliases; write each header out.")
+            raise InvalidInput(N_("The mapping file {path} uses YAML anchors or aliases; write each header out.",
+                                  path=path))
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > 1:
-                raise InvalidInput(f"The mapping file {path} nests a value (line {event.start_mark.line + 1}); "
-                                   "it maps each header to one field, e.g. `隐患名称: title`.")
+                raise InvalidInput(N_("The mapping file {path} nests a value (line {line}); it maps each header "
+                                      "to one field, e.g. `隐患名称: title`.", path=path, line=event.start_mark.line + 1))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -119,8 +124,9 @@ def _book(path: Path) -> Book:
     if suffix == ".csv":
         return _csv_book(path)
     if suffix == ".et":
-        raise InvalidInput(f"{path} is a WPS workbook; save it as .xlsx (WPS: Save As) and import that.")
-    raise InvalidInput(f"{path} is not a .xlsx, .xls, .ods or .csv file.")
+        raise InvalidInput(N_("{path} is a WPS workbook; save it as .xlsx (WPS: Save As) and import that.",
+                              path=path))
+    raise InvalidInput(N_("{path} is not a .xlsx, .xls, .ods or .csv file.", path=path))
 
 
 def _chosen(path: Path, book: Book, wanted: str | None) -> list[int]:
@@ -128,13 +134,14 @@ def _chosen(path: Path, book: Book, wanted: str | None) -> list[int]:
     if wanted is None:
         return list(range(len(book.names)))
     if not book.named:
-        raise InvalidInput(f"{path} is a CSV file, which holds one sheet; leave out --sheet.")
+        raise InvalidInput(N_("{path} is a CSV file, which holds one sheet; leave out --sheet.", path=path))
     if wanted in book.names:
         return [book.names.index(wanted)]
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(book.names):
         return [int(wanted) - 1]
     listed = ", ".join(f"{n} {name}" for n, name in enumerate(book.names, 1))
-    raise InvalidInput(f"{path} has no sheet {wanted!r}; its sheets are {listed} (give --sheet a name or a number).")
+    raise InvalidInput(N_("{path} has no sheet {wanted!r}; its sheets are {listed} (give --sheet a name or a "
+                          "number).", path=path, wanted=wanted, listed=listed))
 
 
 def _the_ledger(path: Path, book: Book, indexes: list[int], known: dict[str, str]) -> list[int]:
@@ -145,7 +152,8 @@ def _the_ledger(path: Path, book: Book, indexes: list[int], known: dict[str, str
     if len(holding) > 1:
         names = [book.names[index] for index in holding]
         listed = f"{', '.join(names[:-1])} and {names[-1]}"
-        raise InvalidInput(f"{path.name} has ledger rows on sheets {listed}; import each with --sheet NAME.")
+        raise InvalidInput(N_("{name} has ledger rows on sheets {listed}; import each with --sheet NAME.",
+                              name=path.name, listed=listed))
     return holding
 
 
@@ -177,17 +185,18 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         if book.named:
             names = [book.names[i] for i in indexes]
             looked = f" of sheet {names[0]}" if len(names) == 1 else f" of sheets {', '.join(names)}"
-        raise InvalidInput(f"{path} has no header row riskreg knows in the first {HEADER_SCAN_ROWS} rows{looked}; "
-                           "it needs columns such as 风险编码, 村(社区) and 标题 (or Risk code, Unit, Title), or a "
-                           "--mapping file.")
+        raise InvalidInput(N_("{path} has no header row riskreg knows in the first {header_scan_rows} "
+                              "rows{looked}; it needs columns such as 风险编码, 村(社区) and 标题 (or Risk code, Unit, "
+                              "Title), or a --mapping file.", path=path, header_scan_rows=HEADER_SCAN_ROWS,
+                              looked=looked))
     name = book.names[index] if book.named else None
     source = f"{path}, sheet {name}" if name is not None else str(path)
     found = columns(source, header, known, mapping, ignore)
     missing = [f"{BY_FIELD[f].zh} ({f})" for f in REQUIRED if f not in found.fields.values()]
     if missing:
         rows = header.last_row if header.first_row == header.last_row else f"{header.first_row}-{header.last_row}"
-        raise InvalidInput(f"{source}: the header (row {rows}) lacks {', '.join(missing)}; name the column that "
-                           "holds it in a --mapping file.")
+        raise InvalidInput(N_("{source}: the header (row {rows}) lacks {missing}; name the column that holds it "
+                              "in a --mapping file.", source=source, rows=rows, missing=', '.join(missing)))
     rest = (item for item in scanned if item[0] > header.last_row)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
@@ -213,7 +222,7 @@ def _csv_rows(path: Path) -> tuple[Iterator[Row], int]:
         with path.open("rb") as handle:
             raw = handle.read(MAX_SHEET_BYTES + 1)  # one byte over tells a file too large, even /dev/zero
     except OSError as err:
-        raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     refuse_oversized(path, len(raw))
     try:
         text = raw.decode("utf-8-sig")
@@ -221,7 +230,7 @@ def _csv_rows(path: Path) -> tuple[Iterator[Row], int]:
         try:  # Excel and WPS on Chinese Windows save CSV in GBK unless told otherwise
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise InvalidInput(f"{path} is neither UTF-8 nor GB18030 (GBK) text.") from None
+            raise InvalidInput(N_("{path} is neither UTF-8 nor GB18030 (GBK) text.", path=path)) from None
     del raw
 
     def records() -> Iterator[Row]:
@@ -229,15 +238,17 @@ def _csv_rows(path: Path) -> tuple[Iterator[Row], int]:
         try:
             for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
                 if number > MAX_SHEET_ROWS:
-                    raise InvalidInput(f"{path} has more than {MAX_SHEET_ROWS:,} rows; riskreg imports at most "
-                                       f"{MAX_SHEET_ROWS:,} rows from a sheet (split it, or import the entries as "
-                                       "JSON Lines).")
+                    raise InvalidInput(N_("{path} has more than {max_sheet_rows:,} rows; riskreg imports at most "
+                                          "{max_sheet_rows:,} rows from a sheet (split it, or import the entries "
+                                          "as JSON Lines).", path=path, max_sheet_rows=MAX_SHEET_ROWS))
                 yield number, [from_csv_cell(value) for value in record], set()
         except csv.Error as err:
             if "field larger than field limit" in str(err):
-                raise InvalidInput(f"{path}: row {number + 1} has a cell longer than {csv.field_size_limit():,} "
-                                   f"characters; a field holds at most {MAX_TEXT:,}.") from None
-            raise InvalidInput(f"{path} is not readable CSV (row {number + 1}: {err}).") from None
+                raise InvalidInput(N_("{path}: row {number} has a cell longer than {csv:,} characters; a field "
+                                      "holds at most {max_text:,}.", path=path, number=number + 1,
+                                      csv=csv.field_size_limit(), max_text=MAX_TEXT)) from None
+            raise InvalidInput(N_("{path} is not readable CSV (row {number}: {err}).", path=path, number=number + 1,
+                                  err=err)) from None
 
     total = sum(1 for _ in records())  # a first pass, keeping nothing: the count, and any refusal before the lock
     return records(), total

@@ -25,6 +25,7 @@ from riskreg.exchange.sheet_columns import BY_FIELD
 from riskreg.exchange.sheet_read import Sheet
 from riskreg.masking import masked_reason
 from riskreg.store.models import REPLAYED, Entry
+from riskreg.messages import N_, NP_
 
 
 @dataclass
@@ -90,13 +91,14 @@ class _Seen:
         """Why the row repeats an earlier one; else None, and the row is remembered."""
         if row["id"] is not None and not self.new_ids:
             if row["id"] in self.ids:
-                return Problem(number, _column(self.headers, "id"), str(row["id"]), f"also on row {self.ids[row['id']]}")
+                return Problem(number, _column(self.headers, "id"), str(row["id"]), N_("also on row {ids}",
+                                                                                       ids=self.ids[row['id']]))
             self.ids[row["id"]] = number
             return None
         key = (row["risk"], row["unit"], row["title"])
         if key in self.content:
             return Problem(number, _column(self.headers, "title"), row["title"],
-                           f"repeats row {self.content[key]} (same risk, unit and title)")
+                           N_("repeats row {content} (same risk, unit and title)", content=self.content[key]))
         self.content[key] = number
         return None
 
@@ -119,12 +121,13 @@ def _already_in_register(session: Session, parsed: Parsed, new_ids: bool, header
         matches.setdefault(number, []).append(entry_id)
     titles = dict(rows)
     problems = [Problem(number, _column(headers, "title"), titles[number]["title"],
-                        f"already in the register as entr{'y' if len(entries) == 1 else 'ies'} "
-                        f"{', '.join(map(str, sorted(entries)))}") for number, entries in matches.items()]
+                        NP_("already in the register as entry {ids}", "already in the register as entries {ids}",
+                            len(entries), ids=', '.join(map(str, sorted(entries))))) for number, entries in matches.items()]
     numbered = [(number, row["id"]) for number, row in rows if row["id"] is not None and not new_ids]
     taken = set(taken_ids(session, [entry_id for _, entry_id in numbered]))
-    problems += [Problem(number, _column(headers, "id"), str(entry_id), f"entry {entry_id} is already in the register "
-                         "(--new-ids imports the row under a new number)") for number, entry_id in numbered if entry_id in taken]
+    problems += [Problem(number, _column(headers, "id"), str(entry_id), N_("entry {entry_id} is already in the "
+                                                                           "register (--new-ids imports the row "
+                                                                           "under a new number)", entry_id=entry_id)) for number, entry_id in numbered if entry_id in taken]
     return problems
 
 

@@ -43,6 +43,8 @@ from riskreg.exchange.sheet_read import Sheet, blank
 from riskreg.exchange.sheet_rows import import_parsed, parse_rows
 from riskreg.masking import masked_reason
 from riskreg.store.models import ACTIVE, REPLAYED, VOIDED, Entry, History
+from riskreg.domain.words import said
+from riskreg.messages import N_, clause
 
 FOUR_ONES = ("department", "leader", "task_force", "plan", "due", "contingency")
 EDITED = ("risk", "unit", "title", "detail")
@@ -94,12 +96,13 @@ def take_back(session: Session, stamp: ledger.Stamp, sheet: Sheet, *, force: boo
                 new_rows.append((number, raw))
             else:  # an exported entry whose 编号 was lost: taken as new, it would be a second copy of it
                 problems.append(Problem(number, sheet.headers.get("version", BY_FIELD["version"].zh),
-                                        shown(raw["version"]), "the row has a 版本 but no 编号, so it is an entry "
-                                        "sent out, not a new one; put its 编号 back (a new entry leaves both blank)"))
+                                        shown(raw["version"]), N_("the row has a 版本 but no 编号, so it is an entry "
+                                                                  "sent out, not a new one; put its 编号 back (a "
+                                                                  "new entry leaves both blank)")))
             continue
         row = _Row(session, known, number, raw, masked, sheet.headers)
         if row.entry is not None and row.entry.id in seen:
-            row.problem("id", f"编号 {row.entry.id} is also on row {seen[row.entry.id]}")
+            row.problem("id", N_("编号 {id} is also on row {seen}", id=row.entry.id, seen=seen[row.entry.id]))
         elif row.entry is not None:
             seen[row.entry.id] = number
             row.compare(force, accept_masked)
@@ -155,18 +158,19 @@ class _Row:
             if name in known.words:
                 return known.words[name].code(_text(value))
         except RiskregError as err:
-            self.problem(name, str(err).rstrip("."))
+            self.problem(name, clause(err))
             return None
         return _text(value)
 
     def _entry(self) -> Entry | None:
         number = _whole(self.raw["id"])
         if number is None:
-            self.problem("id", "编号 is not an entry's number")
+            self.problem("id", N_("编号 is not an entry's number"))
             return None
         entry = self.session.get(Entry, number)
         if entry is None:
-            self.problem("id", f"there is no entry {number} in the register; a new entry's row leaves 编号 blank")
+            self.problem("id", N_("there is no entry {number} in the register; a new entry's row leaves 编号 blank",
+                                  number=number))
         return entry
 
     def compare(self, force: bool, accept_masked: bool) -> None:
@@ -176,21 +180,21 @@ class _Row:
         current["note"] = latest_note(self.session, self.entry.id)
         if blank(self.raw.get("version")):
             if not force:
-                self.problem("version", f"编号 {self.entry.id} has no 版本: a new item's row leaves 编号 blank; only "
-                                        "a sheet exported without a 版本 column needs --force")
+                self.problem("version", N_("编号 {id} has no 版本: a new item's row leaves 编号 blank; only a sheet "
+                                           "exported without a 版本 column needs --force", id=self.entry.id))
                 return
             if all(name in self.values and self.values[name] != current[name] for name in ("title", "risk")):
                 # another item's title and risk under this 编号: a new item numbered by hand, not an update
-                self.problem("id", f"编号 {self.entry.id} is {current['title']!r} in the register, not this row's "
-                                   f"{self.values['title']!r}")
+                self.problem("id", N_("编号 {id} is {title!r} in the register, not this row's {row_title!r}",
+                                      id=self.entry.id, title=current['title'], row_title=self.values['title']))
                 return
             exported, base = now, current
         else:
             exported = _whole(self.raw["version"])
             base = current if exported == now else entry_as_of(self.session, self.entry.id, exported or 0)
             if base is None:
-                self.problem("version", f"版本 {_text(self.raw['version'])} is not a version of entry "
-                                        f"{self.entry.id} (its latest is {now})")
+                self.problem("version", N_("版本 {version} is not a version of entry {id} (its latest is {now})",
+                                           version=_text(self.raw['version']), id=self.entry.id, now=now))
                 return
         edits = {name: value for name, value in self.values.items()
                  if name != "note" and not self._same(value, base.get(name))}
@@ -203,9 +207,11 @@ class _Row:
         cells += [("note", text) for text in notes]
         if exported != now and self.edits and not force:
             for name, value in cells:
-                self.problem(name, f"entry {self.entry.id} changed in the register since this sheet was exported "
-                                   f"(版本 {exported}, now {now}): the sheet has {value!r}, the register "
-                                   f"{current.get(name)!r}; export a fresh sheet, or take the sheet's with --force",
+                self.problem(name, N_("entry {id} changed in the register since this sheet was exported (版本 "
+                                      "{exported}, now {now}): the sheet has {value!r}, the register "
+                                      "{current!r}; export a fresh sheet, or take the sheet's with --force",
+                                      id=self.entry.id, exported=exported, now=now, value=value,
+                                      current=current.get(name)),
                              value)
             self.edits = {}
             return
@@ -253,14 +259,15 @@ class _Row:
         status, closing = edits.get("status"), {name: edits[name] for name in CLOSING if name in edits}
         closes = bool(closing) or (status in ("closed", "consolidated") and entry.status in ACTIVE)
         if status == VOIDED:  # voiding needs the coordinator's reason, and perhaps the entry it duplicates
-            self.problem("status", "a returned sheet cannot void an entry; `riskreg void ID --reason TEXT` does")
+            self.problem("status", N_("a returned sheet cannot void an entry; `riskreg void ID --reason TEXT` does"))
             return 0
         if closing and status in ACTIVE:
-            self.problem("status", f"the row says {status} but fills in the closing columns; those belong to a "
-                                   "closed entry")
+            self.problem("status", N_("the row says {status} but fills in the closing columns; those belong to a "
+                                      "closed entry", status=said("status", status)))
             return 0
         if status == "open" and entry.status == "mitigated" or status == "closed" and entry.status == "consolidated":
-            self.problem("status", f"no command takes a {entry.status} entry back to {status}")
+            self.problem("status", N_("no command takes a {status} entry back to {target}",
+                                      status=said("status", entry.status), target=said("status", status)))
             return 0
         if not self._complete(status or ("closed" if closes else None), closes):
             return 0
@@ -305,10 +312,10 @@ class _Row:
                 step()
                 recorded += 1
             except RiskregError as err:
-                self.problem(name, str(err))
+                self.problem(name, err.message)
         for name in FIXED:  # left as exported, or as the changes above set it (观察期至 after a check-off)
             if name in edits and edits[name] != _plain(getattr(entry, name)):
-                self.problem(name, f"{BY_FIELD[name].zh} is riskreg's own record; a sheet cannot change it")
+                self.problem(name, N_("{zh} is riskreg's own record; a sheet cannot change it", zh=BY_FIELD[name].zh))
         return recorded
 
 

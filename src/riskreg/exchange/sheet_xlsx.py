@@ -17,6 +17,7 @@ from xml.parsers.expat import ExpatError
 from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_book import (Book, Row, Span, clipped, refuse_oversized, refuse_row, refuse_unpacked,
                                          unreadable, with_merged_values)
+from riskreg.messages import N_
 
 # What a damaged or hostile workbook raises from zipfile, expat and openpyxl's reading of it.
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ParseError, ExpatError, KeyError,
@@ -31,13 +32,14 @@ def xlsx_book(path: Path) -> Book:
     try:
         handle = path.open("rb")  # ours to close: openpyxl leaves a file it opened open when it fails
     except OSError as err:
-        raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     try:
         archive = zipfile.ZipFile(handle)
         refuse_unpacked(path, sum(member.file_size for member in archive.infolist()))
         workbook = load_workbook(handle, read_only=True, data_only=True)
         if not workbook.worksheets:
-            raise InvalidInput(f"{path} has no worksheet (only charts); put the ledger on a worksheet and import that.")
+            raise InvalidInput(N_("{path} has no worksheet (only charts); put the ledger on a worksheet and "
+                                  "import that.", path=path))
     except (InvalidFileException, OSError, *UNREADABLE) as err:
         handle.close()
         raise unreadable(path, err) from None
@@ -112,5 +114,5 @@ def _scan_sheet(source: Any, path: Path) -> _UsedCells:
 
 
 def no_dtd(path: Path, kind: str) -> None:
-    raise InvalidInput(f"{path} is not a readable {kind} workbook (its sheet declares a DTD, which no "
-                       "spreadsheet program writes).")
+    raise InvalidInput(N_("{path} is not a readable {kind} workbook (its sheet declares a DTD, which no "
+                          "spreadsheet program writes).", path=path, kind=kind))

@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from riskreg.errors import RiskregError
+from riskreg.messages import N_
 
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
@@ -78,7 +79,7 @@ def busy_timeout() -> float:
     try:
         return max(0.0, float(raw)) if raw else DEFAULT_BUSY_TIMEOUT
     except ValueError:
-        raise RiskregError(f"RISKREG_BUSY_TIMEOUT must be a number of seconds, not {raw!r}.") from None
+        raise RiskregError(N_("RISKREG_BUSY_TIMEOUT must be a number of seconds, not {raw!r}.", raw=raw)) from None
 
 
 def is_url(location: str) -> bool:

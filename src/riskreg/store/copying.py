@@ -13,6 +13,7 @@ from riskreg.store.backends import after_explicit_ids
 from riskreg.errors import RiskregError
 from riskreg.store.models import Category, Department, Entry, History, Level, Meta, Risk, RiskDepartment, Unit
 from riskreg.store.register import Register, create_schema
+from riskreg.messages import N_
 
 BATCH = 5_000
 TABLES: tuple[type[SQLModel], ...] = (Level, Department, Category, Risk, RiskDepartment, Unit, Entry, History)
@@ -25,7 +26,8 @@ def copy_register(source: Register, target: Register) -> dict[str, int]:
     with source.session() as reading, target.session(write=True) as writing:
         if writing.execute(select(func.count()).select_from(Entry)).scalar() or \
                 writing.execute(select(func.count()).select_from(Level)).scalar():
-            raise RiskregError(f"The register {target.location} is not empty; copy only into a new register.")
+            raise RiskregError(N_("The register {location} is not empty; copy only into a new register.",
+                                  location=target.location))
         settings = reading.execute(select(Meta).where(Meta.key != "schema_version")).scalars().all()
         # The source's settings replace the new target's, the recorded chain head included, as it stands:
         # a copy neither repairs nor hides what `check` would find in the source.

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from riskreg.errors import RiskregError
 from riskreg.store import backends
+from riskreg.messages import N_
 
 if TYPE_CHECKING:
     from riskreg.store.register import Register
@@ -24,17 +25,18 @@ def backup(register: "Register", target: Path) -> Path:
     source_path = register.require_file("backup")
     target = Path(target).expanduser()
     if target.exists():
-        raise RiskregError(f"{target} already exists; choose another name or remove it first.")
+        raise RiskregError(N_("{target} already exists; choose another name or remove it first.", target=target))
     try:
         partial = private_file_beside(target, ".partial")
     except OSError as err:
-        raise RiskregError(f"Cannot back up to {target}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot back up to {target}: {strerror}.", target=target, strerror=err.strerror)) from None
     try:
         copy_database(source_path, partial)
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as err:
         partial.unlink(missing_ok=True)
-        raise RiskregError(f"Cannot back up to {target}: {getattr(err, 'strerror', None) or err}.") from None
+        raise RiskregError(N_("Cannot back up to {target}: {value}.", target=target,
+                              value=getattr(err, 'strerror', None) or err)) from None
     return target
 
 

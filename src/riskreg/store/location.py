@@ -10,6 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 
 def default_location() -> Path:
@@ -45,11 +46,11 @@ def read_password_file(name: str) -> str:
         with path.open("rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if mode & 0o077:
-                raise InvalidInput(f"The password file {path} can be read by others (mode {mode & 0o777:o}); "
-                                   f"make it private: chmod 600 {path}.")
+                raise InvalidInput(N_("The password file {path} can be read by others (mode {mode:o}); make it "
+                                      "private: chmod 600 {path}.", path=path, mode=mode & 0o777))
             first = handle.readline(4096).decode("utf-8", errors="replace").rstrip("\r\n")
     except OSError as err:
-        raise InvalidInput(f"Cannot read the password file {path}: {err.strerror}.") from None
+        raise InvalidInput(N_("Cannot read the password file {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     if not first:
-        raise InvalidInput(f"The password file {path} is empty; its first line is the password.")
+        raise InvalidInput(N_("The password file {path} is empty; its first line is the password.", path=path))
     return first

@@ -25,6 +25,7 @@ from riskreg.store import backends, hooks
 from riskreg.store.files import backup, create_private_file, link_to_free_name, make_private_folder
 from riskreg.store.location import read_password_file, resolve_location
 from riskreg.store.models import SCHEMA_VERSION, Meta
+from riskreg.messages import N_
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Register:
         except (DatabaseError, InterfaceError) as err:
             if self.server:
                 raise
-            raise RiskregError(f"{self.location} is not a readable riskreg register: {err.orig}.") from None
+            raise RiskregError(N_("{location} is not a readable riskreg register: {orig}.", location=self.location,
+                                  orig=err.orig)) from None
 
     def _writing(self) -> Session:
         """A session that holds the write lock, on the file that is at the register's path now."""
@@ -78,17 +80,19 @@ class Register:
     def _unusable(self, error: BaseException) -> RiskregError:
         """One sentence for an operational failure: busy, full, read-only, gone."""
         if backends.is_busy(error):
-            return RegisterBusy(f"The register {self.location} is busy (another riskreg is writing); "
-                                "try again in a moment.")
+            return RegisterBusy(N_("The register {location} is busy (another riskreg is writing); try again in a "
+                                   "moment.", location=self.location))
         name = getattr(error, "sqlite_errorname", "")
         if name.startswith("SQLITE_FULL"):
-            return RiskregError(f"The disk holding the register {self.location} is full; nothing was written.")
+            return RiskregError(N_("The disk holding the register {location} is full; nothing was written.",
+                                   location=self.location))
         if name.startswith("SQLITE_READONLY") or (  # a write in a folder where its journal cannot be made
                 name.startswith("SQLITE_CANTOPEN") and not os.access(Path(self.location).parent, os.W_OK)):
-            return RiskregError(f"The register {self.location} is read-only (the file, its folder or its disk); "
-                                "nothing was written.")
+            return RiskregError(N_("The register {location} is read-only (the file, its folder or its disk); "
+                                   "nothing was written.", location=self.location))
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
-        return RiskregError(f"Cannot use the register {self.location}: {reason}.")
+        return RiskregError(N_("Cannot use the register {location}: {reason}.", location=self.location,
+                               reason=reason))
 
     @property
     def server(self) -> bool:
@@ -96,7 +100,8 @@ class Register:
 
     def require_file(self, what: str) -> Path:
         if self.server:
-            raise RiskregError(f"{what} works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
+            raise RiskregError(N_("{what} works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.",
+                                  what=what))
         return Path(self.location)
 
 
@@ -120,42 +125,47 @@ def _server_register(location: str, password_file: str | None) -> Register:
     try:
         url = make_url(location)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        raise RiskregError(f"{shown!r} is neither a file path nor a database URL.") from None
+        raise RiskregError(N_("{shown!r} is neither a file path nor a database URL.", shown=shown)) from None
     if "@" in (url.host or ""):
-        raise RiskregError(f"The database URL {shown} has an @ in its user name or password; write it as %40.")
+        raise RiskregError(N_("The database URL {shown} has an @ in its user name or password; write it as %40.",
+                              shown=shown))
     if url.get_backend_name() != "postgresql":
-        raise RiskregError(f"riskreg keeps registers in SQLite files or PostgreSQL (postgresql+psycopg://…), "
-                           f"not {url.get_backend_name()}.")
+        raise RiskregError(N_("riskreg keeps registers in SQLite files or PostgreSQL (postgresql+psycopg://…), "
+                              "not {url}.", url=url.get_backend_name()))
     if url.drivername == "postgresql":  # no driver named: the one riskreg uses
         url = url.set(drivername="postgresql+psycopg")
     if url.get_driver_name() != "psycopg":
-        raise RiskregError(f"riskreg reaches PostgreSQL through the psycopg (version 3) driver, not "
-                           f"{url.get_driver_name()}: write the URL as postgresql+psycopg://….")
+        raise RiskregError(N_("riskreg reaches PostgreSQL through the psycopg (version 3) driver, not {url}: "
+                              "write the URL as postgresql+psycopg://….", url=url.get_driver_name()))
     in_url = url.password is not None or "password" in url.query
     password = read_password_file(password_file) if password_file and not in_url else None
     try:
         engine = backends.postgresql_engine(url, busy_timeout=backends.busy_timeout(), password=password)
     except ImportError:
-        raise RiskregError("PostgreSQL support needs psycopg: pip install 'riskreg[postgresql]'.") from None
+        raise RiskregError(N_("PostgreSQL support needs psycopg: pip install 'riskreg[postgresql]'.")) from None
     return Register(shown, engine)
 
 
 def file_register(path: Path, *, create: bool) -> Register:
     if path.is_dir():
-        raise RiskregError(f"{path} is a folder; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
+        raise RiskregError(N_("{path} is a folder; --db / RISKREG_DB takes a register file or a PostgreSQL URL.",
+                              path=path))
     if path.exists() and not path.is_file():  # a FIFO or a device would hang or garble SQLite
-        raise RiskregError(f"{path} is not a regular file; --db / RISKREG_DB takes a register file or a PostgreSQL URL.")
+        raise RiskregError(N_("{path} is not a regular file; --db / RISKREG_DB takes a register file or a "
+                              "PostgreSQL URL.", path=path))
     if not create and not path.exists():
-        raise RegisterMissing(f"No register at {path}; create one with `riskreg init` (or point --db / RISKREG_DB at one).")
+        raise RegisterMissing(N_("No register at {path}; create one with `riskreg init` (or point --db / "
+                                 "RISKREG_DB at one).", path=path))
     if create:
         try:
             make_private_folder(path.parent)
         except OSError as err:
-            raise RiskregError(f"Cannot create the folder for the register {path}: {err.strerror}.") from None
+            raise RiskregError(N_("Cannot create the folder for the register {path}: {strerror}.", path=path,
+                                  strerror=err.strerror)) from None
         try:
             create_private_file(path)  # before SQLite makes it 0644: the file holds every entry unmasked
         except OSError as err:
-            raise RiskregError(f"Cannot create the register {path}: {err.strerror}.") from None
+            raise RiskregError(N_("Cannot create the register {path}: {strerror}.", path=path, strerror=err.strerror)) from None
     return Register(str(path), backends.sqlite_engine(path, create=create, busy_timeout=backends.busy_timeout()))
 
 
@@ -171,18 +181,20 @@ def _version_number(register: Register, value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise RiskregError(f"The register {register.location} records schema version {value!r}, which is not a "
-                           "number; it is damaged (restore a backup).") from None
+        raise RiskregError(N_("The register {location} records schema version {value!r}, which is not a number; "
+                              "it is damaged (restore a backup).", location=register.location, value=value)) from None
 
 
 def checked_version(register: Register) -> int:
     """The register's schema version; refuses files that are not registers or are too new (touching nothing)."""
     version = schema_version(register)
     if version is None:
-        raise RegisterMissing(f"{register.location} is not a riskreg register; create one with `riskreg init`.")
+        raise RegisterMissing(N_("{location} is not a riskreg register; create one with `riskreg init`.",
+                                 location=register.location))
     if version > SCHEMA_VERSION:
         raise RiskregError(
-            f"The register {register.location} was made by a newer riskreg (schema {version}); upgrade riskreg to use it."
+            N_("The register {location} was made by a newer riskreg (schema {version}); upgrade riskreg to use "
+               "it.", location=register.location, version=version)
         )
     return version
 
@@ -194,9 +206,9 @@ def create_schema(register: Register) -> bool:
     with register.session(write=True) as session:
         foreign = inspect(session.connection()).get_table_names()
         if foreign:
-            raise RiskregError(f"{register.location} already holds tables that are not a riskreg register's "
-                               f"({', '.join(sorted(foreign)[:5])}); init makes a register only in a new file or an "
-                               "empty database.")
+            raise RiskregError(N_("{location} already holds tables that are not a riskreg register's "
+                                  "({foreign}); init makes a register only in a new file or an empty database.",
+                                  location=register.location, foreign=', '.join(sorted(foreign)[:5])))
         SQLModel.metadata.create_all(session.connection())
         session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
     return True

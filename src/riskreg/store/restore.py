@@ -11,6 +11,7 @@ from riskreg.store import backends, hooks
 from riskreg.store.files import copy_database, is_sqlite_file, link_to_free_name, private_file_beside
 from riskreg.store.models import SCHEMA_VERSION
 from riskreg.store.register import Register, checked_version, file_register, upgrade
+from riskreg.messages import N_
 
 
 def restore(location: str, source: Path, verify: Callable[[Register], list[str]]) -> Path | None:
@@ -21,11 +22,11 @@ def restore(location: str, source: Path, verify: Callable[[Register], list[str]]
     under the write lock, is the register swapped: see _swap_in.
     """
     if backends.is_url(location):
-        raise RiskregError("restore works on SQLite registers; for PostgreSQL use pg_dump and pg_restore.")
+        raise RiskregError(N_("restore works on SQLite registers; for PostgreSQL use pg_dump and pg_restore."))
     source = Path(source).expanduser()
     target = Path(location).expanduser()
     if not source.is_file():
-        raise RiskregError(f"There is no file {source} to restore from.")
+        raise RiskregError(N_("There is no file {source} to restore from.", source=source))
     candidate = file_register(source, create=False)
     try:
         version = checked_version(candidate)
@@ -34,12 +35,14 @@ def restore(location: str, source: Path, verify: Callable[[Register], list[str]]
     try:
         staged = private_file_beside(target, ".restoring")
     except OSError as err:
-        raise RiskregError(f"Cannot restore into {target.parent}: {err.strerror}.") from None
+        raise RiskregError(N_("Cannot restore into {parent}: {strerror}.", parent=target.parent,
+                              strerror=err.strerror)) from None
     try:
         _stage(source, staged, version, verify)
         return _swap_in(staged, target)
     except OSError as err:
-        raise RiskregError(f"Cannot restore {target}: {err.strerror}; the register was not replaced.") from None
+        raise RiskregError(N_("Cannot restore {target}: {strerror}; the register was not replaced.", target=target,
+                              strerror=err.strerror)) from None
     finally:
         staged.unlink(missing_ok=True)
 
@@ -48,7 +51,7 @@ def _stage(source: Path, staged: Path, version: int, verify: Callable[[Register]
     try:
         copy_database(source, staged)
     except sqlite3.Error as err:
-        raise RiskregError(f"Cannot copy {source}: {err}; the register was not replaced.") from None
+        raise RiskregError(N_("Cannot copy {source}: {err}; the register was not replaced.", source=source, err=err)) from None
     opened = file_register(staged, create=False)
     try:
         if version < SCHEMA_VERSION:
@@ -57,7 +60,8 @@ def _stage(source: Path, staged: Path, version: int, verify: Callable[[Register]
     finally:
         opened.engine.dispose()
     if findings:
-        raise RiskregError(f"{source} fails `riskreg check` ({findings[0]}); the register was not replaced.")
+        raise RiskregError(N_("{source} fails `riskreg check` ({findings}); the register was not replaced.",
+                              source=source, findings=findings[0]))
 
 
 def _swap_in(staged: Path, target: Path) -> Path | None:

@@ -23,6 +23,7 @@ from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from riskreg.errors import InvalidInput
+from riskreg.messages import N_
 
 SEARCHED = ("title", "detail", "plan", "measures", "resolution")
 MIN_SEARCH = 2
@@ -155,7 +156,8 @@ def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnEle
     Refuses fewer than two characters."""
     words = words.strip()
     if len(words) < MIN_SEARCH:
-        raise InvalidInput(f"--search needs at least {MIN_SEARCH} characters, not {words!r}.")
+        raise InvalidInput(N_("--search needs at least {min_search} characters, not {words!r}.",
+                              min_search=MIN_SEARCH, words=words))
     if conn.dialect.name == "postgresql":
         if len(words) == MIN_SEARCH:  # along the bigram index; the same expression as the index's
             holds = text("riskreg_bigrams(entry_search.body) @> ARRAY[lower(CAST(:search AS TEXT))]").bindparams(
