@@ -78,6 +78,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
     "column.code": ("编码", "code"), "column.name": ("名称", "name"), "column.dept": ("部门", "dept"),
     "column.active": ("在办", "active"), "column.leader": ("牵头领导", "leader"),
+    "column.day": ("日期", "day"), "column.bar": ("", ""),  # the trend's; its bars need no heading
     # Markdown heads its lists' extra columns with the JSON key in English
     "column.days_overdue": ("逾期天数", "days_overdue"), "column.days_left": ("剩余天数", "days_left"),
     "column.last_change": ("最近变动", "last_change"), "column.watch_until": ("观察期至", "watch_until"),
@@ -96,6 +97,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "heading.unaccountable": ("四个一不全的事项", "Not accountable (missing one of the four ones)"),
     "heading.stale": ("{stale_days}无进展", "Stale (no change for {stale_days})"),
     "heading.awaiting_consolidation": ("观察期满，待巩固", "Watch over, awaiting consolidation"),
+    "heading.trend": ("在办、逾期、已销号（按日），{start} – {end}", "Active, overdue and closed, {start} – {end}"),
     # Counts of entries: the HTML report's tiles, charts and tables, the spreadsheet's summary
     "count.active": ("在办", "Active"), "count.overdue": ("逾期", "Overdue"),
     "count.unaccountable": ("四个一不全", "Not accountable"), "count.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
@@ -128,6 +130,9 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "phrase.chain_one": ("历史记录 {events} 条，末条哈希 {head}。", "History chain: {events} event, its hash {head}."),
     "phrase.chain_many": ("历史记录 {events} 条，末条哈希 {head}。",
                           "History chain: {events} events, the last one's hash {head}."),
+    # The shell's own sentences
+    "shell.nested": ("已在 riskreg shell 中：直接输入命令即可，exit 退出。",
+                     "You are already in the riskreg shell: type commands here; `exit` leaves."),
     # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
     # hash chain record that name; translating it for people is a change of these values alone)
     **{f"action.{name}": (name, name) for name in (

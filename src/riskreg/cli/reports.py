@@ -160,4 +160,4 @@ def trend(
     else:
         from riskreg.render.tables import trend_table
 
-        print_view(trend_table, data, unmasked=False)
+        print_view(functools.partial(trend_table, lang=state.lang), data, unmasked=False)

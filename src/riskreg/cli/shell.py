@@ -92,6 +92,10 @@ class RegisterShell(cmd.Cmd):
             args = args[1:]
         if args and args[0] in GLOBAL_OPTIONS:
             self.fail("Error: global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session.")
+        elif args[:1] == ["shell"]:  # a shell in the shell would hold the register twice and need two exits
+            from riskreg.vocabulary import word
+
+            self.fail(f"Error: {word('shell.nested', self.state.lang)}")
         elif args:
             self.run(args)
 

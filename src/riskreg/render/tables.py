@@ -262,12 +262,13 @@ def catalogue_view(data: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def trend_table(trend: dict[str, Any]) -> Table:
+def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:
     """One row per day; a bar of active entries with the overdue share in red, so the shape shows at a glance."""
+    t = words(lang)
     days = trend["days"]
     highest = max((d["open"] for d in days), default=0) or 1
-    table = _table(f"Active, overdue and closed, {trend['from']} – {trend['to']}", "day", "active", "overdue", "closed", "",
-                   numeric_from=1)
+    table = _table(t("heading.trend").format(start=trend["from"], end=trend["to"]), "column.day", "column.active",
+                   "flag.overdue", "status.closed", "column.bar", numeric_from=1, t=t)
     table.columns[-1].justify = "left"
     for d in days:
         width = round(30 * d["open"] / highest)
