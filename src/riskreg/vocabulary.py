@@ -78,7 +78,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
     "column.code": ("编码", "code"), "column.name": ("名称", "name"), "column.dept": ("部门", "dept"),
     "column.active": ("在办", "active"), "column.leader": ("牵头领导", "leader"),
-    "column.day": ("日期", "day"), "column.bar": ("", ""),  # the trend's; its bars need no heading
+    "column.day": ("日期", "day"),
     # Markdown heads its lists' extra columns with the JSON key in English
     "column.days_overdue": ("逾期天数", "days_overdue"), "column.days_left": ("剩余天数", "days_left"),
     "column.last_change": ("最近变动", "last_change"), "column.watch_until": ("观察期至", "watch_until"),

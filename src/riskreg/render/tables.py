@@ -268,7 +268,7 @@ def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:
     days = trend["days"]
     highest = max((d["open"] for d in days), default=0) or 1
     table = _table(t("heading.trend").format(start=trend["from"], end=trend["to"]), "column.day", "column.active",
-                   "flag.overdue", "status.closed", "column.bar", numeric_from=1, t=t)
+                   "flag.overdue", "status.closed", "", numeric_from=1, t=lambda key: key and t(key))  # bars: no heading
     table.columns[-1].justify = "left"
     for d in days:
         width = round(30 * d["open"] / highest)
