@@ -11,11 +11,11 @@ from riskreg.cli.state import get_state
 
 PANEL = "Set-up"
 app = typer.Typer()
-config_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Defaults kept in the user config file: register, language, stale and due-soon days, password file.",
+config_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Defaults kept in the user config file: register, language, stale and due-soon days, password file, time zone.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config", rich_help_panel=PANEL)
 
-Key = Annotated[str, typer.Argument(metavar="KEY", help="db, lang, stale_days, due_soon_days or password_file.")]
+Key = Annotated[str, typer.Argument(metavar="KEY", help="db, lang, stale_days, due_soon_days, password_file or timezone.")]
 
 
 @config_app.command()

@@ -29,6 +29,7 @@ class Config:
     stale_days: int = 7
     due_soon_days: int = 7
     password_file: str | None = None  # the PostgreSQL password, for a register URL that carries none
+    timezone: str | None = None  # the zone times are shown in (IANA name); None: the system's
 
 
 KEYS = tuple(f.name for f in fields(Config))
@@ -38,6 +39,7 @@ _HELP = {
     "stale_days": "an active entry with no event for this many days is stale",
     "due_soon_days": "an active entry due within this many days is due soon",
     "password_file": "a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one",
+    "timezone": "the zone history times are shown in, e.g. Asia/Shanghai (default: the system's); stored times stay UTC",
 }
 
 
@@ -61,6 +63,13 @@ def _checked(key: str, value: Any, where: str) -> Any:
     value = value.strip()
     if key == "lang" and value not in LANGUAGES:
         raise InvalidInput(f"{where}: lang must be zh or en, not {value!r}.")
+    if key == "timezone":
+        from riskreg.zones import named_zone
+
+        try:
+            named_zone(value)
+        except InvalidInput as err:
+            raise InvalidInput(f"{where}: {err}") from None
     return value
 
 

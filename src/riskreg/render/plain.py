@@ -203,8 +203,10 @@ def _md_by_unit(report: dict[str, Any], t: Callable[[str], str]) -> list[str]:
 
 def _md_lists(report: dict[str, Any], lang: str, t: Callable[[str], str], level_names: dict[str, str]) -> list[str]:
     """Each list of entries (overdue, due soon, …) with its count, cut short as the text report cuts it."""
+    departments = {row["code"]: row["name"] for row in report["by_department"]}
     shown = {"level": lambda code: level_names.get(code, code),  # names, as the text report shows
-             "status": lambda code: code_word("status", code, lang)}
+             "status": lambda code: code_word("status", code, lang),
+             "department": lambda code: departments.get(code, code)}
     lines: list[str] = []
     for name, title in list_titles(report["windows"], lang).items():
         items, more = listed(report[name], name, len(report[name]), lang)

@@ -16,12 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
-from riskreg.fields import FIELDS
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
                                    listed, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
+Names = dict[str, dict[str, str]]  # "department" or "category" -> code -> name; empty to show codes
 
 
 def _text(value: Any, style: str = "") -> Text:
@@ -39,7 +39,7 @@ def _level(code: str, levels: Levels) -> Text:
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
-_WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.details": 20, "field.unit": 4,
+_WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.event": 20, "field.unit": 4,
              # the English-only catalogue view's columns, named by their headings
              "unit": 4, "中文": 10, "English": 10, "departments": 8}
 
@@ -75,8 +75,8 @@ def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -
     return Text(separator).join(flags)
 
 
-def _owner(row: dict[str, Any]) -> Text:
-    owner = _text(row["department"] or "—")
+def _owner(row: dict[str, Any], departments: dict[str, str]) -> Text:
+    owner = _text(departments.get(row["department"], row["department"]) or "—")
     if row["leader"]:
         owner.append(" " + visible(row["leader"]))
     return owner
@@ -89,10 +89,12 @@ def _due(row: dict[str, Any], t: Callable[[str], str]) -> Text:
     return Text.assemble(due, "\n", flags) if flags else due
 
 
-def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en") -> Table:
+def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en", names: Names | None = None) -> Table:
     """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline.
-    Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet)."""
+    Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet);
+    departments are named by `names` (none: by code)."""
     t = words(lang)
+    departments = (names or {}).get("department", {})
     table = _table("", "field.id", "field.risk", "field.unit", "field.title", "field.level", "field.status",
                    "column.owner", "column.due_flags", t=t)
     table.columns[0].justify = "right"
@@ -100,68 +102,9 @@ def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "e
     table.collapse_padding = True
     for row in rows:
         table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
-                      _level(row["level"], levels), _text(code_word("status", row["status"], lang)), _owner(row), _due(row, t))
+                      _level(row["level"], levels), _text(code_word("status", row["status"], lang)), _owner(row, departments),
+                      _due(row, t))
     return table
-
-
-# The fields `show` lists: these first (the spreadsheet's order, with the deadline's history beside the
-# deadline), then any other field but the id and the flags, in the field table's order.
-_SHOWN_FIRST = ("risk", "category", "unit", "title", "detail", "level", "status", "department", "leader", "task_force",
-                "plan", "due", "original_due", "extensions", "contingency", "measures", "escalated_to",
-                "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until", "reopen_count",
-                "created_on", "updated_on")
-_SHOWN = (*_SHOWN_FIRST, *(name for name, field in FIELDS.items()
-                           if field.kind not in ("id", "flag") and name not in _SHOWN_FIRST))
-
-
-def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
-    t = words(lang)
-    fields = Table(title=_text(t("heading.entry").format(id=entry["id"]), "table.title"), title_justify="left",
-                   box=box.SIMPLE, show_header=False)
-    fields.add_column(style="bold")
-    fields.add_column()
-    for key in _SHOWN:
-        value = entry[key]
-        if value is None or (FIELDS[key].kind == "count" and not value):
-            continue
-        shown = (_level_path(entry["history"], value, levels) if key == "level"
-                 else _text(code_word("status", value, lang) if key == "status" else value))
-        fields.add_row(t(FIELDS[key].label), shown)
-    fields.add_row(t("field.flags"), _flags(entry, t))
-    history = _table(t("heading.history"), "column.on", "column.at", "column.actor", "column.action", "column.details",
-                     t=t)
-    for event in entry["history"]:
-        details = [f"{k}: {_short(v['old'])} → {_short(v['new'])}" for k, v in event["changes"].items()]
-        if event["text"]:
-            details.insert(0, event["text"])
-        history.add_row(_text(event["on"]), _text(event["at"][:19].replace("T", " ")), _text(event["actor"]),
-                        _text(code_word("action", event["action"], lang)), _text("\n".join(details)))
-    return Group(fields, history)
-
-
-_PATH_ON_ONE_LINE = 56  # cells: what an 80-column terminal leaves beside the field names
-
-
-def _level_path(history: list[dict[str, Any]], level: str, levels: Levels) -> Text:
-    """The level and, when it ever changed, how it got there: 一般风险 → 较大风险 (2026-07-02) → 重大风险 (2026-07-09),
-    each step an event that changed it (a regrade, its undo, an import)."""
-    steps = [(event["changes"]["level"]["new"], event["on"]) for event in history
-             if "level" in event["changes"] and event["changes"]["level"]["new"] is not None]
-    if len(steps) < 2 or steps[-1][0] != level:  # a history that disagrees is `check`'s to report, not show's
-        return _level(level, levels)
-    path = _level(steps[0][0], levels)
-    for code, on in steps[1:]:
-        path.append(" → ")
-        path.append_text(_level(code, levels))
-        path.append(f" ({on})")
-    if cell_len(path.plain) > _PATH_ON_ONE_LINE:  # a step a line, so that an 80-column terminal cuts none
-        path = Text("\n→ ").join(path.split(" → "))
-    return path
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = "—" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Callable[[str], str],
@@ -183,22 +126,24 @@ _EXTRA_HEADERS = {"days_overdue": "column.late", "days_left": "column.left", "la
 
 
 def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels,
-                     t: Callable[[str], str]) -> Table:
+                     t: Callable[[str], str], departments: dict[str, str]) -> Table:
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
     table = _table(f"{title}: {count}", "field.id", "field.risk", "field.title", "field.unit", "field.level",
                    "column.owner", "column.due", *(_EXTRA_HEADERS[k] for k in extra), t=t)
     for item in items:
         table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
-                      _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
+                      _level(item["level"], levels), _owner(item, departments), _text(item["due"]), *(_text(item[k]) for k in extra))
     return table
 
 
 SUMMARY_ROWS = 20  # overdue entries the summary shows; a county has thousands, and a screen holds a few dozen
 
 
-def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> RenderableType:
-    """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`."""
+def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: bool = False) -> RenderableType:
+    """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`; the
+    lists name each owner's department (by code with `codes`)."""
     t = words(lang)
+    departments = {} if codes else {row["code"]: row["name"] for row in report["by_department"]}
     levels = {lv["code"]: lv for lv in report["levels"]}
     head = _text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
     if scope := scope_line(report, lang):
@@ -224,7 +169,7 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     for name in (titles if full else ("overdue",)):
         count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
         items, more = listed(report[name], name, count, lang)
-        parts.append(_attention_table(titles[name], items, count, levels, t))
+        parts.append(_attention_table(titles[name], items, count, levels, t, departments))
         if more:
             parts.append(Text(more, style="dim"))
     if report["since"]:
