@@ -513,7 +513,7 @@ def test_list_and_show_follow_lang_and_fit_80_columns(cli, eight_entries, monkey
     assert en.split()[:8] == ["id", "risk", "unit", "title", "level", "status", "owner", "due"]
     assert "mitigated" in en and "unaccountable" in en
     shown = cli("--lang", "zh", "show", "1").stdout
-    assert "事项 1" in shown and "牵头领导" in shown and "历史记录" in shown and "操作人" in shown
+    assert "事项 1" in shown and "牵头领导" in shown and "历史记录" in shown and "经过" in shown
     assert "Entry 1" in cli("--lang", "en", "show", "1").stdout
 
 

@@ -3,6 +3,7 @@ footer, campaign and "and n more" lines."""
 
 from typing import Any
 
+from riskreg.collation import in_reading_order
 from riskreg.vocabulary import word, words
 
 STATUS_LABELS = ("open", "mitigated", "closed", "consolidated")
@@ -77,3 +78,12 @@ RICH_COLOURS = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", 
 
 # Columns every attention list shares; each list adds one of its own.
 LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader", "due")
+
+
+def rows_in_reading_order(report: dict[str, Any], section: str, lang: str) -> list[dict[str, Any]]:
+    """The report's counts by department or by unit as tables show them: by name, in pinyin order under zh and
+    code point order under en (riskreg.collation). Categories keep the catalogue's order; JSON keeps the report's."""
+    rows = report[f"by_{section}"]
+    if section == "category":
+        return rows
+    return in_reading_order(rows, (lambda row: row["unit"]) if section == "unit" else (lambda row: row["name"]), lang)

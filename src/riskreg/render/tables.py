@@ -17,7 +17,7 @@ from rich.text import Text
 
 from riskreg.escaping import visible
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
-                                   listed, scope_line, total_key)
+                                   listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
@@ -162,8 +162,8 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
     parts: list[RenderableType] = [
         head, by_level,
         _group_table(t("heading.by_category"), "field.category", report["by_category"], t),
-        _group_table(t("heading.by_department"), "column.dept", report["by_department"], t),
-        _group_table(t("heading.by_unit"), "field.unit", report["by_unit"], t, key="unit"),
+        _group_table(t("heading.by_department"), "column.dept", rows_in_reading_order(report, "department", lang), t),
+        _group_table(t("heading.by_unit"), "field.unit", rows_in_reading_order(report, "unit", lang), t, key="unit"),
     ]
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
