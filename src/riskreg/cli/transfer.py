@@ -330,14 +330,9 @@ def _diff(updated: Any, names: Any) -> list[str]:
 
 
 def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
-    from rich.text import Text
-
-    from riskreg.escaping import visible
     from riskreg.render.tables import entries_table
 
-    table = entries_table(rows, levels, lang)
-    table.title = Text(visible(title), style="table.title")  # a file name is no markup
-    return table
+    return entries_table(rows, levels, lang, title=title)  # the title is a Text, escaped: a file name is no markup
 
 
 def _entries(count: int) -> str:

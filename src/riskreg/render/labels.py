@@ -73,8 +73,11 @@ def day_phrases(windows: dict[str, int], lang: str) -> dict[str, str]:
         return {key: f"{n}日" for key, n in windows.items()}
     return {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
 
-# Catalogue colour names to Rich styles (Rich's "orange" is not a standard colour).
-RICH_COLOURS = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue"}
+# Catalogue colour names to Rich styles readable on dark and light terminal themes alike: the 16 ANSI colours
+# are the theme's to choose, and its blue is often near-invisible on black, its yellow on white; these 256-colour
+# tones keep a contrast of about 4:1 or more against either. The level's word is always printed with its colour,
+# so colour is never the only signal (and NO_COLOR, pipes and files have none).
+RICH_COLOURS = {"red": "bold red3", "orange": "dark_orange3", "yellow": "dark_goldenrod", "blue": "dodger_blue2"}
 
 # Columns every attention list shares; each list adds one of its own.
 LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader", "due")

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
+from riskreg.render.packed import Fitted, Packed
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
                                    listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
@@ -32,9 +33,11 @@ def _text(value: Any, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
-def _level(code: str, levels: Levels) -> Text:
+def _level(code: str, levels: Levels, short: bool = False) -> Text:
+    """The level's name in its colour; `short` drops 风险 (重大风险 → 重大), for a table short of room."""
     level = levels.get(code, {"name": code, "colour": ""})
-    return _text(level["name"], RICH_COLOURS.get(level["colour"], ""))
+    name = level["name"].removesuffix("风险") if short else level["name"]
+    return _text(name, RICH_COLOURS.get(level["colour"], ""))
 
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
@@ -65,45 +68,52 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
 
 def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
-    for name, style in (("overdue", "bold red"), ("due_soon", "dark_orange"), ("accountable", ""),
+    for name, style in (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]), ("accountable", ""),
                         ("escalated", "magenta"), ("stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
-                flags.append(Text(t("flag.unaccountable"), style="yellow"))
+                flags.append(Text(t("flag.unaccountable"), style=RICH_COLOURS["yellow"]))
         elif row.get(name):
             flags.append(Text(t(f"flag.{name}"), style=style))
     return Text(separator).join(flags)
 
 
-def _owner(row: dict[str, Any], departments: dict[str, str]) -> Text:
-    owner = _text(departments.get(row["department"], row["department"]) or "—")
-    if row["leader"]:
-        owner.append(" " + visible(row["leader"]))
-    return owner
+def _owner(row: dict[str, Any], departments: dict[str, str]) -> Packed:
+    """The department and the lead official, on one line or two, neither name ever split."""
+    department = departments.get(row["department"], row["department"])
+    return Packed([_text(department or "—"), *([_text(row["leader"])] if row["leader"] else [])])
 
 
-def _due(row: dict[str, Any], t: Callable[[str], str]) -> Text:
+def _due(row: dict[str, Any], t: Callable[[str], str]) -> Packed:
+    """The deadline and its flags: on one line when the column is wide enough, else stacked, none cut."""
     due = _text(row["due"], "bold red" if row.get("overdue") else "")
-    # One flag a line: the column is only as wide as its widest word, so an 80-column table never crops it.
-    flags = _flags(row, t, "\n") if "accountable" in row else Text()
-    return Text.assemble(due, "\n", flags) if flags else due
+    flags = _flags(row, t, "\n").split("\n") if "accountable" in row else []
+    return Packed([due, *flags])
 
 
-def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en", names: Names | None = None) -> Table:
-    """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline.
+def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en", names: Names | None = None,
+                  title: str = "") -> Fitted:
+    """Eight columns that fit 80 cells: owner is department + lead official, flags beside the deadline or, in a
+    narrow terminal, under it; where even that does not fit (English words are longer), the risk code gives way.
     Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet);
     departments are named by `names` (none: by code)."""
     t = words(lang)
     departments = (names or {}).get("department", {})
-    table = _table("", "field.id", "field.risk", "field.unit", "field.title", "field.level", "field.status",
-                   "column.owner", "column.due_flags", t=t)
+    rows = list(rows)
+    return Fitted([_entries_layout(rows, levels, lang, t, departments, title, risk) for risk in (True, False)])
+
+
+def _entries_layout(rows: list[dict[str, Any]], levels: Levels, lang: str, t: Callable[[str], str],
+                    departments: dict[str, str], title: str, risk: bool) -> Table:
+    table = _table(title, "field.id", *(["field.risk"] if risk else []), "field.unit", "field.title", "field.level",
+                   "field.status", "column.owner", "column.due_flags", t=t)
     table.columns[0].justify = "right"
     table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
     table.collapse_padding = True
     for row in rows:
-        table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
-                      _level(row["level"], levels), _text(code_word("status", row["status"], lang)), _owner(row, departments),
-                      _due(row, t))
+        table.add_row(_text(row["id"]), *([_text(row["risk"])] if risk else []), _text(row["unit"]),
+                      _text(row["title"]), _level(row["level"], levels), _text(code_word("status", row["status"], lang)),
+                      _owner(row, departments), _due(row, t))
     return table
 
 
@@ -117,7 +127,7 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Call
         name = [_text(row["name"] + (t("phrase.retired") if row["retired"] else ""))] if with_name else []
         table.add_row(_text(row[key]), *name, _text(row["open"]),
                       _text(row["overdue"], "bold red" if row["overdue"] else ""),
-                      _text(row["unaccountable"], "yellow" if row["unaccountable"] else ""), _text(row["closed"]))
+                      _text(row["unaccountable"], RICH_COLOURS["yellow"] if row["unaccountable"] else ""), _text(row["closed"]))
     return table
 
 
@@ -126,13 +136,27 @@ _EXTRA_HEADERS = {"days_overdue": "column.late", "days_left": "column.left", "la
 
 
 def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels,
-                     t: Callable[[str], str], departments: dict[str, str]) -> Table:
+                     t: Callable[[str], str], departments: dict[str, str]) -> Fitted:
+    """A list of entries needing attention; where the width is short, the risk code goes first, then the level
+    is shortened, then the deadline goes when a day count stands for it, before any name is split."""
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
-    table = _table(f"{title}: {count}", "field.id", "field.risk", "field.title", "field.unit", "field.level",
-                   "column.owner", "column.due", *(_EXTRA_HEADERS[k] for k in extra), t=t)
+    layouts = [{}, {"risk": False}, {"risk": False, "short": True}]
+    if extra:
+        layouts.append({"risk": False, "short": True, "due": False})
+    return Fitted([_attention_layout(f"{title}: {count}", items, extra, levels, t, departments, **layout)
+                   for layout in layouts])
+
+
+def _attention_layout(title: str, items: list[dict[str, Any]], extra: list[str], levels: Levels,
+                      t: Callable[[str], str], departments: dict[str, str], *, risk: bool = True, short: bool = False,
+                      due: bool = True) -> Table:
+    columns = ("field.id", *(["field.risk"] if risk else []), "field.title", "field.unit", "field.level",
+               "column.owner", *(["column.due"] if due else []), *(_EXTRA_HEADERS[k] for k in extra))
+    table = _table(title, *columns, t=t)
     for item in items:
-        table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
-                      _level(item["level"], levels), _owner(item, departments), _text(item["due"]), *(_text(item[k]) for k in extra))
+        table.add_row(_text(item["id"]), *([_text(item["risk"])] if risk else []), _text(item["title"]),
+                      _text(item["unit"]), _level(item["level"], levels, short), _owner(item, departments),
+                      *([_text(item["due"])] if due else []), *(_text(item[k]) for k in extra))
     return table
 
 
@@ -218,7 +242,7 @@ def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:
     for d in days:
         width = round(30 * d["open"] / highest)
         late = min(width, round(30 * d["overdue"] / highest))
-        bar = Text("█" * late, style="red") + Text("█" * (width - late), style="blue")
+        bar = Text("█" * late, style=RICH_COLOURS["red"]) + Text("█" * (width - late), style=RICH_COLOURS["blue"])
         table.add_row(_text(d["day"]), _text(d["open"]), _text(d["overdue"], "bold red" if d["overdue"] else ""),
                       _text(d["closed"]), bar)
     return table
