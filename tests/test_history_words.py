@@ -135,7 +135,7 @@ def test_history_times_are_local_and_the_heading_names_the_zone(cli, register, m
     utc_hour = int(stored[11:13])
     cli("config", "set", "timezone", "Asia/Shanghai")
     shown = cli("show", entry).stdout
-    assert "记录时间 (Asia/Shanghai)" in shown
+    assert "历史记录（记录时间为 Asia/Shanghai）" in shown
     assert int(_times(shown)[0]) == (utc_hour + 8) % 24
     assert cli.json("show", entry, "--format", "json")["history"][0]["at"] == stored
     cli("config", "unset", "timezone")
@@ -145,7 +145,7 @@ def test_history_times_are_local_and_the_heading_names_the_zone(cli, register, m
     time.tzset()
     try:
         shown = cli("--lang", "en", "show", entry).stdout
-        assert "at (UTC)" in shown and int(_times(shown)[0]) == utc_hour
+        assert "History (times in UTC)" in shown and int(_times(shown)[0]) == utc_hour
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -83,7 +83,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "column.days_overdue": ("逾期天数", "days_overdue"), "column.days_left": ("剩余天数", "days_left"),
     "column.last_change": ("最近变动", "last_change"), "column.watch_until": ("观察期至", "watch_until"),
     # `show`'s history
-    "column.on": ("日期", "on"), "column.at": ("记录时间 ({zone})", "at ({zone})"), "column.actor": ("操作人", "actor"),
+    "column.on": ("日期", "on"), "column.at": ("记录时间", "at"), "column.actor": ("操作人", "actor"),
     "column.action": ("操作", "action"), "column.details": ("详情", "details"),
     "column.event": ("经过", "what happened"),
     # A refused import's problems (the stderr table and the --errors file handed back to a village)
@@ -93,7 +93,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "heading.by_level_status": ("按风险等级和状态", "By level and status"), "heading.by_level": ("按风险等级", "By level"),
     "heading.by_category": ("按类别", "By category"), "heading.by_department": ("按责任部门", "By department"),
     "heading.by_unit": ("按村（社区）", "By unit"), "heading.entry": ("事项 {id}", "Entry {id}"),
-    "heading.history": ("历史记录", "History"),
+    "heading.history": ("历史记录（记录时间为 {zone}）", "History (times in {zone})"),
     "heading.overdue": ("逾期事项", "Overdue"), "heading.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
     "heading.unaccountable": ("四个一不全的事项", "Not accountable (missing one of the four ones)"),
     "heading.stale": ("{stale_days}无进展", "Stale (no change for {stale_days})"),

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from riskreg.fields import FIELDS
 from riskreg.render.history import Wording, event_sentence
+from riskreg.render.packed import Prose
 from riskreg.render.tables import Levels, Names, _flags, _level, _table, _text
 from riskreg.vocabulary import code_word, words
 from riskreg.zones import UTC, Zone, local_time
@@ -52,10 +53,10 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en", names: N
         fields.add_row(t(FIELDS[key].label), shown)
     fields.add_row(t("field.flags"), _flags(entry, t))
     wording = Wording(lang, levels, names.get("department", {}))
-    history = _table(t("heading.history"), "column.on", "column.at", "column.event", t=t)
-    history.columns[1].header = t("column.at").format(zone=zone[1])
+    history = _table(t("heading.history").format(zone=zone[1]), "column.on", "column.at", "column.event", t=t)
     for event in entry["history"]:
-        history.add_row(_text(event["on"]), _text(local_time(event["at"], zone[0])), _text(event_sentence(event, wording)))
+        history.add_row(_text(event["on"]), _text(local_time(event["at"], zone[0])),
+                        Prose(_text(event_sentence(event, wording))))
     return Group(fields, history)
 
 

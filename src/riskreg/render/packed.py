@@ -8,6 +8,7 @@ else stacked, and, when even that does not fit, the next of the table's layouts 
 columns). Prose (titles, units) takes what is left and wraps.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import product
 
@@ -99,3 +100,35 @@ def _least_width(console: Console, options: ConsoleOptions, table: Table) -> int
             width = max(Measurement.get(console, options, cell).maximum for cell in (column.header, *column.cells))
         total += width + table._get_padding_width(index)
     return total
+
+
+# A run of Latin letters, digits and their joiners stays whole; a CJK character is a word of its own; closing
+# punctuation (，。：；、）」) and a masked number's asterisks cling to what they follow.
+_TOKEN = re.compile(r"[\w.\-/@*+#%&']+[，。：；、）」』,.:;)!?！？]*|\s+|.[，。：；、）」』!?！？]*", re.ASCII)
+
+
+class Prose:
+    """Text that wraps as Chinese does, between any two characters, and as English does, between words; Rich
+    alone breaks only at spaces, so a Chinese sentence with a name in it broke at the name's space."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.tokens = [token.group() for token in _TOKEN.finditer(text.plain)]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(max((cell_len(token) for token in self.tokens), default=1), self.text.cell_len)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        breaks, width, offset = [], 0, 0
+        for token in self.tokens:
+            length = cell_len(token)
+            if width and width + length > options.max_width and not token.isspace():
+                breaks.append(offset)
+                width = 0
+            width += 0 if (width == 0 and token.isspace()) else length
+            offset += len(token)
+        lines = self.text.divide(breaks)
+        for line in lines:
+            line.rstrip()
+            line.no_wrap = True  # broken here already; a token wider than the column is Rich's to fold
+        yield Text("\n").join(line.copy() for line in lines) if len(lines) > 1 else self.text
