@@ -273,13 +273,14 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
     else:  # rows checked between short read transactions, so others can write meanwhile
         parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids, accept_masked=accept_masked)
         with state.read() as session:
-            from riskreg.domain.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import code_names, level_styles
 
             from riskreg.cli.output import print_view
 
             result = import_parsed(session, parsed, new_ids=new_ids, write=False)
             title = f"{_source(file, opened.sheet)}, from row {opened.header_row + 1}, as the entries would be made"
-            print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
+            print_view(functools.partial(_preview, lang=state.lang, names=code_names(session, state.lang)),
+                       preview_rows(parsed)[:PREVIEW_ROWS],
                        level_styles(session, state.lang), title, unmasked=unmasked)
         passed()
     verb = "Would import" if dry_run else "Imported"
@@ -329,10 +330,10 @@ def _diff(updated: Any, names: Any) -> list[str]:
     return lines
 
 
-def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
+def _preview(rows: list[dict], levels: dict, title: str, *, lang: str, names: dict) -> Any:
     from riskreg.render.tables import entries_table
 
-    return entries_table(rows, levels, lang, title=title)  # the title is a Text, escaped: a file name is no markup
+    return entries_table(rows, levels, lang, names, title=title)  # the title is a Text, escaped: a file name is no markup
 
 
 def _entries(count: int) -> str:
