@@ -279,9 +279,8 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
 
             result = import_parsed(session, parsed, new_ids=new_ids, write=False)
             title = f"{_source(file, opened.sheet)}, from row {opened.header_row + 1}, as the entries would be made"
-            print_view(functools.partial(_preview, lang=state.lang, names=code_names(session, state.lang)),
-                       preview_rows(parsed)[:PREVIEW_ROWS],
-                       level_styles(session, state.lang), title, unmasked=unmasked)
+            print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
+                       level_styles(session, state.lang), title, code_names(session, state.lang), unmasked=unmasked)
         passed()
     verb = "Would import" if dry_run else "Imported"
     more = f" (the first {PREVIEW_ROWS} shown)" if dry_run and result.entries > PREVIEW_ROWS else ""
@@ -330,7 +329,7 @@ def _diff(updated: Any, names: Any) -> list[str]:
     return lines
 
 
-def _preview(rows: list[dict], levels: dict, title: str, *, lang: str, names: dict) -> Any:
+def _preview(rows: list[dict], levels: dict, title: str, names: dict, *, lang: str) -> Any:
     from riskreg.render.tables import entries_table
 
     return entries_table(rows, levels, lang, names, title=title)  # the title is a Text, escaped: a file name is no markup

@@ -64,9 +64,10 @@ def list_(
             from riskreg.domain.catalogue_sync import code_names, level_styles
             from riskreg.render.tables import entries_table
 
+            # the names are catalogue text, masked like the rows: they go through the writer too
             names = {} if codes else code_names(session, state.lang)
-            print_view(lambda shown, levels: entries_table(list(shown), levels, state.lang, names),
-                      rows, level_styles(session, state.lang), unmasked=unmasked)
+            print_view(lambda shown, levels, named: entries_table(list(shown), levels, state.lang, named),
+                      rows, level_styles(session, state.lang), names, unmasked=unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -93,5 +94,5 @@ def show(
             from riskreg.render.entry import entry_view
 
             names = {} if codes else code_names(session, state.lang)
-            print_view(lambda shown, levels: entry_view(shown, levels, state.lang, names, state.zone()),
-                      entry, level_styles(session, state.lang), unmasked=unmasked)
+            print_view(lambda shown, levels, named: entry_view(shown, levels, state.lang, named, state.zone()),
+                      entry, level_styles(session, state.lang), names, unmasked=unmasked)
