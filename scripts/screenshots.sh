@@ -4,6 +4,7 @@
 #   docs/summary-80.png    `riskreg summary` in a real 80-column terminal (tmux), photographed
 #   docs/summary-80.txt    the same capture as text, to diff
 #   docs/summary-120.*     the same at 120 columns
+#   docs/show-80.*         `riskreg show` of one entry, its history in words, at 80 columns
 # Needs Debian's chromium (apt-get install -y chromium fonts-noto-cjk), tmux, and
 # a Python with rich ($PYTHON, default python3) for the terminal pages.
 # Builds a demo register with Chinese names in a temporary directory; touches no real register.
@@ -48,6 +49,7 @@ as_of=$(day 30)
 
 # --- the HTML report, photographed at phone width -----------------------------
 photograph() {  # page.html width height out.png
+  if ! command -v chromium >/dev/null; then echo "skipped $4: no chromium (the .txt captures are still written)"; return; fi
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
     --disable-component-update --disable-sync --user-data-dir="$(mktemp -d -p "$work")" \
     --hide-scrollbars --force-device-scale-factor=1 --window-size="$2,$3" \
@@ -57,18 +59,28 @@ photograph() {  # page.html width height out.png
 r --as-of "$as_of" report --format html --output "$work/report.html"
 photograph "$work/report.html" 430 2250 "$docs/report.png"
 
-# --- the terminal summary in a real terminal at 80 and 120 columns ------------
-for width in 80 120; do
-  session="riskreg-shot-$$-$width"
+# --- the terminal in a real terminal (tmux) -------------------------------------
+capture() {  # name width riskreg-arguments…: docs/NAME.txt, and .png when chromium is there
+  name=$1 width=$2
+  shift 2
+  session="riskreg-shot-$$-$name"
   tmux new-session -d -s "$session" -x "$width" -y 200 \
-    "env RISKREG_DB='$RISKREG_DB' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $riskreg --lang zh --as-of $as_of summary; sleep 5"
-  sleep 2
-  tmux capture-pane -p -e -t "$session" -S 0 -E 199 > "$work/summary.ansi"
-  tmux capture-pane -p -t "$session" -S 0 -E 199 | sed -e 's/[[:space:]]*$//' | awk 'NF {blank=0} !NF {blank++} blank < 2' > "$docs/summary-$width.txt"
+    "env RISKREG_DB='$RISKREG_DB' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' TZ=Asia/Shanghai $riskreg --lang zh $*; sleep 5"
+  sleep 4  # the command runs in the session; a loaded machine needs the time
+  tmux capture-pane -p -e -t "$session" -S 0 -E 199 > "$work/$name.ansi"
+  tmux capture-pane -p -t "$session" -S 0 -E 199 | sed -e 's/[[:space:]]*$//' | awk 'NF {blank=0} !NF {blank++} blank < 2' > "$docs/$name.txt"
   tmux kill-session -t "$session"
-  echo "wrote $docs/summary-$width.txt"
-  lines=$(wc -l < "$docs/summary-$width.txt")
-  "$python" "$here/scripts/terminal_html.py" "$work/summary.ansi" "$width" > "$work/summary.html"
+  echo "wrote $docs/$name.txt"
+  lines=$(wc -l < "$docs/$name.txt")
+  "$python" "$here/scripts/terminal_html.py" "$work/$name.ansi" "$width" > "$work/$name.html"
   # Noto Sans Mono CJK at 15px: a cell is 7.5px wide, a line 20.25px high; 28px and 24px of padding
-  photograph "$work/summary.html" $((width * 15 / 2 + 28)) $((lines * 81 / 4 + 24)) "$docs/summary-$width.png"
+  photograph "$work/$name.html" $((width * 15 / 2 + 28)) $((lines * 81 / 4 + 24)) "$docs/$name.png"
+}
+for width in 80 120; do
+  capture "summary-$width" "$width" --as-of "$as_of" summary
 done
+
+# --- one entry's life, told by `show` -------------------------------------------
+r --as-of "$(day 28)" regrade "$a" --level major --reason "欠薪人数增至40人" >/dev/null
+r --as-of "$(day 29)" close "$a" --verified-by 李华 --resolution "工资已全部支付，工人签字确认" >/dev/null
+capture show-80 80 --as-of "$as_of" show "$a"

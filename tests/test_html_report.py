@@ -71,6 +71,14 @@ def test_trend_is_replayed_from_history(cli, three_entries):
     assert "after today" in cli("trend", "--since", "+3d", code=1).stderr
 
 
+def test_the_trend_table_follows_lang(cli, three_entries):
+    zh = cli("--lang", "zh", "trend", "--days", "2").stdout.splitlines()
+    assert zh[0].startswith("在办、逾期、已销号（按日），2026-06-30 – 2026-07-01")
+    assert zh[1].split() == ["日期", "在办", "逾期", "已销号"]
+    en = cli("--lang", "en", "trend", "--days", "2").stdout.splitlines()
+    assert en[0].startswith("Active, overdue and closed, 2026-06-30") and en[1].split() == ["day", "active", "overdue", "closed"]
+
+
 def test_trend_follows_undo(cli, three_entries):
     cli("close", "2", "--verified-by", "x", "--resolution", "y", as_of="2026-06-28")
     cli("undo", as_of="2026-06-29")

@@ -510,10 +510,12 @@ def test_list_and_show_follow_lang_and_fit_80_columns(cli, eight_entries, monkey
     dues = {row["due"] for row in cli.json("list", "--format", "json") if row["due"]}
     assert dues and all(due in zh for due in dues) and "overdue" not in zh  # 80 columns hold every deadline
     en = cli("--lang", "en", "list").stdout
-    assert en.split()[:8] == ["id", "risk", "unit", "title", "level", "status", "owner", "due"]
+    # English words are longer: at 80 columns the risk code gives way before a flag or a name is cut
+    assert en.split()[:7] == ["id", "unit", "title", "level", "status", "owner", "due"]
+    assert all(word in en.split() for word in ("overdue", "unaccountable", "stale", "consolidated"))
     assert "mitigated" in en and "unaccountable" in en
     shown = cli("--lang", "zh", "show", "1").stdout
-    assert "事项 1" in shown and "牵头领导" in shown and "历史记录" in shown and "操作人" in shown
+    assert "事项 1" in shown and "牵头领导" in shown and "历史记录" in shown and "经过" in shown
     assert "Entry 1" in cli("--lang", "en", "show", "1").stdout
 
 

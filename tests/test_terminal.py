@@ -51,6 +51,16 @@ def _in_terminal(width: int, command: list[str], env: dict[str, str]) -> list[st
         subprocess.run([*tmux, "kill-server"], check=False, timeout=30, env=server_env)
 
 
+def _riskreg_in_terminal(width: int, register: Path, command: str) -> list[str]:
+    """The screen of `riskreg --lang zh COMMAND` on the test's register, every line of which fits the width."""
+    riskreg = Path(sys.executable).with_name("riskreg")
+    env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PATH")}
+    env["HOME"] = str(register.parent)
+    screen = _in_terminal(width, [str(riskreg), "--lang", "zh", "--as-of", "2026-07-01", command], env)
+    assert all(cell_len(line) <= width for line in screen), [line for line in screen if cell_len(line) > width]
+    return screen
+
+
 def _token_ends(line: str) -> list[int]:
     """The terminal column where each space-separated word of a line ends."""
     ends, column, in_word = [], 0, False
@@ -86,16 +96,11 @@ def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_
                               ("S03", "某工地拖欠农民工工资，电话13912345678", "东村"),
                               ("P01", "老旧小区燃气管道腐蚀", "南社区")):
         cli.add(risk, title, unit, "--level", "major", as_of="2026-06-01")
-    cli("assign", "1", "--leader", "周敏", "--dept", "EMERG", "--due", "2026-06-20", as_of="2026-06-02")
-    riskreg = Path(sys.executable).with_name("riskreg")
-    env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PATH")}
-    env["HOME"] = str(isolated_env.parent)
-    screen = _in_terminal(width, [str(riskreg), "--lang", "zh", "--as-of", "2026-07-01", "summary"], env)
-
-    assert all(cell_len(line) <= width for line in screen), [line for line in screen if cell_len(line) > width]
+    cli("assign", "1", "--leader", "孙副镇长", "--dept", "LAND", "--due", "2026-06-20", as_of="2026-06-02")
+    screen = _riskreg_in_terminal(width, isolated_env, "summary")
     text = "\n".join(screen)
     assert "\ufffd" not in text
-    for name in LONG_NAMES:
+    for name in (*LONG_NAMES, "孙副镇长"):  # the overdue list drops or shortens columns before it splits a name
         assert name in text, f"{name} is missing or split in the {width}-column summary"
     assert "13912345678" not in text.replace("\n", "")  # masked, wrapped or not
     tables = _tables(screen, ("按风险等级和状态", "按类别", "按责任部门", "按村（社区）"))  # headings follow --lang
@@ -108,7 +113,24 @@ def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_
     overdue = screen.index("逾期事项: 1")
     assert "逾期天数" in screen[overdue + 1]  # the last column's heading, not cropped at the edge
     rule = next(i for i in range(overdue + 1, len(screen)) if set(screen[i]) == {"─"})  # headers may wrap
-    assert screen[rule + 1].split()[:2] == ["1", "H01"]
+    assert screen[rule + 1].split()[0] == "1"
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("width", [80, 120])
+def test_list_in_a_real_terminal_uses_its_width_and_keeps_names_and_flags_whole(cli, isolated_env, width):
+    cli("init")
+    cli.add("H01", "危化品仓库超量储存，存在重大火灾隐患", "工业园社区", "--level", "major", as_of="2026-06-01")
+    cli("assign", "1", "--leader", "孙副镇长", "--dept", "LAND", "--due", "2026-06-20", as_of="2026-06-02")
+    cli.add("S03", "某工地拖欠农民工工资", "东村", as_of="2026-06-01")
+    screen = _riskreg_in_terminal(width, isolated_env, "list")
+    text = "\n".join(screen)
+    for whole in ("自然资源和规划所", "孙副镇长", "2026-06-20", "四个一不全", "无进展", "时限/标记"):
+        assert whole in text, f"{whole} is split in the {width}-column list"
+    first = next(line for line in screen if line.lstrip().startswith("1 "))
+    if width == 120:  # room enough: the flags beside the deadline
+        assert "2026-06-20 逾期 四个一不全" in first
+        assert max(cell_len(line) for line in screen) > 110  # the titles take the rest of the width
 
 
 @pytest.mark.sqlite_only

@@ -78,12 +78,14 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "column.late": ("逾期天数", "late"), "column.left": ("剩余天数", "left"),
     "column.code": ("编码", "code"), "column.name": ("名称", "name"), "column.dept": ("部门", "dept"),
     "column.active": ("在办", "active"), "column.leader": ("牵头领导", "leader"),
+    "column.day": ("日期", "day"),
     # Markdown heads its lists' extra columns with the JSON key in English
     "column.days_overdue": ("逾期天数", "days_overdue"), "column.days_left": ("剩余天数", "days_left"),
     "column.last_change": ("最近变动", "last_change"), "column.watch_until": ("观察期至", "watch_until"),
     # `show`'s history
-    "column.on": ("日期", "on"), "column.at": ("记录时间 (UTC)", "at (UTC)"), "column.actor": ("操作人", "actor"),
+    "column.on": ("日期", "on"), "column.at": ("记录时间", "at"), "column.actor": ("操作人", "actor"),
     "column.action": ("操作", "action"), "column.details": ("详情", "details"),
+    "column.event": ("经过", "what happened"),
     # A refused import's problems (the stderr table and the --errors file handed back to a village)
     "column.row": ("行号", "row"), "column.line": ("行号", "line"), "column.column": ("列", "column"),
     "column.value": ("填写内容", "value"), "column.reason": ("问题", "reason"),
@@ -91,11 +93,12 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "heading.by_level_status": ("按风险等级和状态", "By level and status"), "heading.by_level": ("按风险等级", "By level"),
     "heading.by_category": ("按类别", "By category"), "heading.by_department": ("按责任部门", "By department"),
     "heading.by_unit": ("按村（社区）", "By unit"), "heading.entry": ("事项 {id}", "Entry {id}"),
-    "heading.history": ("历史记录", "History"),
+    "heading.history": ("历史记录（记录时间为 {zone}）", "History (times in {zone})"),
     "heading.overdue": ("逾期事项", "Overdue"), "heading.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
     "heading.unaccountable": ("四个一不全的事项", "Not accountable (missing one of the four ones)"),
     "heading.stale": ("{stale_days}无进展", "Stale (no change for {stale_days})"),
     "heading.awaiting_consolidation": ("观察期满，待巩固", "Watch over, awaiting consolidation"),
+    "heading.trend": ("在办、逾期、已销号（按日），{start} – {end}", "Active, overdue and closed, {start} – {end}"),
     # Counts of entries: the HTML report's tiles, charts and tables, the spreadsheet's summary
     "count.active": ("在办", "Active"), "count.overdue": ("逾期", "Overdue"),
     "count.unaccountable": ("四个一不全", "Not accountable"), "count.due_soon": ("{due_soon_days}内到期", "Due within {due_soon_days}"),
@@ -133,11 +136,42 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "phrase.chain_one": ("历史记录 {events} 条，末条哈希 {head}。", "History chain: {events} event, its hash {head}."),
     "phrase.chain_many": ("历史记录 {events} 条，末条哈希 {head}。",
                           "History chain: {events} events, the last one's hash {head}."),
-    # History actions, as `show` prints them: the action's own name in both languages for now (JSON and the
-    # hash chain record that name; translating it for people is a change of these values alone)
-    **{f"action.{name}": (name, name) for name in (
-        "add", "assign", "note", "mitigate", "close", "escalate", "consolidate", "reopen", "edit", "regrade", "undo",
-        "void", "unvoid", "duplicate")},
+    # The shell's own sentences
+    "shell.nested": ("已在 riskreg shell 中：直接输入命令即可，exit 退出。",
+                     "You are already in the riskreg shell: type commands here; `exit` leaves."),
+    # History actions, as a sentence names them ("undid the regrade of …"); JSON and the hash chain keep the code
+    "action.add": ("登记", "add"), "action.assign": ("指定责任", "assignment"), "action.note": ("进展记录", "note"),
+    "action.mitigate": ("管控", "mitigation"), "action.close": ("销号", "closing"),
+    "action.escalate": ("提级", "escalation"), "action.consolidate": ("巩固", "consolidation"),
+    "action.reopen": ("重新打开", "reopening"), "action.edit": ("更正", "correction"),
+    "action.regrade": ("调整等级", "regrade"), "action.undo": ("撤销", "undo"), "action.void": ("作废", "voiding"),
+    "action.unvoid": ("恢复", "unvoiding"), "action.duplicate": ("重复标记", "duplicate record"),
+    # `show`'s history in words (riskreg.render.history): each event one sentence, its actor before it; a reason
+    # or note follows after a colon
+    "event.add": ("登记：{fields}", "added it: {fields}"),
+    "event.assign": ("指定{fields}", "set {fields}"),
+    "event.set_one": ("将{field}定为 {new}", "set the {field} to {new}"),
+    "event.change": ("将{field}由 {old} 改为 {new}", "changed the {field} from {old} to {new}"),
+    "event.correct": ("将{field}由 {old} 更正为 {new}", "corrected the {field} from {old} to {new}"),
+    "event.clear": ("清除{field}（原为 {old}）", "cleared the {field} (was {old})"),
+    "event.extend": ("将完成时限由 {old} 延至 {new}（第 {n} 次延期）",
+                     "extended the deadline from {old} to {new} (extension {n})"),
+    "event.note": ("记录进展", "noted"),
+    "event.mitigate": ("落实管控措施：{measures}", "put interim measures in place: {measures}"),
+    "event.measures": ("更新管控措施：{measures}", "updated the interim measures: {measures}"),
+    "event.close": ("销号（核验人 {verified_by}）：{resolution}；观察期至 {watch_until}",
+                    "closed it (verified by {verified_by}): {resolution}; watch until {watch_until}"),
+    "event.consolidate": ("观察期满，确认巩固", "marked it consolidated after the watch"),
+    "event.reopen": ("重新打开（第 {n} 次）", "reopened it (time {n})"),
+    "event.escalate": ("提级至 {to}", "escalated it to {to}"),
+    "event.escalate_clear": ("解除提级（原提级至 {to}）", "cleared the escalation to {to}"),
+    "event.regrade": ("将等级由{old}调为{new}", "regraded it from {old} to {new}"),
+    "event.void": ("作废", "voided it"),
+    "event.void_duplicate": ("作废，与事项 {id} 重复", "voided it as a duplicate of entry {id}"),
+    "event.unvoid": ("恢复为{status}", "restored it as {status}"),
+    "event.duplicate": ("将事项 {id} 作为本事项的重复项作废", "voided entry {id} as a duplicate of this one"),
+    "event.undo": ("撤销 {on} 的{action}", "undid the {action} of {on}"),
+    "event.from_sheet": ("（据 {source} 第 {row} 行）", " (from {source} row {row})"),
 }
 
 

@@ -12,11 +12,11 @@ from riskreg.messages import N_, in_language
 
 PANEL = "Set-up"
 app = typer.Typer()
-config_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Defaults kept in the user config file: register, language, stale and due-soon days, password file, where `send` delivers.",
+config_app = typer.Typer(cls=GroupedHelp, rich_markup_mode=None, help="Defaults kept in the user config file: register, language, stale and due-soon days, password file, time zone, where `send` delivers.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config", rich_help_panel=PANEL)
 
-Key = Annotated[str, typer.Argument(metavar="KEY", help="A setting: db, lang, stale_days, due_soon_days, password_file, or one of `send`'s (smtp_host, mail_to, dept_mail, webhook, …); `config show` lists them all.")]
+Key = Annotated[str, typer.Argument(metavar="KEY", help="A setting: db, lang, stale_days, due_soon_days, password_file, timezone, or one of `send`'s (smtp_host, mail_to, dept_mail, webhook, …); `config show` lists them all.")]
 
 
 @config_app.command()

@@ -17,6 +17,7 @@ def _remember_unmasked(ctx: typer.Context, unmasked: bool) -> bool:
     return unmasked
 
 
+Codes = Annotated[bool, typer.Option("--codes", help="Show department and category codes (COMP, S) instead of their names.")]
 Unmasked = Annotated[bool, typer.Option("--unmasked", help="Show identity and mobile numbers in free text as stored (masked by default).", callback=_remember_unmasked)]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import (ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked,
+from riskreg.cli.options import (Codes, ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked,
                                  not_the_register)
 from riskreg.cli.output import all_or_none, make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
@@ -57,13 +57,14 @@ def _build(ctx: typer.Context, since: str | None, scope: dict[str, str | None], 
 
 @app.command(rich_help_panel=PANEL)
 def summary(ctx: typer.Context, dept: ScopeDept = None, unit: ScopeUnit = None, leader: ScopeLeader = None,
-            unmasked: Unmasked = False) -> None:
+            codes: Codes = False, unmasked: Unmasked = False) -> None:
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
     data = _build(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
                   list_limit=SUMMARY_ROWS)
-    print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang), data, unmasked=unmasked)
+    print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang, codes=codes), data,
+               unmasked=unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -167,4 +168,4 @@ def trend(
     else:
         from riskreg.render.tables import trend_table
 
-        print_view(trend_table, data, unmasked=False)
+        print_view(functools.partial(trend_table, lang=state.lang), data, unmasked=False)

@@ -33,6 +33,7 @@ class Config:
     stale_days: int = 7
     due_soon_days: int = 7
     password_file: str | None = None  # the PostgreSQL password, for a register URL that carries none
+    timezone: str | None = None  # the zone times are shown in (IANA name); None: the system's
     # `riskreg send`: the mail server, who sends and receives, the chat robot, where the reports it sends are kept
     smtp_host: str | None = None
     smtp_port: int | None = None
@@ -55,6 +56,8 @@ _HELP = {  # English in `config show --format json`; the table says them in the 
     "stale_days": N_("an active entry with no event for this many days is stale"),
     "due_soon_days": N_("an active entry due within this many days is due soon"),
     "password_file": N_("a private file (mode 600) whose first line is the PostgreSQL password, for a URL without one"),
+    "timezone": N_("the zone history times are shown in, e.g. Asia/Shanghai (default: the system's); stored times "
+                   "stay UTC"),
     "smtp_host": N_("send: the mail server (host or host:port)"),
     "smtp_port": N_("send: its port (default 587 with starttls, 465 with ssl, 25 with none)"),
     "smtp_security": N_("send: starttls, ssl or none (a relay on this machine)"),
@@ -99,6 +102,13 @@ def _checked(key: str, value: Any, where: str) -> Any:
     if key in CHOICES and value not in CHOICES[key]:
         raise InvalidInput(N_("{where}: {key} must be {choices}, not {value!r}.", where=where, key=key,
                               choices=Both(" 或 ".join(CHOICES[key]), " or ".join(CHOICES[key])), value=value))
+    if key == "timezone":
+        from riskreg.zones import named_zone
+
+        try:
+            named_zone(value)
+        except InvalidInput as err:
+            raise InvalidInput(N_("{where}: {problem}", where=where, problem=err.args[0])) from None
     return value
 
 

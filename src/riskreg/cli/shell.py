@@ -100,6 +100,11 @@ class RegisterShell(cmd.Cmd):
             args = args[1:]
         if args and args[0] in GLOBAL_OPTIONS:
             self.fail(N_("global options (--db, --as-of, --actor, --lang) go before `shell` and hold for the session."))
+        elif args[:1] == ["shell"]:  # a shell in the shell would hold the register twice and need two exits
+            from riskreg.messages import Both
+            from riskreg.vocabulary import WORDS
+
+            self.fail(Both(*WORDS["shell.nested"]))
         elif args:
             self.run(args)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from riskreg.domain.ledger import Stamp
     from riskreg.domain.queries import Flags
     from riskreg.store.register import Register
+    from riskreg.zones import Zone
 
 
 @dataclass
@@ -45,6 +46,12 @@ class State:
         from riskreg.domain.queries import Flags
 
         return Flags(self.today(), due_soon_days=self.config.due_soon_days, stale_days=self.config.stale_days)
+
+    def zone(self) -> "Zone":
+        """The zone people read times in: the config file's `timezone`, else the system's."""
+        from riskreg.zones import reader_zone
+
+        return reader_zone(self.config.timezone)
 
     def who(self) -> str:
         if self.actor or os.environ.get("RISKREG_ACTOR"):

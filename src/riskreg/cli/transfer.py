@@ -283,14 +283,14 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
     else:  # rows checked between short read transactions, so others can write meanwhile
         parsed = parse_rows(state.read, opened, state.stamp(), rows, new_ids=new_ids, accept_masked=accept_masked)
         with state.read() as session:
-            from riskreg.domain.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import code_names, level_styles
 
             from riskreg.cli.output import print_view
 
             result = import_parsed(session, parsed, new_ids=new_ids, write=False)
             title = f"{_source(file, opened.sheet)}, from row {opened.header_row + 1}, as the entries would be made"
             print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
-                       level_styles(session, state.lang), title, unmasked=unmasked)
+                       level_styles(session, state.lang), title, code_names(session, state.lang), unmasked=unmasked)
         passed()
     source, entries = _source(file, opened.sheet), _entries(result.entries)
     if not dry_run:
@@ -353,15 +353,10 @@ def _diff(updated: Any, names: Any) -> list[str]:
     return lines
 
 
-def _preview(rows: list[dict], levels: dict, title: str, *, lang: str) -> Any:
-    from rich.text import Text
-
-    from riskreg.escaping import visible
+def _preview(rows: list[dict], levels: dict, title: str, names: dict, *, lang: str) -> Any:
     from riskreg.render.tables import entries_table
 
-    table = entries_table(rows, levels, lang)
-    table.title = Text(visible(title), style="table.title")  # a file name is no markup
-    return table
+    return entries_table(rows, levels, lang, names, title=title)  # the title is a Text, escaped: a file name is no markup
 
 
 def _entries(count: int) -> "Message":

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterFilter, DueBeforeFilter,
+from riskreg.cli.options import (AddedSinceFilter, Codes, ChangedSinceFilter, DueAfterFilter, DueBeforeFilter,
                                  EscalatedFilter, LeaderFilter, SearchFilter, Sort, StaleFilter,
                                  CategoryFilter, DeptFilter, DueSoonFilter, EntryId, LevelFilter, Limit, ListFormat,
                                  OverdueFilter, RiskFilter, StatusFilter, TableOrJson, UnaccountableFilter, UnitFilter,
@@ -38,6 +38,7 @@ def list_(
     sort: Sort = None,
     limit: Limit = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")] = ListFormat.table,
+    codes: Codes = False,
     unmasked: Unmasked = False,
 ) -> None:
     """List ledger entries, oldest first, with their flags (overdue, due soon, unaccountable, stale, escalated)."""
@@ -60,11 +61,13 @@ def list_(
 
             write(lambda shown: to_csv(shown, LISTED), rows, unmasked=unmasked)
         else:
-            from riskreg.domain.catalogue_sync import level_styles
+            from riskreg.domain.catalogue_sync import code_names, level_styles
             from riskreg.render.tables import entries_table
 
-            print_view(lambda shown, levels: entries_table(list(shown), levels, state.lang),
-                      rows, level_styles(session, state.lang), unmasked=unmasked)
+            # the names are catalogue text, masked like the rows: they go through the writer too
+            names = {} if codes else code_names(session, state.lang)
+            print_view(lambda shown, levels, named: entries_table(list(shown), levels, state.lang, named),
+                      rows, level_styles(session, state.lang), names, unmasked=unmasked)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -72,9 +75,10 @@ def show(
     ctx: typer.Context,
     entry_id: EntryId,
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table, or json for scripts.")] = TableOrJson.table,
+    codes: Codes = False,
     unmasked: Unmasked = False,
 ) -> None:
-    """Show one entry with its full history."""
+    """Show one entry with its full history, each change a sentence, its time in the local zone."""
     from riskreg.domain.queries import show_entry
 
     state = get_state(ctx)
@@ -86,8 +90,9 @@ def show(
 
             write(lambda shown: [to_json(shown)], entry, unmasked=unmasked)
         else:
-            from riskreg.domain.catalogue_sync import level_styles
-            from riskreg.render.tables import entry_view
+            from riskreg.domain.catalogue_sync import code_names, level_styles
+            from riskreg.render.entry import entry_view
 
-            print_view(lambda shown, levels: entry_view(shown, levels, state.lang),
-                      entry, level_styles(session, state.lang), unmasked=unmasked)
+            names = {} if codes else code_names(session, state.lang)
+            print_view(lambda shown, levels, named: entry_view(shown, levels, state.lang, named, state.zone()),
+                      entry, level_styles(session, state.lang), names, unmasked=unmasked)

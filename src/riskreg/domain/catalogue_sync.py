@@ -193,3 +193,9 @@ def level_styles(session: Session, lang: str = "zh") -> dict[str, dict[str, str]
     """Level code -> display name and colour, for renderers."""
     return {lv.code: {"name": lv.en if lang == "en" else lv.zh, "colour": lv.colour}
             for lv in session.exec(select(Level).order_by(Level.rank))}
+
+
+def code_names(session: Session, lang: str = "zh") -> dict[str, dict[str, str]]:
+    """Department and category code -> name in `lang`, for renderers: people read names, scripts codes."""
+    return {model.__tablename__: {row.code: row.en if lang == "en" else row.zh for row in session.exec(select(model))}
+            for model in (Department, Category)}

@@ -13,7 +13,7 @@ from typing import Any
 
 from riskreg import __version__
 from riskreg.render import labels
-from riskreg.render.labels import campaign_phrase, chain_line, day_phrases, scope_line
+from riskreg.render.labels import campaign_phrase, chain_line, day_phrases, rows_in_reading_order, scope_line
 from riskreg.render.svg import bar_chart, line_chart
 from riskreg.vocabulary import words
 
@@ -161,7 +161,7 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
         _heading(f'{t("mail.heading.unaccountable")} ({len(report["unaccountable"])})'),
         _items(report["unaccountable"], levels, departments, t),
         _heading(t("mail.heading.by_level")), bar_chart(bars, title=t("mail.heading.by_level")),
-        _heading(t("heading.by_department")), _group_table(report["by_department"], t),
+        _heading(t("heading.by_department")), _group_table(rows_in_reading_order(report, "department", lang), t),
         _heading(t("heading.by_category")), _group_table(report["by_category"], t),
         f'<p style="font-size:12px;color:#8c959f;margin-top:28px;">{escape(t("mail.footer").format(version=__version__))}</p>',
         f'<p style="font-size:12px;color:#8c959f;word-break:break-all;">{escape(chain_line(report["chain"], lang))}</p>',

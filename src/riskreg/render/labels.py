@@ -3,6 +3,7 @@ footer, campaign and "and n more" lines."""
 
 from typing import Any
 
+from riskreg.collation import in_reading_order
 from riskreg.vocabulary import word, words
 
 STATUS_LABELS = ("open", "mitigated", "closed", "consolidated")
@@ -72,8 +73,20 @@ def day_phrases(windows: dict[str, int], lang: str) -> dict[str, str]:
         return {key: f"{n}日" for key, n in windows.items()}
     return {key: f"{n} day" if n == 1 else f"{n} days" for key, n in windows.items()}
 
-# Catalogue colour names to Rich styles (Rich's "orange" is not a standard colour).
-RICH_COLOURS = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue"}
+# Catalogue colour names to Rich styles readable on dark and light terminal themes alike: the 16 ANSI colours
+# are the theme's to choose, and its blue is often near-invisible on black, its yellow on white; these 256-colour
+# tones keep a contrast of about 4:1 or more against either. The level's word is always printed with its colour,
+# so colour is never the only signal (and NO_COLOR, pipes and files have none).
+RICH_COLOURS = {"red": "bold red3", "orange": "dark_orange3", "yellow": "dark_goldenrod", "blue": "dodger_blue2"}
 
 # Columns every attention list shares; each list adds one of its own.
 LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader", "due")
+
+
+def rows_in_reading_order(report: dict[str, Any], section: str, lang: str) -> list[dict[str, Any]]:
+    """The report's counts by department or by unit as tables show them: by name, in pinyin order under zh and
+    code point order under en (riskreg.collation). Categories keep the catalogue's order; JSON keeps the report's."""
+    rows = report[f"by_{section}"]
+    if section == "category":
+        return rows
+    return in_reading_order(rows, (lambda row: row["unit"]) if section == "unit" else (lambda row: row["name"]), lang)

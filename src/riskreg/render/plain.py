@@ -10,7 +10,7 @@ from typing import Any
 
 from riskreg.escaping import markdown_text
 from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
-                                   scope_line, total_key)
+                                   rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
@@ -157,7 +157,8 @@ def report_markdown(report: dict[str, Any], lang: str = "en") -> str:
     t = words(lang)
     level_names = {level["code"]: level["name"] for level in report["levels"]}
     sections = (_md_title(report, lang), _md_totals(report, t), _md_by_level(report, t, level_names),
-                _md_by_group(report, "category", t), _md_by_group(report, "department", t), _md_by_unit(report, t),
+                _md_by_group(report, "category", lang, t), _md_by_group(report, "department", lang, t),
+                _md_by_unit(report, lang, t),
                 _md_lists(report, lang, t, level_names), _md_closing(report, lang, t))
     return "\n".join(line for section in sections for line in section)
 
@@ -187,24 +188,26 @@ def _group_headers(t: Callable[[str], str]) -> list[str]:
     return [t(h) for h in ("column.active", "flag.overdue", "flag.unaccountable", "status.closed")]
 
 
-def _md_by_group(report: dict[str, Any], section: str, t: Callable[[str], str]) -> list[str]:
+def _md_by_group(report: dict[str, Any], section: str, lang: str, t: Callable[[str], str]) -> list[str]:
     """The counts by category or by department, a retired code marked as such."""
     return [f"## {t(f'heading.by_{section}')}", ""] + _md_table(
         [t("column.code"), t("column.name"), *_group_headers(t)],
         [[r["code"], r["name"] + (t("phrase.retired") if r["retired"] else ""), r["open"], r["overdue"],
-          r["unaccountable"], r["closed"]] for r in report[f"by_{section}"]])
+          r["unaccountable"], r["closed"]] for r in rows_in_reading_order(report, section, lang)])
 
 
-def _md_by_unit(report: dict[str, Any], t: Callable[[str], str]) -> list[str]:
+def _md_by_unit(report: dict[str, Any], lang: str, t: Callable[[str], str]) -> list[str]:
     return [f"## {t('heading.by_unit')}", ""] + _md_table(
         [t("field.unit"), *_group_headers(t)],
-        [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in report["by_unit"]])
+        [[r["unit"], r["open"], r["overdue"], r["unaccountable"], r["closed"]] for r in rows_in_reading_order(report, "unit", lang)])
 
 
 def _md_lists(report: dict[str, Any], lang: str, t: Callable[[str], str], level_names: dict[str, str]) -> list[str]:
     """Each list of entries (overdue, due soon, …) with its count, cut short as the text report cuts it."""
+    departments = {row["code"]: row["name"] for row in report["by_department"]}
     shown = {"level": lambda code: level_names.get(code, code),  # names, as the text report shows
-             "status": lambda code: code_word("status", code, lang)}
+             "status": lambda code: code_word("status", code, lang),
+             "department": lambda code: departments.get(code, code)}
     lines: list[str] = []
     for name, title in list_titles(report["windows"], lang).items():
         items, more = listed(report[name], name, len(report[name]), lang)

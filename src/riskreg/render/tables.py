@@ -16,12 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
-from riskreg.fields import FIELDS
+from riskreg.render.packed import Fitted, Packed
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
-                                   listed, scope_line, total_key)
+                                   listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
+Names = dict[str, dict[str, str]]  # "department" or "category" -> code -> name; empty to show codes
 
 
 def _text(value: Any, style: str = "") -> Text:
@@ -32,14 +33,16 @@ def _text(value: Any, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
-def _level(code: str, levels: Levels) -> Text:
+def _level(code: str, levels: Levels, short: bool = False) -> Text:
+    """The level's name in its colour; `short` drops 风险 (重大风险 → 重大), for a table short of room."""
     level = levels.get(code, {"name": code, "colour": ""})
-    return _text(level["name"], RICH_COLOURS.get(level["colour"], ""))
+    name = level["name"].removesuffix("风险") if short else level["name"]
+    return _text(name, RICH_COLOURS.get(level["colour"], ""))
 
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
-_WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.details": 20, "field.unit": 4,
+_WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.event": 20, "field.unit": 4,
              # the English-only catalogue view's columns, named by their headings
              "unit": 4, "中文": 10, "English": 10, "departments": 8}
 
@@ -65,103 +68,53 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
 
 def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
-    for name, style in (("overdue", "bold red"), ("due_soon", "dark_orange"), ("accountable", ""),
+    for name, style in (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]), ("accountable", ""),
                         ("escalated", "magenta"), ("stale", "dim")):
         if name == "accountable":
             if not row["accountable"] and row["status"] in ("open", "mitigated"):
-                flags.append(Text(t("flag.unaccountable"), style="yellow"))
+                flags.append(Text(t("flag.unaccountable"), style=RICH_COLOURS["yellow"]))
         elif row.get(name):
             flags.append(Text(t(f"flag.{name}"), style=style))
     return Text(separator).join(flags)
 
 
-def _owner(row: dict[str, Any]) -> Text:
-    owner = _text(row["department"] or "—")
-    if row["leader"]:
-        owner.append(" " + visible(row["leader"]))
-    return owner
+def _owner(row: dict[str, Any], departments: dict[str, str]) -> Packed:
+    """The department and the lead official, on one line or two, neither name ever split."""
+    department = departments.get(row["department"], row["department"])
+    return Packed([_text(department or "—"), *([_text(row["leader"])] if row["leader"] else [])])
 
 
-def _due(row: dict[str, Any], t: Callable[[str], str]) -> Text:
+def _due(row: dict[str, Any], t: Callable[[str], str]) -> Packed:
+    """The deadline and its flags: on one line when the column is wide enough, else stacked, none cut."""
     due = _text(row["due"], "bold red" if row.get("overdue") else "")
-    # One flag a line: the column is only as wide as its widest word, so an 80-column table never crops it.
-    flags = _flags(row, t, "\n") if "accountable" in row else Text()
-    return Text.assemble(due, "\n", flags) if flags else due
+    flags = _flags(row, t, "\n").split("\n") if "accountable" in row else []
+    return Packed([due, *flags])
 
 
-def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en") -> Table:
-    """Eight columns that fit 80 cells: owner is department + lead official, flags sit under the deadline.
-    Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet)."""
+def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "en", names: Names | None = None,
+                  title: str = "") -> Fitted:
+    """Eight columns that fit 80 cells: owner is department + lead official, flags beside the deadline or, in a
+    narrow terminal, under it; where even that does not fit (English words are longer), the risk code gives way.
+    Headings, statuses and flags follow `lang` (in Chinese, the words of the reports and the spreadsheet);
+    departments are named by `names` (none: by code)."""
     t = words(lang)
-    table = _table("", "field.id", "field.risk", "field.unit", "field.title", "field.level", "field.status",
-                   "column.owner", "column.due_flags", t=t)
+    departments = (names or {}).get("department", {})
+    rows = list(rows)
+    return Fitted([_entries_layout(rows, levels, lang, t, departments, title, risk) for risk in (True, False)])
+
+
+def _entries_layout(rows: list[dict[str, Any]], levels: Levels, lang: str, t: Callable[[str], str],
+                    departments: dict[str, str], title: str, risk: bool) -> Table:
+    table = _table(title, "field.id", *(["field.risk"] if risk else []), "field.unit", "field.title", "field.level",
+                   "field.status", "column.owner", "column.due_flags", t=t)
     table.columns[0].justify = "right"
     table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
     table.collapse_padding = True
     for row in rows:
-        table.add_row(_text(row["id"]), _text(row["risk"]), _text(row["unit"]), _text(row["title"]),
-                      _level(row["level"], levels), _text(code_word("status", row["status"], lang)), _owner(row), _due(row, t))
+        table.add_row(_text(row["id"]), *([_text(row["risk"])] if risk else []), _text(row["unit"]),
+                      _text(row["title"]), _level(row["level"], levels), _text(code_word("status", row["status"], lang)),
+                      _owner(row, departments), _due(row, t))
     return table
-
-
-# The fields `show` lists: these first (the spreadsheet's order, with the deadline's history beside the
-# deadline), then any other field but the id and the flags, in the field table's order.
-_SHOWN_FIRST = ("risk", "category", "unit", "title", "detail", "level", "status", "department", "leader", "task_force",
-                "plan", "due", "original_due", "extensions", "contingency", "measures", "escalated_to",
-                "escalation_reason", "verified_by", "resolution", "closed_on", "watch_until", "reopen_count",
-                "created_on", "updated_on")
-_SHOWN = (*_SHOWN_FIRST, *(name for name, field in FIELDS.items()
-                           if field.kind not in ("id", "flag") and name not in _SHOWN_FIRST))
-
-
-def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en") -> RenderableType:
-    t = words(lang)
-    fields = Table(title=_text(t("heading.entry").format(id=entry["id"]), "table.title"), title_justify="left",
-                   box=box.SIMPLE, show_header=False)
-    fields.add_column(style="bold")
-    fields.add_column()
-    for key in _SHOWN:
-        value = entry[key]
-        if value is None or (FIELDS[key].kind == "count" and not value):
-            continue
-        shown = (_level_path(entry["history"], value, levels) if key == "level"
-                 else _text(code_word("status", value, lang) if key == "status" else value))
-        fields.add_row(t(FIELDS[key].label), shown)
-    fields.add_row(t("field.flags"), _flags(entry, t))
-    history = _table(t("heading.history"), "column.on", "column.at", "column.actor", "column.action", "column.details",
-                     t=t)
-    for event in entry["history"]:
-        details = [f"{k}: {_short(v['old'])} → {_short(v['new'])}" for k, v in event["changes"].items()]
-        if event["text"]:
-            details.insert(0, event["text"])
-        history.add_row(_text(event["on"]), _text(event["at"][:19].replace("T", " ")), _text(event["actor"]),
-                        _text(code_word("action", event["action"], lang)), _text("\n".join(details)))
-    return Group(fields, history)
-
-
-_PATH_ON_ONE_LINE = 56  # cells: what an 80-column terminal leaves beside the field names
-
-
-def _level_path(history: list[dict[str, Any]], level: str, levels: Levels) -> Text:
-    """The level and, when it ever changed, how it got there: 一般风险 → 较大风险 (2026-07-02) → 重大风险 (2026-07-09),
-    each step an event that changed it (a regrade, its undo, an import)."""
-    steps = [(event["changes"]["level"]["new"], event["on"]) for event in history
-             if "level" in event["changes"] and event["changes"]["level"]["new"] is not None]
-    if len(steps) < 2 or steps[-1][0] != level:  # a history that disagrees is `check`'s to report, not show's
-        return _level(level, levels)
-    path = _level(steps[0][0], levels)
-    for code, on in steps[1:]:
-        path.append(" → ")
-        path.append_text(_level(code, levels))
-        path.append(f" ({on})")
-    if cell_len(path.plain) > _PATH_ON_ONE_LINE:  # a step a line, so that an 80-column terminal cuts none
-        path = Text("\n→ ").join(path.split(" → "))
-    return path
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = "—" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Callable[[str], str],
@@ -174,7 +127,7 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Call
         name = [_text(row["name"] + (t("phrase.retired") if row["retired"] else ""))] if with_name else []
         table.add_row(_text(row[key]), *name, _text(row["open"]),
                       _text(row["overdue"], "bold red" if row["overdue"] else ""),
-                      _text(row["unaccountable"], "yellow" if row["unaccountable"] else ""), _text(row["closed"]))
+                      _text(row["unaccountable"], RICH_COLOURS["yellow"] if row["unaccountable"] else ""), _text(row["closed"]))
     return table
 
 
@@ -183,22 +136,38 @@ _EXTRA_HEADERS = {"days_overdue": "column.late", "days_left": "column.left", "la
 
 
 def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels: Levels,
-                     t: Callable[[str], str]) -> Table:
+                     t: Callable[[str], str], departments: dict[str, str]) -> Fitted:
+    """A list of entries needing attention; where the width is short, the risk code goes first, then the level
+    is shortened, then the deadline goes when a day count stands for it, before any name is split."""
     extra = [k for k in (items[0] if items else {}) if k not in LIST_BASE]
-    table = _table(f"{title}: {count}", "field.id", "field.risk", "field.title", "field.unit", "field.level",
-                   "column.owner", "column.due", *(_EXTRA_HEADERS[k] for k in extra), t=t)
+    layouts = [{}, {"risk": False}, {"risk": False, "short": True}]
+    if extra:
+        layouts.append({"risk": False, "short": True, "due": False})
+    return Fitted([_attention_layout(f"{title}: {count}", items, extra, levels, t, departments, **layout)
+                   for layout in layouts])
+
+
+def _attention_layout(title: str, items: list[dict[str, Any]], extra: list[str], levels: Levels,
+                      t: Callable[[str], str], departments: dict[str, str], *, risk: bool = True, short: bool = False,
+                      due: bool = True) -> Table:
+    columns = ("field.id", *(["field.risk"] if risk else []), "field.title", "field.unit", "field.level",
+               "column.owner", *(["column.due"] if due else []), *(_EXTRA_HEADERS[k] for k in extra))
+    table = _table(title, *columns, t=t)
     for item in items:
-        table.add_row(_text(item["id"]), _text(item["risk"]), _text(item["title"]), _text(item["unit"]),
-                      _level(item["level"], levels), _owner(item), _text(item["due"]), *(_text(item[k]) for k in extra))
+        table.add_row(_text(item["id"]), *([_text(item["risk"])] if risk else []), _text(item["title"]),
+                      _text(item["unit"]), _level(item["level"], levels, short), _owner(item, departments),
+                      *([_text(item["due"])] if due else []), *(_text(item[k]) for k in extra))
     return table
 
 
 SUMMARY_ROWS = 20  # overdue entries the summary shows; a county has thousands, and a screen holds a few dozen
 
 
-def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> RenderableType:
-    """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`."""
+def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: bool = False) -> RenderableType:
+    """The summary (full=False: counts and the overdue list) or the whole text report, headed in `lang`; the
+    lists name each owner's department (by code with `codes`)."""
     t = words(lang)
+    departments = {} if codes else {row["code"]: row["name"] for row in report["by_department"]}
     levels = {lv["code"]: lv for lv in report["levels"]}
     head = _text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
     if scope := scope_line(report, lang):
@@ -217,14 +186,14 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en") -> Rend
     parts: list[RenderableType] = [
         head, by_level,
         _group_table(t("heading.by_category"), "field.category", report["by_category"], t),
-        _group_table(t("heading.by_department"), "column.dept", report["by_department"], t),
-        _group_table(t("heading.by_unit"), "field.unit", report["by_unit"], t, key="unit"),
+        _group_table(t("heading.by_department"), "column.dept", rows_in_reading_order(report, "department", lang), t),
+        _group_table(t("heading.by_unit"), "field.unit", rows_in_reading_order(report, "unit", lang), t, key="unit"),
     ]
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
         count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
         items, more = listed(report[name], name, count, lang)
-        parts.append(_attention_table(titles[name], items, count, levels, t))
+        parts.append(_attention_table(titles[name], items, count, levels, t, departments))
         if more:
             parts.append(Text(more, style="dim"))
     if report["since"]:
@@ -262,17 +231,18 @@ def catalogue_view(data: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def trend_table(trend: dict[str, Any]) -> Table:
+def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:
     """One row per day; a bar of active entries with the overdue share in red, so the shape shows at a glance."""
+    t = words(lang)
     days = trend["days"]
     highest = max((d["open"] for d in days), default=0) or 1
-    table = _table(f"Active, overdue and closed, {trend['from']} – {trend['to']}", "day", "active", "overdue", "closed", "",
-                   numeric_from=1)
+    table = _table(t("heading.trend").format(start=trend["from"], end=trend["to"]), "column.day", "column.active",
+                   "flag.overdue", "status.closed", "", numeric_from=1, t=lambda key: key and t(key))  # bars: no heading
     table.columns[-1].justify = "left"
     for d in days:
         width = round(30 * d["open"] / highest)
         late = min(width, round(30 * d["overdue"] / highest))
-        bar = Text("█" * late, style="red") + Text("█" * (width - late), style="blue")
+        bar = Text("█" * late, style=RICH_COLOURS["red"]) + Text("█" * (width - late), style=RICH_COLOURS["blue"])
         table.add_row(_text(d["day"]), _text(d["open"]), _text(d["overdue"], "bold red" if d["overdue"] else ""),
                       _text(d["closed"]), bar)
     return table
