@@ -5,27 +5,28 @@ report never reads the wide entry table. Every entry is counted in two scans
 of narrow indexes in key order (risk × department × level × status, and
 unit × status); the flags (overdue, unaccountable, stale, due soon) are counted
 over the small partial index of active entries, and the lists come from the
-partial indexes of active and closed entries. The cost follows the number of
-entries needing attention, not the ledger. Every renderer (tables, text,
-markdown, JSON, CSV) takes this one dict.
+partial indexes of active and closed entries. The lists hold the first entries of each by
+deadline and count the rest (`riskreg.report/2`, domain/attention.py), so the
+cost follows the ledger's two narrow scans, not the entries needing attention.
+Every renderer (tables, text, markdown, HTML, JSON, CSV) takes this one dict.
 """
 
 from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, func, type_coerce
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from riskreg.domain.attention import COUNTED_HERE, LIST_LIMIT, LISTS, attention_list, awaiting_counts
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.store.chain import current_head
 from riskreg.store.models import ACTIVE, COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import Flags, count_where
 from riskreg.domain.scope import Scope
 
-REPORT_SCHEMA = "riskreg.report/1"
-LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
+SCHEMAS = {2: "riskreg.report/2", 1: "riskreg.report/1"}  # report/1 (every list entire) is kept for one release
 _FLAGS = ("overdue", "unaccountable", "stale", "due_soon")
 _GROUP_KEYS = ("open", "overdue", "unaccountable", "closed")
 _LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
@@ -68,24 +69,31 @@ def _group_rows(session: Session, model, name, active: dict, closed: Counter, us
 
 
 def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                 lists: tuple[str, ...] = LISTS, list_limit: int | None = None, scope: Scope = Scope()) -> dict[str, Any]:
-    """The report of `scope` (the whole register by default); `lists` and `list_limit` trim its lists (the
-    summary shows the first overdue items only)."""
+                 lists: tuple[str, ...] = LISTS, list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
+                 schema: int = 2) -> dict[str, Any]:
+    """The report of `scope` (the whole register by default): riskreg.report/2, each list its first `list_limit`
+    entries by deadline (all when None) with `more` counting the rest; `lists` picks the lists (the summary
+    shows the first overdue items only). `schema=1` gives riskreg.report/1: every list entire, no `more`."""
     return _reports(session, flags, since=since, lang=lang, lists=lists, list_limit=list_limit, scope=scope,
-                    split=False)[None]
+                    split=False, schema=schema)[None]
 
 
 def department_reports(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                       scope: Scope = Scope()) -> dict[str, dict[str, Any]]:
+                       list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
+                       schema: int = 2) -> dict[str, dict[str, Any]]:
     """One report per department, by code in catalogue order, each what build_report gives for that
-    department. Built in one pass: every aggregate is grouped by department too and each list read once, then
-    split here over those small results. Every current department gets one, with nothing open or not (a
-    nightly mail that says so); a retired one only while entries in scope use it."""
-    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=None, scope=scope, split=True)
+    department. Built in one pass: every aggregate is grouped by department too and each list read once (its
+    first `list_limit` entries per department), then split here over those small results. Every current
+    department gets one, with nothing open or not (a nightly mail that says so); a retired one only while
+    entries in scope use it."""
+    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=list_limit, scope=scope,
+                    split=True, schema=schema)
 
 
 def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, lists: tuple[str, ...],
-             list_limit: int | None, scope: Scope, split: bool) -> dict[Any, dict[str, Any]]:
+             list_limit: int | None, scope: Scope, split: bool, schema: int) -> dict[Any, dict[str, Any]]:
+    if schema == 1:
+        list_limit = None
     today = flags.today
     name = _name(lang)
     settings = read_settings(session)
@@ -121,8 +129,9 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
         closed_in = unit_closed.setdefault(part[0] if split else None, {})
         closed_in[unit] = closed_in.get(unit, 0) + (0 if status in ACTIVE else count)
     active_by_unit = _parts(_active_counts(session, flags, where, *keys, Entry.unit), split)
-    listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where)
+    listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where, per_department=split)
               for list_name in lists}
+    awaiting = awaiting_counts(session, flags, where, keys) if COUNTED_HERE in lists and list_limit is not None else {}
     changes = _since(session, since, where, split) if since else {}
     # The history these reports saw, so a copy kept elsewhere proves later that the register still holds it.
     chain = current_head(session.connection()).as_report()
@@ -156,7 +165,7 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
                     "unaccountable": units_active.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
                    for unit, closed_count in unit_closed.get(part, {}).items()]
         report: dict[str, Any] = {
-            "schema": REPORT_SCHEMA,
+            "schema": SCHEMAS[schema],
             "as_of": today.isoformat(),
             "title": settings.title_en if lang == "en" else settings.title_zh,
             "scope": (Scope(department=part, unit=scope.unit, leader=scope.leader) if split else scope).as_json(),
@@ -172,53 +181,15 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
         }
         for list_name, items in listed.items():
             report[list_name] = [item for item in items if item["department"] == part] if split else items
+        if schema != 1:
+            counts = {**totals, COUNTED_HERE: awaiting.get(part, 0)}
+            report["limit"] = list_limit
+            report["more"] = {name: counts[name] - len(report[name]) if list_limit is not None else 0
+                              for name in lists}
         report["since"] = changes.get(part, _no_changes(since)) if since else None
         report["chain"] = chain
         reports[part] = report
     return reports
-
-
-def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int | None = None,
-                   where: list = ()) -> list[dict[str, Any]]:
-    """One of the report's lists, ordered by deadline (none last), then id; read from a partial index."""
-    condition, extra = {
-        "overdue": (flags.overdue, None),
-        "due_soon": (flags.due_soon, None),
-        "unaccountable": (flags.unaccountable, None),
-        "stale": (flags.stale, Entry.updated_on),
-        "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
-    }[list_name]
-    # Days come back as stored (ISO text on SQLite, dates on PostgreSQL) and are parsed once per distinct
-    # day: a county's list repeats a few hundred deadlines over tens of thousands of rows.
-    days_columns = [type_coerce(column, String) for column in (Entry.due, extra) if column is not None]
-    query = (select(*(getattr(Entry, key) for key in _LIST_BASE), *days_columns).where(condition, *where)
-             .order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit))
-    today = flags.today
-    shared: dict[Any, Any] = {}  # one copy of each code, unit and name: a long list repeats them
-    days: dict[Any, tuple[date, str]] = {}
-
-    def day(value: Any) -> tuple[date, str]:
-        known = days.get(value)
-        if known is None:
-            parsed = value if isinstance(value, date) else date.fromisoformat(value)
-            known = days[value] = (parsed, parsed.isoformat())
-        return known
-
-    items = []
-    for row in session.connection().execute(query):  # Core rows: the ORM's row processing doubled the cost
-        item = {key: shared.setdefault(value, value) for key, value in zip(_LIST_BASE, row)}
-        due = row[len(_LIST_BASE)]
-        due_day, item["due"] = day(due) if due is not None else (None, None)
-        if list_name == "overdue":
-            item["days_overdue"] = (today - due_day).days
-        elif list_name == "due_soon":
-            item["days_left"] = (due_day - today).days
-        elif list_name == "stale":
-            item["last_change"] = day(row[-1])[1]
-        elif list_name == "awaiting_consolidation":
-            item["watch_until"] = day(row[-1])[1]
-        items.append(item)
-    return items
 
 
 def _since(session: Session, since: date, where: list, split: bool) -> dict[Any, dict[str, Any]]:
