@@ -129,7 +129,7 @@ def test_an_unscoped_html_report_keeps_its_trend_and_a_scoped_one_has_none(cli, 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--dept", "人社局"), "Error: There is no department '人社局' in the catalogue; `riskreg catalogue show` lists them."),
+    (("--dept", "人社局"), "Error: There is no department '人社局'; use one of: COMP 综治中心, "),
     (("--unit", "北村"), "Error: There is no unit '北村' in the catalogue or on any entry; `riskreg catalogue show` "
                         "lists them."),
     (("--leader", "张三"), "Error: No entry names '张三' as its lead official; `riskreg list` shows who leads what."),
@@ -142,8 +142,29 @@ def test_an_unknown_scope_is_refused_in_one_sentence(cli, eight_entries, tmp_pat
     if command[-1] == "out" and args[0] == "--dept":
         return  # --split with --dept is refused for that, below
     result = cli(*command, *args, code=1)
-    assert result.stderr == message + "\n" and result.stdout == ""
+    # the department's refusal goes on to list every department's words (tests/test_words.py)
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1 and result.stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+def test_since_counts_regradings_within_the_scope_and_each_split_file(cli, register, tmp_path):
+    comp = cli.add("S03", "甲", "东村", "--dept", "COMP", as_of="2026-06-01")
+    labour = cli.add("S03", "乙", "西村", "--dept", "LABOUR", "--level", "major", as_of="2026-06-01")
+    cli("regrade", comp, "--level", "major", "--reason", "升", as_of="2026-06-25")
+    cli("regrade", labour, "--level", "general", "--reason", "降", as_of="2026-06-25")
+    cli("regrade", labour, "--level", "low", "--reason", "降", as_of="2026-06-26")
+    counts = {"date": "2026-06-20", "added": 0, "closed": 0, "reopened": 0}
+    expected = {"COMP": {**counts, "regraded_up": 1, "regraded_down": 0},
+                "LABOUR": {**counts, "regraded_up": 0, "regraded_down": 2}}
+    for dept, since in expected.items():
+        scoped = cli.json("report", "--format", "json", "--dept", dept, "--since", "2026-06-20", as_of="2026-07-01")
+        assert scoped["since"] == since, dept
+    assert cli.json("report", "--format", "json", "--unit", "西村", "--since", "2026-06-20",
+                    as_of="2026-07-01")["since"] == expected["LABOUR"]
+    cli("report", "--format", "json", "--split", "dept", "--output-dir", tmp_path / "out", "--since", "2026-06-20",
+        as_of="2026-07-01")
+    for dept, since in {**expected, "CULT": {**counts, "regraded_up": 0, "regraded_down": 0}}.items():
+        assert json.loads((tmp_path / "out" / f"{dept}.json").read_text())["since"] == since, dept
 
 
 # --- report --split dept ----------------------------------------------------------------------------------

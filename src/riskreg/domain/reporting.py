@@ -120,8 +120,8 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
     active_by_risk = _parts(_active_counts(session, flags, where, *keys, Entry.risk), split)
     active_by_department = _active_counts(session, flags, where, Entry.department)
 
-    # Units along ix_entry_unit_status, in the database's order of unit names. A scoped or split report reads
-    # the table here: no index holds the department with the unit yet (docs/PERFORMANCE.md).
+    # Units along ix_entry_unit_status, in the database's order of unit names; a department's or a split
+    # report along ix_entry_department_unit_status.
     unit_closed: dict[Any, dict[str, int]] = {}
     for *part, unit, status, count in session.execute(
             select(*keys, Entry.unit, Entry.status, func.count()).where(NOT_VOIDED, *where)

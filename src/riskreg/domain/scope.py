@@ -6,7 +6,6 @@ responsible department (what it leads and must answer for); a retired one may st
 entries use it.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +13,9 @@ from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from riskreg.domain.ledger import MAX_TITLE, clean_text
+from riskreg.domain.words import code
 from riskreg.errors import NotFound
-from riskreg.store.models import Department, Entry, Unit
+from riskreg.store.models import Entry, Unit
 
 
 @dataclass(frozen=True)
@@ -40,23 +40,9 @@ def resolve_scope(session: Session, *, department: str | None = None, unit: str 
                   leader: str | None = None) -> Scope:
     """The scope the options name, each part checked: an unknown department, unit or leader is refused, so a
     typo in a nightly job fails loudly rather than mailing an empty list every night."""
-    return Scope(department=department_code(session, department) if department is not None else None,
+    return Scope(department=code(session, "department", department) if department is not None else None,
                  unit=_unit(session, unit) if unit is not None else None,
                  leader=_leader(session, leader) if leader is not None else None)
-
-
-def department_code(session: Session, typed: str) -> str:
-    """The department a user named by its code or its Chinese or English name (any case, full-width forms).
-    The one place scope looks a department up: the shared option-word parser replaces it."""
-    wanted = _folded(typed)
-    for row in session.exec(select(Department).order_by(Department.rank, Department.code)):
-        if wanted in (_folded(row.code), _folded(row.zh), _folded(row.en)):
-            return row.code
-    raise NotFound(f"There is no department {typed!r} in the catalogue; `riskreg catalogue show` lists them.")
-
-
-def _folded(text: str | None) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
 
 
 def _unit(session: Session, typed: str) -> str:

@@ -60,12 +60,18 @@ def m005_search(conn: Connection) -> None:
     create_search(conn, fill=True)
 
 
+def m006_department_units(conn: Connection) -> None:
+    """Schema 6: the index a department's report counts its units along (docs/PERFORMANCE.md)."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status ON entry (department, unit, status)"))
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
     3: m003_report_indexes,
     4: m004_chain_head,
     5: m005_search,
+    6: m006_department_units,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -17,7 +17,7 @@ from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
 from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 ACTIVE = ("open", "mitigated")
 VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
 COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count
@@ -88,11 +88,13 @@ class Unit(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
-    # count every entry by risk, department, level, status and by unit; the partial indexes of
+    # count every entry by risk, department, level, status and by unit; ix_entry_department_unit_status does
+    # the units of one department's report and of `report --split dept`; the partial indexes of
     # partial_index_ddl() hold the few entries still needing attention.
     __table_args__ = (
         Index("ix_entry_groups", "risk", "department", "level", "status"),
         Index("ix_entry_unit_status", "unit", "status"),
+        Index("ix_entry_department_unit_status", "department", "unit", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
