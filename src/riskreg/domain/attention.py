@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, func, type_coerce
 from sqlmodel import Session, select
 
-from riskreg.domain.queries import Flags, count_where
+from riskreg.domain.queries import Flags
 from riskreg.store.models import Entry
 
 LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
@@ -21,6 +21,7 @@ LIST_LIMIT = 200  # entries per list in riskreg.report/2 unless --limit says oth
 _LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
 # The one list the report's totals do not count already: closed entries whose watch is over.
 COUNTED_HERE = "awaiting_consolidation"
+_DATED = ("overdue", "due_soon")  # lists of entries that have a deadline by definition
 
 
 def _condition(flags: Flags, list_name: str):
@@ -36,8 +37,7 @@ def _condition(flags: Flags, list_name: str):
 
 def awaiting_counts(session: Session, flags: Flags, where: list, keys: list) -> dict[Any, int]:
     """Entries awaiting consolidation, per value of `keys` (a department, or None for the whole scope)."""
-    rows = session.execute(select(*keys, count_where(flags.awaiting_consolidation))
-                           .where(flags.closed, *where).group_by(*keys))
+    rows = session.execute(select(*keys, func.count()).where(flags.awaiting_consolidation, *where).group_by(*keys))
     return {(row[0] if keys else None): int(row[-1]) for row in rows}
 
 
@@ -51,14 +51,23 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
     columns = [*(getattr(Entry, key).label(key) for key in _LIST_BASE), type_coerce(Entry.due, String).label("due"),
                *([type_coerce(extra, String).label("extra")] if extra is not None else [])]
     order = (Entry.due.is_(None), Entry.due, Entry.id)
-    if per_department and limit is not None:
+    if limit is None or list_name == COUNTED_HERE:  # entries awaiting consolidation are few: sorted in full
+        return _items(session, select(*columns).where(condition, *where).order_by(*order).limit(limit), list_name,
+                      flags.today)
+    if per_department:
         rank = func.row_number().over(partition_by=Entry.department, order_by=order).label("rank")
         ranked = select(*columns, rank, Entry.due.label("due_key")).where(condition, *where).subquery()
         query = (select(*(ranked.c[column.name] for column in columns)).where(ranked.c.rank <= limit)
                  .order_by(ranked.c.department, ranked.c.due_key.is_(None), ranked.c.due_key, ranked.c.id))
-    else:
-        query = select(*columns).where(condition, *where).order_by(*order).limit(limit)
-    return _items(session, query, list_name, flags.today)
+        return _items(session, query, list_name, flags.today)
+    # The first by deadline walk an index that leads with it and stop at the limit; `due IS NULL` in the ORDER BY
+    # would sort every match first. Entries without a deadline come after, by id.
+    dated = _items(session, select(*columns).where(condition, Entry.due.is_not(None), *where)
+                   .order_by(Entry.due, Entry.id).limit(limit), list_name, flags.today)
+    if len(dated) == limit or list_name in _DATED:
+        return dated
+    return dated + _items(session, select(*columns).where(condition, Entry.due.is_(None), *where)
+                          .order_by(Entry.id).limit(limit - len(dated)), list_name, flags.today)
 
 
 def _items(session: Session, query, list_name: str, today: date) -> list[dict[str, Any]]:

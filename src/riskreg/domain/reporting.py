@@ -1,14 +1,13 @@
 """The nightly report and the summary, as plain data aggregated in SQL.
 
 Built for a county register of a million entries (docs/PERFORMANCE.md), the
-report never reads the wide entry table. Every entry is counted in two scans
-of narrow indexes in key order (risk × department × level × status, and
-unit × status); the flags (overdue, unaccountable, stale, due soon) are counted
-over the small partial index of active entries, and the lists come from the
-partial indexes of active and closed entries. The lists hold the first entries of each by
-deadline and count the rest (`riskreg.report/2`, domain/attention.py), so the
-cost follows the ledger's two narrow scans, not the entries needing attention.
-Every renderer (tables, text, markdown, HTML, JSON, CSV) takes this one dict.
+report never reads the wide entry table. Every entry and its flags are counted
+in two scans of narrow indexes in key order (domain/tallies.py), and each list
+holds its first entries by deadline, read from the partial indexes that lead
+with it, and counts the rest (`riskreg.report/2`, domain/attention.py). So the
+cost is the same in a tidy register and in one where nearly everything is
+active and overdue. Every renderer (tables, text, Markdown, HTML, JSON, CSV)
+takes this one dict.
 """
 
 from collections import Counter
@@ -21,36 +20,17 @@ from sqlmodel import Session, select
 
 from riskreg.domain.attention import COUNTED_HERE, LIST_LIMIT, LISTS, attention_list, awaiting_counts
 from riskreg.domain.catalogue_sync import read_settings
+from riskreg.domain.tallies import FLAGS, GROUP_COUNTS, empty_part, tally
 from riskreg.store.chain import current_head
-from riskreg.store.models import ACTIVE, COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
+from riskreg.store.models import COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import Flags, count_where
 from riskreg.domain.scope import Scope
 
 SCHEMAS = {2: "riskreg.report/2", 1: "riskreg.report/1"}  # report/1 (every list entire) is kept for one release
-_FLAGS = ("overdue", "unaccountable", "stale", "due_soon")
-_GROUP_KEYS = ("open", "overdue", "unaccountable", "closed")
-_LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
 
 
 def _name(lang: str):
     return (lambda model: getattr(model, "en" if lang == "en" else "zh"))
-
-
-def _active_counts(session: Session, flags: Flags, where: list, *columns) -> dict[tuple, dict[str, int]]:
-    """Active entries and their flags, per value of `columns` (a tuple; () counts all)."""
-    query = (select(*columns, func.count().label("open"), *(count_where(getattr(flags, flag)).label(flag) for flag in _FLAGS))
-             .where(flags.active, *where).group_by(*columns))
-    return {tuple(row[:len(columns)]): {key: int(row._mapping[key]) for key in ("open", *_FLAGS)}
-            for row in session.execute(query)}
-
-
-def _parts(counts: dict[tuple, Any], split: bool) -> dict[Any, dict[Any, Any]]:
-    """Counts keyed (department, value) when split, else (value,), as {department or None: {value: counts}}."""
-    parts: dict[Any, dict[Any, Any]] = {}
-    for key, value in counts.items():
-        part, rest = (key[0], key[1:]) if split else (None, key)
-        parts.setdefault(part, {})[rest[0] if len(rest) == 1 else None] = value
-    return parts
 
 
 def _group_rows(session: Session, model, name, active: dict, closed: Counter, used: Counter,
@@ -101,34 +81,7 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
     category_of = dict(session.exec(select(Risk.code, Risk.category)).all())
     where = scope.conditions
     keys = [Entry.department] if split else []
-
-    # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups.
-    new = {"matrix": lambda: {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels},
-           "used": lambda: {"category": Counter(), "department": Counter()},
-           "closed": lambda: {"category": Counter(), "department": Counter()}}
-    grouped: dict[Any, dict[str, Any]] = {}
-    for risk, department, level, status, count in session.execute(
-            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED, *where)
-            .group_by(Entry.risk, Entry.department, Entry.level, Entry.status)):
-        part = grouped.setdefault(department if split else None, {key: make() for key, make in new.items()})
-        part["matrix"][level][status] += count
-        for kind, code in (("category", category_of[risk]), ("department", department)):
-            part["used"][kind][code] += count
-            if status not in ACTIVE:
-                part["closed"][kind][code] += count
-    active_totals = _parts(_active_counts(session, flags, where, *keys), split)
-    active_by_risk = _parts(_active_counts(session, flags, where, *keys, Entry.risk), split)
-    active_by_department = _active_counts(session, flags, where, Entry.department)
-
-    # Units along ix_entry_unit_status, in the database's order of unit names; a department's or a split
-    # report along ix_entry_department_unit_status.
-    unit_closed: dict[Any, dict[str, int]] = {}
-    for *part, unit, status, count in session.execute(
-            select(*keys, Entry.unit, Entry.status, func.count()).where(NOT_VOIDED, *where)
-            .group_by(*keys, Entry.unit, Entry.status).order_by(*keys, Entry.unit)):
-        closed_in = unit_closed.setdefault(part[0] if split else None, {})
-        closed_in[unit] = closed_in.get(unit, 0) + (0 if status in ACTIVE else count)
-    active_by_unit = _parts(_active_counts(session, flags, where, *keys, Entry.unit), split)
+    tallied = tally(session, flags, [lv.code for lv in levels], category_of, where, split)
     listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where, per_department=split)
               for list_name in lists}
     awaiting = awaiting_counts(session, flags, where, keys) if COUNTED_HERE in lists and list_limit is not None else {}
@@ -138,32 +91,23 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
 
     if split:
         parts = [row.code for row in session.exec(select(Department).order_by(Department.rank, Department.code))
-                 if not row.retired or row.code in grouped]
+                 if not row.retired or row.code in tallied]
     else:
         parts = [None]
     reports = {}
     for part in parts:
-        counts = grouped.get(part) or {key: make() for key, make in new.items()}
-        matrix, used, closed = counts["matrix"], counts["used"], counts["closed"]
+        counts = tallied.get(part) or empty_part([lv.code for lv in levels])
+        matrix, used, closed, active = counts["matrix"], counts["used"], counts["closed"], counts["active"]
         by_status = {status: sum(matrix[level][status] for level in matrix) for status in COUNTED}
-        flagged = active_totals.get(part, {}).get(None, dict.fromkeys(_FLAGS, 0))
-        totals = {"all": sum(by_status.values()), **by_status, **{flag: flagged[flag] for flag in _FLAGS}}
-        active_by_category: dict[str, Counter] = {}
-        for risk, risk_counts in active_by_risk.get(part, {}).items():
-            active_by_category.setdefault(category_of[risk], Counter()).update(risk_counts)
+        totals = {"all": sum(by_status.values()), **by_status, **{flag: counts["flags"][flag] for flag in FLAGS}}
         every = not (split or where)
         department = part if split else scope.department
-        by_category = _group_rows(session, Category, name, active_by_category, closed["category"],
+        by_category = _group_rows(session, Category, name, active["category"], closed["category"],
                                   used["category"], every)
-        by_department = _group_rows(session, Department, name,
-                                    {code: c for (code,), c in active_by_department.items()
-                                     if not split or code == part},
-                                    closed["department"], used["department"], every, also=department)
-        units_active = active_by_unit.get(part, {})
-        by_unit = [{"unit": unit, "open": units_active.get(unit, {}).get("open", 0),
-                    "overdue": units_active.get(unit, {}).get("overdue", 0),
-                    "unaccountable": units_active.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
-                   for unit, closed_count in unit_closed.get(part, {}).items()]
+        by_department = _group_rows(session, Department, name, active["department"], closed["department"],
+                                    used["department"], every, also=department)
+        by_unit = [{"unit": unit, **{key: active["unit"].get(unit, {}).get(key, 0) for key in GROUP_COUNTS},
+                    "closed": closed_count} for unit, closed_count in counts["unit_closed"].items()]
         report: dict[str, Any] = {
             "schema": SCHEMAS[schema],
             "as_of": today.isoformat(),

@@ -65,6 +65,18 @@ def m006_department_units(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status ON entry (department, unit, status)"))
 
 
+def m007_report_by_deadline(conn: Connection) -> None:
+    """Schema 7: the report counts its flags in its scans of every entry and lists the first entries by deadline
+    from indexes that lead with it (issue 16), so its cost no longer follows the entries needing attention."""
+    for name in ("ix_entry_groups", "ix_entry_unit_status", "ix_entry_department_unit_status", "ix_entry_active"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    conn.execute(text("CREATE INDEX ix_entry_groups ON entry (risk, department, level, status, due, updated_on)"))
+    conn.execute(text("CREATE INDEX ix_entry_unit_status ON entry (unit, status, due)"))
+    conn.execute(text("CREATE INDEX ix_entry_department_unit_status ON entry (department, unit, status, due)"))
+    for statement in partial_index_ddl(conn.dialect.name):
+        conn.execute(text(statement))
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
@@ -72,6 +84,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: m004_chain_head,
     5: m005_search,
     6: m006_department_units,
+    7: m007_report_by_deadline,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"
