@@ -262,7 +262,7 @@ def target_small(table: Table, folder: Path, repeat: int) -> None:
     env = {"RISKREG_DB": str(scratch)}
     runs = side_by_side(
         repeat, floor=wall([PY, "-c", "import typer, sqlmodel"]),
-        add=wall(riskreg("add", "S03", "--title", "某工地拖欠工资", "--unit", "城关镇东村"), env),
+        add=wall(riskreg("add", "S03", "--title", "某工地拖欠工资", "--unit", "城关镇东村", "--force"), env),
         list=wall(riskreg("list"), env), show=wall(riskreg("show", "7"), env), summary=wall(riskreg("summary"), env))
     for name in ("add", "list", "show", "summary"):
         table.add("2", f"{name} (100 entries)", ms(runs[name]), f"import typer, sqlmodel {ms(runs['floor'])}",
