@@ -8,12 +8,18 @@ then reopened. Each entry's history is what riskreg itself would have written,
 hash chain included, so a generated register passes `riskreg check` and every
 command treats it as real. The same size and seed always give the same rows.
 
+Two states of a register: `kept` (the default), where about 3 % of entries are
+active, and `neglected` (`--state neglected`), a county where nearly nothing
+was ever closed: 97 % of entries stay active, given the four ones with a short
+deadline that has long passed (issue 16 measures the report on both).
+
 The schema and catalogue come from riskreg (`init`); the rows are written with
 raw sqlite3 executemany in one transaction, because building a million entries
 through the ORM would take an hour. Events are ordered by effective date within
 each block of entries, as they would interleave in a real register.
 
     python benchmarks/generate.py /tmp/riskreg-bench/register-100k.db 100000
+    python benchmarks/generate.py /tmp/riskreg-bench/register-100k-neglected.db 100000 --state neglected
 """
 
 import argparse
@@ -71,6 +77,8 @@ RESOLUTIONS = ("款项已全部支付，当事人签字确认", "隐患已整改
 ESCALATIONS = ("县信访局", "县住建局", "县人社局", "县应急管理局", "县公安局")
 ACTORS = ("zhangwei", "liuyang", "chenjing", "wangfang", "lina", "zhaolei", "sunli", "huangqiang")
 LEVELS = (("major", 4), ("significant", 18), ("general", 52), ("low", 26))
+STATES = ("kept", "neglected")
+NEGLECTED = 0.97  # the share of a neglected register's entries never closed
 
 ENTRY_COLUMNS = ("id", "risk", "unit", "title", "detail", "level", "status", "department", "leader", "task_force",
                  "plan", "contingency", "due", "original_due", "extensions", "measures", "escalated_to",
@@ -96,8 +104,10 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _entry_timeline(rng: random.Random, created: date, today: date, catalogue: _Catalogue) -> list[tuple]:
-    """Candidate events (day, kind, payload) in order; `_replay_timeline` drops what the rules refuse."""
+def _entry_timeline(rng: random.Random, created: date, today: date, catalogue: _Catalogue,
+                    neglected: bool = False) -> list[tuple]:
+    """Candidate events (day, kind, payload) in order; `_replay_timeline` drops what the rules refuse.
+    A `neglected` entry is given the four ones with a deadline weeks away and then never closed."""
     risk, category, watch_days = rng.choice(catalogue.risks)
     departments = catalogue.departments[risk]
     level = rng.choices([code for code, _ in LEVELS], [weight for _, weight in LEVELS])[0]
@@ -113,11 +123,11 @@ def _entry_timeline(rng: random.Random, created: date, today: date, catalogue: _
 
     resolve_after = 5 + int(rng.expovariate(1 / 40))
     resolved = created + timedelta(days=resolve_after)
-    roll = rng.random()
+    roll = 0.0 if neglected else rng.random()
     if roll < 0.93:  # the four ones, a few days after the entry is found
         assign = {"leader": _name(rng), "task_force": rng.choice(TASK_FORCES), "plan": rng.choice(PLANS)}
         if "due" not in add:
-            assign["due"] = created + timedelta(days=rng.randint(15, 90))
+            assign["due"] = created + timedelta(days=rng.randint(15, 30 if neglected else 90))
         if level in ("major", "significant") and rng.random() < 0.6:
             assign["contingency"] = rng.choice(CONTINGENCIES)
         events.append((created + timedelta(days=rng.randint(0, 5)), "assign", assign))
@@ -134,6 +144,9 @@ def _entry_timeline(rng: random.Random, created: date, today: date, catalogue: _
     if rng.random() < 0.03:
         events.append((created + timedelta(days=rng.randint(1, max(1, resolve_after - 1))), "escalate",
                        {"escalated_to": rng.choice(ESCALATIONS), "escalation_reason": "涉及跨部门职责，需县级协调"}))
+    if neglected:
+        events.sort(key=lambda event: event[0])
+        return [event for event in events if event[0] <= today]
     events.append((resolved, "close", watch_days))
     if rng.random() < 0.03:  # a relapse, then closed again
         events.append((resolved + timedelta(days=rng.randint(5, watch_days + 30)), "reopen", "问题再次出现"))
@@ -208,8 +221,8 @@ def _replay_timeline(rng: random.Random, timeline: list[tuple]) -> tuple[dict, l
     return state, history
 
 
-def blocks(entries: int, *, seed: int = 2026, today: date = TODAY,
-           catalogue: _Catalogue) -> Iterator[tuple[list[tuple], list[tuple]]]:
+def blocks(entries: int, *, seed: int = 2026, today: date = TODAY, catalogue: _Catalogue,
+           state: str = "kept") -> Iterator[tuple[list[tuple], list[tuple]]]:
     """(entry rows, history rows) per block of entries, ids and hash chain included, ready for executemany."""
     rng = random.Random(seed)
     span = YEARS * 365
@@ -220,8 +233,9 @@ def blocks(entries: int, *, seed: int = 2026, today: date = TODAY,
         for entry_id in range(first, min(first + BLOCK, entries + 1)):
             # Ids grow with the date found; the newest entries were found today.
             created = today - timedelta(days=span - (entry_id - 1) * span // max(entries, 1))
-            state, history = _replay_timeline(rng, _entry_timeline(rng, created, today, catalogue))
-            entry_rows.append((entry_id, *(_plain(state.get(name)) for name in ENTRY_COLUMNS[1:23]),
+            neglected = state == "neglected" and rng.random() < NEGLECTED
+            fields, history = _replay_timeline(rng, _entry_timeline(rng, created, today, catalogue, neglected))
+            entry_rows.append((entry_id, *(_plain(fields.get(name)) for name in ENTRY_COLUMNS[1:23]),
                                created.isoformat(), history[-1][0].isoformat()))
             events += [(day, entry_id, seq, actor, action, changes, text)
                        for seq, (day, actor, action, changes, text) in enumerate(history)]
@@ -281,8 +295,9 @@ def write_rows(conn: sqlite3.Connection, row_blocks) -> tuple[int, int]:
     return entries, events
 
 
-def generate(path: Path, entries: int, *, seed: int = 2026, today: date = TODAY) -> dict[str, int]:
-    """Create the register at `path` (which must not exist) holding `entries` generated entries."""
+def generate(path: Path, entries: int, *, seed: int = 2026, today: date = TODAY,
+             state: str = "kept") -> dict[str, int]:
+    """Create the register at `path` (which must not exist) holding `entries` generated entries in `state`."""
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} exists; generate into a new file")
@@ -294,7 +309,7 @@ def generate(path: Path, entries: int, *, seed: int = 2026, today: date = TODAY)
     try:
         conn.execute("PRAGMA synchronous = OFF")  # a scratch file until the rename below
         conn.execute("BEGIN")
-        done = write_rows(conn, blocks(entries, seed=seed, today=today, catalogue=_Catalogue(conn)))
+        done = write_rows(conn, blocks(entries, seed=seed, today=today, catalogue=_Catalogue(conn), state=state))
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -308,9 +323,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("entries", type=int)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--state", choices=STATES, default="kept",
+                        help="kept: about 3 %% active; neglected: 97 %% active, nearly all overdue")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    stats = generate(args.path, args.entries, seed=args.seed)
+    stats = generate(args.path, args.entries, seed=args.seed, state=args.state)
     print(f"{args.path}: {stats['entries']:,} entries, {stats['events']:,} history events, "
           f"{stats['bytes'] / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 

@@ -100,7 +100,7 @@ def report_json(cli, *args: str, as_of: str = AS_OF) -> dict:
 
 def test_report_header_totals_and_levels(cli, eight_entries):
     report = report_json(cli)
-    assert report["schema"] == "riskreg.report/1"
+    assert report["schema"] == "riskreg.report/2"
     assert report["as_of"] == AS_OF
     assert report["totals"] == {"all": 8, "open": 5, "mitigated": 1, "closed": 1, "consolidated": 1,
                                 "overdue": 3, "unaccountable": 3, "stale": 1, "due_soon": 1}
@@ -348,7 +348,7 @@ def test_output_replaces_an_existing_file(cli, eight_entries, tmp_path):
     target = tmp_path / "report.json"
     target.write_text("old", encoding="utf-8")
     cli("report", "--format", "json", "--output", str(target))
-    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "riskreg.report/1"
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "riskreg.report/2"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -111,7 +111,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "mail.column.day": ("日期", "Day"), "mail.owner": ("责任", "Owner"), "mail.due": ("时限", "Due"),
     "mail.none": ("无", "None"), "mail.days_late": ("逾期 {n} 天", "{n} days late"),
     "mail.no_due": ("未定完成时限", "no deadline"), "mail.no_leader": ("未定牵头领导", "no lead official"),
-    "mail.more": ("另有 {n} 项，见完整报告。", "{n} more in the full report."),
+    "mail.more": ("…… 另有 {n} 项", "… and {n} more"),
     "mail.footer": ("riskreg {version} 生成；电话和身份证号已打码。",
                     "Made by riskreg {version}; phone and identity numbers are masked."),
     # What `riskreg send` puts around the report: the mail's subject, the chat robots' summary

@@ -11,7 +11,8 @@ from conftest import built_once
 
 from riskreg.domain import ledger
 from riskreg.domain.queries import EntryFilter, list_entries, show_entry
-from riskreg.domain.reporting import attention_list, build_report
+from riskreg.domain.attention import attention_list
+from riskreg.domain.reporting import build_report
 from riskreg.errors import InvalidInput, NotFound
 
 AS_OF = "2026-07-01"
@@ -144,7 +145,7 @@ def _group(code: str, open_: int = 0, overdue: int = 0, unaccountable: int = 0, 
 
 def test_report_totals_and_levels(known):
     data = report(known)
-    assert (data["schema"], data["as_of"]) == ("riskreg.report/1", AS_OF)
+    assert (data["schema"], data["as_of"]) == ("riskreg.report/2", AS_OF)
     assert data["totals"] == {"all": 4, "open": 2, "mitigated": 0, "closed": 1, "consolidated": 1,
                               "overdue": 1, "unaccountable": 1, "stale": 1, "due_soon": 1}
     assert data["by_level"] == {"major": 1, "significant": 1, "general": 0, "low": 0}

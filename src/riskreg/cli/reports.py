@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from riskreg.cli.options import (Codes, ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader, ScopeUnit, Unmasked,
-                                 not_the_register)
+from riskreg.cli.options import (MAX_LIMIT, Codes, ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader,
+                                 ScopeUnit, Unmasked, not_the_register)
 from riskreg.cli.output import all_or_none, make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
 from riskreg.messages import N_, NP_
+
+LIST_LIMIT = 200  # riskreg.domain.attention.LIST_LIMIT, stated here so --help imports no domain module
 
 PANEL = "Reports"
 EXIT_OVERDUE = 3
@@ -46,7 +48,7 @@ def _build(ctx: typer.Context, since: str | None, scope: dict[str, str | None], 
         since_day = user_date(session, today, since, N_("--since date")) if since else None
         within = resolve_scope(session, **scope)
         if split:
-            return department_reports(session, flags, since=since_day, lang=state.lang, scope=within)
+            return department_reports(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
         data = build_report(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
         if with_trend and not any(scope.values()):  # in the same read transaction: the chart and counts agree
             from riskreg.domain.trends import trend
@@ -78,15 +80,18 @@ def report(
     leader: ScopeLeader = None,
     split: Annotated[SplitBy | None, typer.Option("--split", help="dept: one report per department, its 责任清单, each in a file named by its code (LABOUR.json) in --output-dir; every current department gets one, with nothing open or not.", show_default=False)] = None,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", metavar="DIR", file_okay=False, help="With --split: the folder the reports go in, made if missing.", show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, max=MAX_LIMIT, help="Entries in each list, the first by deadline; the counts stay exact and `more` says how many are left out (default 200, 0: all). `riskreg list --overdue --format json` streams every entry.", show_default=False)] = None,
+    schema: Annotated[int, typer.Option("--schema", min=1, max=2, help="2: riskreg.report/2, lists capped. 1: the old riskreg.report/1, every list entire (JSON only; kept for one release).")] = 2,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 3 when anything is overdue (after writing the report).")] = False,
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
     lang = get_state(ctx).lang
     scope = {"department": dept, "unit": unit, "leader": leader}
+    trim = _check_lists(fmt, limit, schema)
     if split is not None or output_dir is not None:
         _check_split(split, output_dir, output, dept)
-        reports = _build(ctx, since, scope, split=True)
+        reports = _build(ctx, since, scope, split=True, **trim)
         targets = {code: output_dir / f"{code}{EXTENSIONS[fmt]}" for code in reports}
         for target in targets.values():  # each checked first: a link there may name the register
             not_the_register(ctx, target)
@@ -99,11 +104,21 @@ def report(
             unmasked=unmasked)
         overdue = any(data["totals"]["overdue"] for data in reports.values())
     else:
-        data = _build(ctx, since, scope, with_trend=fmt is ReportFormat.html)
+        data = _build(ctx, since, scope, with_trend=fmt is ReportFormat.html, **trim)
         _write_report(fmt, data, Path(output) if output else None, unmasked=unmasked, lang=lang)
         overdue = bool(data["totals"]["overdue"])
     if fail_on_overdue and overdue:
         raise typer.Exit(EXIT_OVERDUE)
+
+
+def _check_lists(fmt: ReportFormat, limit: int | None, schema: int) -> dict[str, Any]:
+    """The report's list options as build_report takes them, refusing what report/1 cannot mean."""
+    if schema == 1:
+        if fmt is not ReportFormat.json:
+            raise RiskregError("--schema 1 is the old JSON contract (riskreg.report/1); it goes with --format json.")
+        if limit is not None:
+            raise RiskregError("--schema 1 lists every entry; --limit goes with riskreg.report/2, the default.")
+    return {"list_limit": LIST_LIMIT if limit is None else limit or None, "schema": schema}
 
 
 def _check_split(split: SplitBy | None, output_dir: Path | None, output: Path | None, dept: str | None) -> None:

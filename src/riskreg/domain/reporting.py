@@ -1,55 +1,36 @@
 """The nightly report and the summary, as plain data aggregated in SQL.
 
 Built for a county register of a million entries (docs/PERFORMANCE.md), the
-report never reads the wide entry table. Every entry is counted in two scans
-of narrow indexes in key order (risk × department × level × status, and
-unit × status); the flags (overdue, unaccountable, stale, due soon) are counted
-over the small partial index of active entries, and the lists come from the
-partial indexes of active and closed entries. The cost follows the number of
-entries needing attention, not the ledger. Every renderer (tables, text,
-markdown, JSON, CSV) takes this one dict.
+report never reads the wide entry table. Every entry and its flags are counted
+in two scans of narrow indexes in key order (domain/tallies.py), and each list
+holds its first entries by deadline, read from the partial indexes that lead
+with it, and counts the rest (`riskreg.report/2`, domain/attention.py). So the
+cost is the same in a tidy register and in one where nearly everything is
+active and overdue. Every renderer (tables, text, Markdown, HTML, JSON, CSV)
+takes this one dict.
 """
 
 from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, func, type_coerce
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from riskreg.domain.attention import COUNTED_HERE, LIST_LIMIT, LISTS, attention_list, awaiting_counts
 from riskreg.domain.catalogue_sync import read_settings
+from riskreg.domain.tallies import FLAGS, GROUP_COUNTS, empty_part, tally
 from riskreg.store.chain import current_head
-from riskreg.store.models import ACTIVE, COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
+from riskreg.store.models import COUNTED, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.domain.queries import Flags, count_where
 from riskreg.domain.scope import Scope
 
-REPORT_SCHEMA = "riskreg.report/1"
-LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
-_FLAGS = ("overdue", "unaccountable", "stale", "due_soon")
-_GROUP_KEYS = ("open", "overdue", "unaccountable", "closed")
-_LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
+SCHEMAS = {2: "riskreg.report/2", 1: "riskreg.report/1"}  # report/1 (every list entire) is kept for one release
 
 
 def _name(lang: str):
     return (lambda model: getattr(model, "en" if lang == "en" else "zh"))
-
-
-def _active_counts(session: Session, flags: Flags, where: list, *columns) -> dict[tuple, dict[str, int]]:
-    """Active entries and their flags, per value of `columns` (a tuple; () counts all)."""
-    query = (select(*columns, func.count().label("open"), *(count_where(getattr(flags, flag)).label(flag) for flag in _FLAGS))
-             .where(flags.active, *where).group_by(*columns))
-    return {tuple(row[:len(columns)]): {key: int(row._mapping[key]) for key in ("open", *_FLAGS)}
-            for row in session.execute(query)}
-
-
-def _parts(counts: dict[tuple, Any], split: bool) -> dict[Any, dict[Any, Any]]:
-    """Counts keyed (department, value) when split, else (value,), as {department or None: {value: counts}}."""
-    parts: dict[Any, dict[Any, Any]] = {}
-    for key, value in counts.items():
-        part, rest = (key[0], key[1:]) if split else (None, key)
-        parts.setdefault(part, {})[rest[0] if len(rest) == 1 else None] = value
-    return parts
 
 
 def _group_rows(session: Session, model, name, active: dict, closed: Counter, used: Counter,
@@ -68,24 +49,31 @@ def _group_rows(session: Session, model, name, active: dict, closed: Counter, us
 
 
 def build_report(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                 lists: tuple[str, ...] = LISTS, list_limit: int | None = None, scope: Scope = Scope()) -> dict[str, Any]:
-    """The report of `scope` (the whole register by default); `lists` and `list_limit` trim its lists (the
-    summary shows the first overdue items only)."""
+                 lists: tuple[str, ...] = LISTS, list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
+                 schema: int = 2) -> dict[str, Any]:
+    """The report of `scope` (the whole register by default): riskreg.report/2, each list its first `list_limit`
+    entries by deadline (all when None) with `more` counting the rest; `lists` picks the lists (the summary
+    shows the first overdue items only). `schema=1` gives riskreg.report/1: every list entire, no `more`."""
     return _reports(session, flags, since=since, lang=lang, lists=lists, list_limit=list_limit, scope=scope,
-                    split=False)[None]
+                    split=False, schema=schema)[None]
 
 
 def department_reports(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                       scope: Scope = Scope()) -> dict[str, dict[str, Any]]:
+                       list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
+                       schema: int = 2) -> dict[str, dict[str, Any]]:
     """One report per department, by code in catalogue order, each what build_report gives for that
-    department. Built in one pass: every aggregate is grouped by department too and each list read once, then
-    split here over those small results. Every current department gets one, with nothing open or not (a
-    nightly mail that says so); a retired one only while entries in scope use it."""
-    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=None, scope=scope, split=True)
+    department. Built in one pass: every aggregate is grouped by department too and each list read once (its
+    first `list_limit` entries per department), then split here over those small results. Every current
+    department gets one, with nothing open or not (a nightly mail that says so); a retired one only while
+    entries in scope use it."""
+    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=list_limit, scope=scope,
+                    split=True, schema=schema)
 
 
 def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, lists: tuple[str, ...],
-             list_limit: int | None, scope: Scope, split: bool) -> dict[Any, dict[str, Any]]:
+             list_limit: int | None, scope: Scope, split: bool, schema: int) -> dict[Any, dict[str, Any]]:
+    if schema == 1:
+        list_limit = None
     today = flags.today
     name = _name(lang)
     settings = read_settings(session)
@@ -93,73 +81,36 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
     category_of = dict(session.exec(select(Risk.code, Risk.category)).all())
     where = scope.conditions
     keys = [Entry.department] if split else []
-
-    # Every entry, counted along ix_entry_groups: a few hundred (risk, department, level, status) groups. One
-    # department's are counted along ix_entry_department_unit_status instead, so grouped by unit too (rows the
-    # loop below adds up): without the unit, SQLite sorts them all or looks each up in the table.
-    by_unit_too = [Entry.unit] if scope.department is not None else []
-    new = {"matrix": lambda: {lv.code: dict.fromkeys(COUNTED, 0) for lv in levels},
-           "used": lambda: {"category": Counter(), "department": Counter()},
-           "closed": lambda: {"category": Counter(), "department": Counter()}}
-    grouped: dict[Any, dict[str, Any]] = {}
-    for risk, department, level, status, count in session.execute(
-            select(Entry.risk, Entry.department, Entry.level, Entry.status, func.count()).where(NOT_VOIDED, *where)
-            .group_by(Entry.risk, Entry.department, Entry.level, Entry.status, *by_unit_too)):
-        part = grouped.setdefault(department if split else None, {key: make() for key, make in new.items()})
-        part["matrix"][level][status] += count
-        for kind, code in (("category", category_of[risk]), ("department", department)):
-            part["used"][kind][code] += count
-            if status not in ACTIVE:
-                part["closed"][kind][code] += count
-    active_totals = _parts(_active_counts(session, flags, where, *keys), split)
-    active_by_risk = _parts(_active_counts(session, flags, where, *keys, Entry.risk), split)
-    active_by_department = _active_counts(session, flags, where, Entry.department)
-
-    # Units along ix_entry_unit_status, in the database's order of unit names; a department's or a split
-    # report along ix_entry_department_unit_status.
-    unit_closed: dict[Any, dict[str, int]] = {}
-    for *part, unit, status, count in session.execute(
-            select(*keys, Entry.unit, Entry.status, func.count()).where(NOT_VOIDED, *where)
-            .group_by(*keys, Entry.unit, Entry.status).order_by(*keys, Entry.unit)):
-        closed_in = unit_closed.setdefault(part[0] if split else None, {})
-        closed_in[unit] = closed_in.get(unit, 0) + (0 if status in ACTIVE else count)
-    active_by_unit = _parts(_active_counts(session, flags, where, *keys, Entry.unit), split)
-    listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where)
+    tallied = tally(session, flags, [lv.code for lv in levels], category_of, where, split,
+                    one_department=scope.department is not None)
+    listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where, per_department=split)
               for list_name in lists}
+    awaiting = awaiting_counts(session, flags, where, keys) if COUNTED_HERE in lists and list_limit is not None else {}
     changes = _since(session, since, where, split) if since else {}
     # The history these reports saw, so a copy kept elsewhere proves later that the register still holds it.
     chain = current_head(session.connection()).as_report()
 
     if split:
         parts = [row.code for row in session.exec(select(Department).order_by(Department.rank, Department.code))
-                 if not row.retired or row.code in grouped]
+                 if not row.retired or row.code in tallied]
     else:
         parts = [None]
     reports = {}
     for part in parts:
-        counts = grouped.get(part) or {key: make() for key, make in new.items()}
-        matrix, used, closed = counts["matrix"], counts["used"], counts["closed"]
+        counts = tallied.get(part) or empty_part([lv.code for lv in levels])
+        matrix, used, closed, active = counts["matrix"], counts["used"], counts["closed"], counts["active"]
         by_status = {status: sum(matrix[level][status] for level in matrix) for status in COUNTED}
-        flagged = active_totals.get(part, {}).get(None, dict.fromkeys(_FLAGS, 0))
-        totals = {"all": sum(by_status.values()), **by_status, **{flag: flagged[flag] for flag in _FLAGS}}
-        active_by_category: dict[str, Counter] = {}
-        for risk, risk_counts in active_by_risk.get(part, {}).items():
-            active_by_category.setdefault(category_of[risk], Counter()).update(risk_counts)
+        totals = {"all": sum(by_status.values()), **by_status, **{flag: counts["flags"][flag] for flag in FLAGS}}
         every = not (split or where)
         department = part if split else scope.department
-        by_category = _group_rows(session, Category, name, active_by_category, closed["category"],
+        by_category = _group_rows(session, Category, name, active["category"], closed["category"],
                                   used["category"], every)
-        by_department = _group_rows(session, Department, name,
-                                    {code: c for (code,), c in active_by_department.items()
-                                     if not split or code == part},
-                                    closed["department"], used["department"], every, also=department)
-        units_active = active_by_unit.get(part, {})
-        by_unit = [{"unit": unit, "open": units_active.get(unit, {}).get("open", 0),
-                    "overdue": units_active.get(unit, {}).get("overdue", 0),
-                    "unaccountable": units_active.get(unit, {}).get("unaccountable", 0), "closed": closed_count}
-                   for unit, closed_count in unit_closed.get(part, {}).items()]
+        by_department = _group_rows(session, Department, name, active["department"], closed["department"],
+                                    used["department"], every, also=department)
+        by_unit = [{"unit": unit, **{key: active["unit"].get(unit, {}).get(key, 0) for key in GROUP_COUNTS},
+                    "closed": closed_count} for unit, closed_count in counts["unit_closed"].items()]
         report: dict[str, Any] = {
-            "schema": REPORT_SCHEMA,
+            "schema": SCHEMAS[schema],
             "as_of": today.isoformat(),
             "title": settings.title_en if lang == "en" else settings.title_zh,
             "scope": (Scope(department=part, unit=scope.unit, leader=scope.leader) if split else scope).as_json(),
@@ -175,53 +126,15 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
         }
         for list_name, items in listed.items():
             report[list_name] = [item for item in items if item["department"] == part] if split else items
+        if schema != 1:
+            counts = {**totals, COUNTED_HERE: awaiting.get(part, 0)}
+            report["limit"] = list_limit
+            report["more"] = {name: counts[name] - len(report[name]) if list_limit is not None else 0
+                              for name in lists}
         report["since"] = changes.get(part, _no_changes(since)) if since else None
         report["chain"] = chain
         reports[part] = report
     return reports
-
-
-def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int | None = None,
-                   where: list = ()) -> list[dict[str, Any]]:
-    """One of the report's lists, ordered by deadline (none last), then id; read from a partial index."""
-    condition, extra = {
-        "overdue": (flags.overdue, None),
-        "due_soon": (flags.due_soon, None),
-        "unaccountable": (flags.unaccountable, None),
-        "stale": (flags.stale, Entry.updated_on),
-        "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
-    }[list_name]
-    # Days come back as stored (ISO text on SQLite, dates on PostgreSQL) and are parsed once per distinct
-    # day: a county's list repeats a few hundred deadlines over tens of thousands of rows.
-    days_columns = [type_coerce(column, String) for column in (Entry.due, extra) if column is not None]
-    query = (select(*(getattr(Entry, key) for key in _LIST_BASE), *days_columns).where(condition, *where)
-             .order_by(Entry.due.is_(None), Entry.due, Entry.id).limit(limit))
-    today = flags.today
-    shared: dict[Any, Any] = {}  # one copy of each code, unit and name: a long list repeats them
-    days: dict[Any, tuple[date, str]] = {}
-
-    def day(value: Any) -> tuple[date, str]:
-        known = days.get(value)
-        if known is None:
-            parsed = value if isinstance(value, date) else date.fromisoformat(value)
-            known = days[value] = (parsed, parsed.isoformat())
-        return known
-
-    items = []
-    for row in session.connection().execute(query):  # Core rows: the ORM's row processing doubled the cost
-        item = {key: shared.setdefault(value, value) for key, value in zip(_LIST_BASE, row)}
-        due = row[len(_LIST_BASE)]
-        due_day, item["due"] = day(due) if due is not None else (None, None)
-        if list_name == "overdue":
-            item["days_overdue"] = (today - due_day).days
-        elif list_name == "due_soon":
-            item["days_left"] = (due_day - today).days
-        elif list_name == "stale":
-            item["last_change"] = day(row[-1])[1]
-        elif list_name == "awaiting_consolidation":
-            item["watch_until"] = day(row[-1])[1]
-        items.append(item)
-    return items
 
 
 def _since(session: Session, since: date, where: list, split: bool) -> dict[Any, dict[str, Any]]:

@@ -74,13 +74,15 @@ def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: 
             f' · {escape(t("mail.due"))}: {due}</div></div>')
 
 
-def _items(items: list[dict[str, Any]], levels: dict[str, dict[str, str]], departments: dict[str, str],
+def _items(report: dict[str, Any], list_name: str, levels: dict[str, dict[str, str]], departments: dict[str, str],
            t: Words) -> str:
+    """The entries of a list the report holds, and how many more it left out."""
+    items = report[list_name]
     if not items:
         return f'<p style="color:#57606a;margin:4px 0;">{escape(t("mail.none"))}</p>'
-    blocks = "".join(_item(item, levels, departments, t) for item in items[:labels.LISTED_ROWS])
-    if len(items) > labels.LISTED_ROWS:
-        blocks += f'<p style="color:#57606a;">{escape(t("mail.more").format(n=len(items) - labels.LISTED_ROWS))}</p>'
+    blocks = "".join(_item(item, levels, departments, t) for item in items)
+    if more := report.get("more", {}).get(list_name, 0):
+        blocks += f'<p style="color:#57606a;">{escape(t("mail.more").format(n=f"{more:,}"))}</p>'
     return blocks
 
 
@@ -157,9 +159,10 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
     if trend is not None:
         parts += [_heading(t("mail.heading.trend")), _trend(trend, t)]
     parts += [
-        _heading(f'{t("heading.overdue")} ({len(report["overdue"])})'), _items(report["overdue"], levels, departments, t),
-        _heading(f'{t("mail.heading.unaccountable")} ({len(report["unaccountable"])})'),
-        _items(report["unaccountable"], levels, departments, t),
+        _heading(f'{t("heading.overdue")} ({labels.list_count(report, "overdue")})'),
+        _items(report, "overdue", levels, departments, t),
+        _heading(f'{t("mail.heading.unaccountable")} ({labels.list_count(report, "unaccountable")})'),
+        _items(report, "unaccountable", levels, departments, t),
         _heading(t("mail.heading.by_level")), bar_chart(bars, title=t("mail.heading.by_level")),
         _heading(t("heading.by_department")), _group_table(rows_in_reading_order(report, "department", lang), t),
         _heading(t("heading.by_category")), _group_table(report["by_category"], t),

@@ -15,21 +15,24 @@ def total_key(name: str) -> str:
     return "total.all" if name == "all" else f"status.{name}" if name in STATUS_LABELS else f"flag.{name}"
 
 
-# Rows per list in the text, Markdown and HTML reports: a county has tens of thousands needing attention, and
-# a mail or a screen of them helps nobody. Counts stay exact; JSON and CSV list everything.
-LISTED_ROWS = 200
+# Where the rest of a capped list is: every entry of it, streamed (riskreg.report/2 lists the first N by deadline).
 _FULL_LIST = {"overdue": "riskreg list --overdue", "due_soon": "riskreg list --due-soon",
-              "unaccountable": "riskreg list --unaccountable"}
+              "unaccountable": "riskreg list --unaccountable", "stale": "riskreg list --stale"}
 
 
-def listed(items: list, list_name: str, count: int, lang: str) -> tuple[list, str | None]:
-    """The first LISTED_ROWS of a list of `count` items, and the line naming the command that lists the rest
-    (None when nothing is left out)."""
-    kept = items[:LISTED_ROWS]
-    if count <= len(kept):
-        return kept, None
-    command = _FULL_LIST.get(list_name, "riskreg report --format json")
-    return kept, word("phrase.more", lang).format(n=f"{count - len(kept):,}", command=command)
+def list_count(report: dict[str, Any], list_name: str) -> int:
+    """How many entries the list has: those the report holds and the `more` it left out."""
+    return len(report[list_name]) + report.get("more", {}).get(list_name, 0)
+
+
+def listed(report: dict[str, Any], list_name: str, lang: str) -> tuple[list, str | None]:
+    """The entries of a list the report holds, and the line saying how many more there are and which command
+    lists them (None when nothing is left out)."""
+    more = report.get("more", {}).get(list_name, 0)
+    if not more:
+        return report[list_name], None
+    command = _FULL_LIST.get(list_name, "riskreg report --format json --limit 0")
+    return report[list_name], word("phrase.more", lang).format(n=f"{more:,}", command=command)
 
 
 def chain_line(chain: dict[str, Any], lang: str) -> str:

@@ -9,8 +9,8 @@ from itertools import islice
 from typing import Any
 
 from riskreg.escaping import markdown_text
-from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_titles, listed,
-                                   rows_in_reading_order, scope_line, total_key)
+from riskreg.render.labels import (LIST_BASE, STATUS_LABELS, campaign_phrase, chain_line, list_count, list_titles,
+                                   listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 _one_line = json.JSONEncoder(ensure_ascii=False).encode  # the standard library's C encoder
@@ -210,8 +210,8 @@ def _md_lists(report: dict[str, Any], lang: str, t: Callable[[str], str], level_
              "department": lambda code: departments.get(code, code)}
     lines: list[str] = []
     for name, title in list_titles(report["windows"], lang).items():
-        items, more = listed(report[name], name, len(report[name]), lang)
-        lines += [f"## {title} ({len(report[name])})", ""]
+        items, more = listed(report, name, lang)
+        lines += [f"## {title} ({list_count(report, name)})", ""]
         if items:
             lines += _md_list_table(items, shown, t)
         if more:

@@ -16,9 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from riskreg.escaping import visible
+from riskreg.fields import FIELDS
 from riskreg.render.packed import Fitted, Packed
-from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_titles,
-                                   listed, rows_in_reading_order, scope_line, total_key)
+from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_count,
+                                   list_titles, listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
 
 Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
@@ -191,8 +192,8 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
     ]
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):
-        count = report["totals"].get(name, len(report[name]))  # awaiting_consolidation has no total
-        items, more = listed(report[name], name, count, lang)
+        count = list_count(report, name)
+        items, more = listed(report, name, lang)
         parts.append(_attention_table(titles[name], items, count, levels, t, departments))
         if more:
             parts.append(Text(more, style="dim"))

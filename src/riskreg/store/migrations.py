@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from riskreg.store.chain import GENESIS, event_hash, record_head
 from riskreg.store.backends import SQLITE_HISTORY_GUARDS
-from riskreg.store.models import SCHEMA_VERSION, partial_index_ddl
+from riskreg.store.models import DEPARTMENT_UNITS, SCHEMA_VERSION, partial_index_ddl
 from riskreg.store.search import create_search
 
 
@@ -62,12 +62,23 @@ def m005_search(conn: Connection) -> None:
 
 def m006_department_units(conn: Connection) -> None:
     """Schema 6: the index a department's report counts along (docs/PERFORMANCE.md)."""
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status "
-                      "ON entry (department, unit, status, risk, level)"))
+    conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_entry_department_unit_status ON entry "
+                      f"({', '.join(DEPARTMENT_UNITS)})"))
 
 
-def m007_search_bigrams(conn: Connection) -> None:
-    """Schema 7: on PostgreSQL, the bigram index a two-character search looks its word up in (schema 5's
+def m007_report_by_deadline(conn: Connection) -> None:
+    """Schema 7: the report counts its flags in its scans of every entry and lists the first entries by deadline
+    from indexes that lead with it (issue 16), so its cost no longer follows the entries needing attention."""
+    for name in ("ix_entry_groups", "ix_entry_unit_status", "ix_entry_active"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    conn.execute(text("CREATE INDEX ix_entry_groups ON entry (risk, department, level, status, due, updated_on)"))
+    conn.execute(text("CREATE INDEX ix_entry_unit_status ON entry (unit, status, due)"))
+    for statement in partial_index_ddl(conn.dialect.name):
+        conn.execute(text(statement))
+
+
+def m008_search_bigrams(conn: Connection) -> None:
+    """Schema 8: on PostgreSQL, the bigram index a two-character search looks its word up in (schema 5's
     search made those read the whole search table); the rest of the search index is as it was."""
     create_search(conn)
 
@@ -79,7 +90,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: m004_chain_head,
     5: m005_search,
     6: m006_department_units,
-    7: m007_search_bigrams,
+    7: m007_report_by_deadline,
+    8: m008_search_bigrams,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -17,13 +17,17 @@ from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
 from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 ACTIVE = ("open", "mitigated")
 VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
 COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count
 STATUSES = (*COUNTED, VOIDED)
+# One department's entries in the order its report counts them: by unit, then each group (risk, level) and the
+# days its flags read, so the index covers the counts and SQLite reads it in key order (riskreg.domain.tallies).
+DEPARTMENT_UNITS = ("department", "unit", "status", "risk", "level", "due", "updated_on")
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
+MISSING_ONE_SQL = "(leader IS NULL OR department IS NULL OR task_force IS NULL OR plan IS NULL OR due IS NULL)"
 # Active entries as a condition spelled like the partial index's, so the planner can use that index.
 IS_ACTIVE = text(ACTIVE_SQL)
 MAX_CODE = 32  # catalogue codes; riskreg.domain.catalogue checks the same length without importing the models
@@ -88,14 +92,15 @@ class Unit(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     # Sized for a county register of a million entries (docs/PERFORMANCE.md): the report reads narrow
     # indexes, never the wide table. ix_entry_groups and ix_entry_unit_status are scanned in key order to
-    # count every entry by risk, department, level, status and by unit; ix_entry_department_unit_status
-    # counts one department's entries both ways (its report) and every department's units (`report --split
-    # dept`); the partial indexes of
-    # partial_index_ddl() hold the few entries still needing attention.
+    # count every entry by risk, department, level, status and by unit, with the days the flags read (so
+    # overdue, due soon and stale are counted in the same scan, however many entries are active);
+    # ix_entry_department_unit_status counts one department's entries both ways (its report) and every
+    # department's units (`report --split dept`); the partial indexes of partial_index_ddl() hold the entries
+    # still needing attention, by deadline.
     __table_args__ = (
-        Index("ix_entry_groups", "risk", "department", "level", "status"),
-        Index("ix_entry_unit_status", "unit", "status"),
-        Index("ix_entry_department_unit_status", "department", "unit", "status", "risk", "level"),
+        Index("ix_entry_groups", "risk", "department", "level", "status", "due", "updated_on"),
+        Index("ix_entry_unit_status", "unit", "status", "due"),
+        Index("ix_entry_department_unit_status", *DEPARTMENT_UNITS),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -150,19 +155,23 @@ class History(SQLModel, table=True):
 
 
 def partial_index_ddl(dialect: str) -> list[str]:
-    """The two partial indexes of entries still needing attention (active, or closed under watch), holding
-    every column their flags, counts and lists read.
+    """The partial indexes of entries still needing attention (active, active and missing one of the four ones,
+    or closed under watch), holding every column their flags, counts and lists read.
 
-    Their WHERE must appear literally in a query for SQLite to use them (riskreg.domain.queries.Flags renders it
-    so). PostgreSQL limits an index row to about 2.7 kB, so there the active index leaves out the free-text
-    columns (a plan may hold 10,000 characters) and reads them from the table. Plain DDL rather than
+    The active ones lead with the deadline, so a list's first entries by deadline are the index's first rows
+    (issue 16: a register of a million active entries lists its first 200 without reading the rest). Their
+    WHERE must appear literally in a query for SQLite to use them (riskreg.domain.queries.Flags renders it
+    so). PostgreSQL limits an index row to about 2.7 kB, so there the active ones leave out the free-text
+    columns (a plan may hold 10,000 characters) and read them from the table. Plain DDL rather than
     Index(..., postgresql_where=...), because a dialect keyword makes SQLAlchemy import that dialect on
     every start, SQLite's included (~25 ms).
     """
     free_text = ", leader, task_force, plan, title" if dialect == "sqlite" else ""
     return [
-        "CREATE INDEX IF NOT EXISTS ix_entry_active ON entry (status, due, updated_on, risk, department, unit, "
+        "CREATE INDEX IF NOT EXISTS ix_entry_active ON entry (due, updated_on, status, risk, department, unit, "
         f"level{free_text}) WHERE {ACTIVE_SQL}",
+        "CREATE INDEX IF NOT EXISTS ix_entry_unaccountable ON entry (due, status, risk, department, unit, "
+        f"level{free_text}) WHERE {ACTIVE_SQL} AND {MISSING_ONE_SQL}",
         "CREATE INDEX IF NOT EXISTS ix_entry_closed ON entry (watch_until, due, status, risk, department, unit, "
         f"level, leader, title) WHERE {CLOSED_SQL}",
     ]
