@@ -9,6 +9,7 @@ import typer
 from riskreg.cli.output import as_shown, make_folder, say, write_atomically
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
+from riskreg.messages import N_, NP_
 
 PANEL = "Reports"
 CHAIN = ("chain",)  # riskreg's own hash, never masked (as in `report`)
@@ -50,7 +51,7 @@ def send(
 
     state = get_state(ctx)
     if starttls + ssl + no_tls > 1:
-        raise RiskregError("Give one of --starttls, --ssl and --no-tls.")
+        raise RiskregError(N_("Give one of --starttls, --ssl and --no-tls."))
     security = "starttls" if starttls else "ssl" if ssl else "none" if no_tls else None
     plan = make_plan(state.config, to=to or [], smtp=smtp, security=security, webhook=webhook,
                      robot=robot and robot.value, dry_run=dry_run)
@@ -58,7 +59,7 @@ def send(
     reports = _reports(ctx, since, plan)
     make_folder(folder, private=False)
     messages = _write_reports(ctx, folder, reports, plan, attach or [])
-    say(f"Wrote {', '.join(f'{name}.html' for name in reports)} to {folder}.")
+    say(N_("Wrote {files} to {folder}.", files=", ".join(f"{name}.html" for name in reports), folder=folder))
     _deliver(state.lang, plan, reports[WHOLE], messages, folder, dry_run=dry_run)
 
 
@@ -145,7 +146,7 @@ def _deliver(lang: str, plan: Any, whole: dict, messages: dict[str, Any], folder
             from riskreg.render.plain import to_json
 
             write_atomically(folder / "robot.json", [to_json(body)])
-        say(f"Dry run: wrote {_files(messages, body)} to {folder}; nothing was sent.")
+        say(N_("Dry run: wrote {files} to {folder}; nothing was sent.", files=_files(messages, body), folder=folder))
         return
     failures = []
     if messages:
@@ -154,7 +155,7 @@ def _deliver(lang: str, plan: Any, whole: dict, messages: dict[str, Any], folder
         except RiskregError as err:
             failures.append(err)
         else:
-            say(f"Mailed {_mails(messages)} through {plan.server.host}.")
+            say(N_("Mailed {mails} through {host}.", mails=_mails(messages), host=plan.server.host))
     if body is not None:
         from riskreg.exchange.robots import post, signed
 
@@ -163,9 +164,9 @@ def _deliver(lang: str, plan: Any, whole: dict, messages: dict[str, Any], folder
         except RiskregError as err:
             failures.append(err)
         else:
-            say(f"Posted the summary to the {plan.robot} robot.")
+            say(N_("Posted the summary to the {robot} robot.", robot=plan.robot))
     for err in failures[:-1]:  # each channel's failure, one sentence each; the last one exits 4
-        say(f"Error: {err}", err=True)
+        say(N_("Error: {message}", message=err.args[0]), err=True)
     if failures:
         raise failures[-1]
 
@@ -175,8 +176,10 @@ def _files(messages: dict, body: Any) -> str:
     return ", ".join(names)
 
 
-def _mails(messages: dict) -> str:
+def _mails(messages: dict) -> Any:
     departments = len(messages) - (WHOLE in messages)
-    parts = (["the whole report"] if WHOLE in messages else []) + (
-        [f"{departments} department report{'s' if departments != 1 else ''}"] if departments else [])
-    return " and ".join(parts)
+    each = NP_("{n} department report", "{n} department reports", departments)
+    if WHOLE not in messages:
+        return each
+    whole = N_("the whole report")
+    return N_("{whole} and {departments}", whole=whole, departments=each) if departments else whole

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import RiskregError
+from riskreg.messages import N_
 
 PASSWORD_VARIABLE = "RISKREG_SMTP_PASSWORD"
 
@@ -41,20 +42,20 @@ def make_plan(config: Any, *, to: list[str], smtp: str | None, security: str | N
     boxes = {} if to else _department_boxes(config.dept_mail)
     webhook = webhook or config.webhook
     if not recipients and not boxes and not webhook:
-        raise RiskregError("Nothing to send to: give --to ADDRESS or --webhook URL, or set mail_to, dept_mail or "
-                           "webhook with `riskreg config set`.")
+        raise RiskregError(N_("Nothing to send to: give --to ADDRESS or --webhook URL, or set mail_to, dept_mail or "
+                              "webhook with `riskreg config set`."))
     plan = Plan(recipients, boxes)
     if webhook:
         url = check_url(webhook)
         plan = replace(plan, webhook=url, robot=platform_of(url, robot or config.robot), secret=config.webhook_secret)
         if plan.secret and plan.robot == "wecom":
-            raise RiskregError("webhook_secret is for a signed DingTalk or Feishu robot; a WeCom robot has none: "
-                               "unset it, or give --robot dingtalk or feishu.")
+            raise RiskregError(N_("webhook_secret is for a signed DingTalk or Feishu robot; a WeCom robot has none: "
+                                  "unset it, or give --robot dingtalk or feishu."))
     if plan.mails:
         server = _server(config, smtp, security, dry_run)
         sender = config.mail_from or (server.user if server.user and "@" in server.user else None)
         if not sender:
-            raise RiskregError("Mail needs a sender: set mail_from with `riskreg config set mail_from ADDRESS`.")
+            raise RiskregError(N_("Mail needs a sender: set mail_from with `riskreg config set mail_from ADDRESS`."))
         plan = replace(plan, server=server, sender=check_address(sender, "mail_from"))
     return plan
 
@@ -75,7 +76,8 @@ def _department_boxes(value: str | None) -> dict[str, str]:
             continue
         code, equals, address = pair.partition("=")
         if not equals or not code.strip():
-            raise RiskregError(f"dept_mail: {pair.strip()!r} is not CODE=address (LABOUR=labour@town.gov.cn).")
+            raise RiskregError(N_("dept_mail: {pair!r} is not CODE=address (LABOUR=labour@town.gov.cn).",
+                                  pair=pair.strip()))
         boxes[code.strip()] = check_address(address, f"dept_mail for {code.strip()}")
     return boxes
 
@@ -88,7 +90,7 @@ def _server(config: Any, smtp: str | None, security: str | None, dry_run: bool) 
     port = port or config.smtp_port or DEFAULT_PORTS[security]
     if not host:
         if not dry_run:
-            raise RiskregError("Mail needs a server: give --smtp HOST[:PORT] or `riskreg config set smtp_host HOST`.")
+            raise RiskregError(N_("Mail needs a server: give --smtp HOST[:PORT] or `riskreg config set smtp_host HOST`."))
         host = "localhost"
     user = config.smtp_user
     password = None if dry_run or not user else _password(config.smtp_password_file)
@@ -102,7 +104,7 @@ def _host_port(value: str | None) -> tuple[str | None, int | None]:
     if not colon:
         return value.strip(), None
     if not port.isdigit() or not 0 < int(port) < 65536 or not host:
-        raise RiskregError(f"--smtp {value!r} is not HOST or HOST:PORT (smtp.town.gov.cn:465).")
+        raise RiskregError(N_("--smtp {value!r} is not HOST or HOST:PORT (smtp.town.gov.cn:465).", value=value))
     return host, int(port)
 
 
@@ -113,8 +115,9 @@ def _password(password_file: str | None) -> str:
         return os.environ[PASSWORD_VARIABLE]
     if password_file:
         return read_password_file(password_file)
-    raise RiskregError(f"smtp_user is set but there is no mail password: set ${PASSWORD_VARIABLE}, or put it in a "
-                       "file only you can read (chmod 600) and `riskreg config set smtp_password_file FILE`.")
+    raise RiskregError(N_("smtp_user is set but there is no mail password: set ${variable}, or put it in a file only "
+                          "you can read (chmod 600) and `riskreg config set smtp_password_file FILE`.",
+                          variable=PASSWORD_VARIABLE))
 
 
 def report_folder(option: Path | None, config: Any) -> Path:

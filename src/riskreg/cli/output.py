@@ -189,7 +189,8 @@ def all_or_none() -> Iterator[None]:
             try:
                 os.replace(temp, target)
             except OSError as err:
-                raise RiskregError(f"Cannot write {target}: {err.strerror}.") from None
+                raise RiskregError(N_("Cannot write {target}: {strerror}.", target=target,
+                                          strerror=err.strerror)) from None
     finally:
         _held_renames.reset(token)
         for temp, _ in held:

@@ -15,6 +15,7 @@ import typer
 
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
+from riskreg.messages import N_
 
 PANEL = "Reports"
 app = typer.Typer()
@@ -52,7 +53,7 @@ def _time(at: str) -> tuple[int, int]:
     hour, colon, minute = at.partition(":")
     if colon and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
         return int(hour), int(minute)
-    raise RiskregError(f"--at {at!r} is not a time of day HH:MM (06:30).")
+    raise RiskregError(N_("--at {at!r} is not a time of day HH:MM (06:30).", at=at))
 
 
 def _riskreg() -> list[str]:

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from riskreg.errors import RiskregError
+from riskreg.messages import N_
 
 SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -83,7 +84,8 @@ def check_address(address: str, where: str) -> str:
     except (ValueError, IndexError):
         parsed = None
     if parsed is None or not parsed.username or not parsed.domain or "," in address:
-        raise RiskregError(f"{where}: {address!r} is not a mail address (user@example.cn).")
+        raise RiskregError(N_("{where}: {address!r} is not a mail address (user@example.cn).", where=where,
+                              address=address))
     return parsed.addr_spec
 
 
@@ -96,24 +98,27 @@ def deliver(server: Server, messages: list[EmailMessage]) -> None:
             for message in messages:
                 smtp.send_message(message)
     except smtplib.SMTPAuthenticationError as err:
-        raise DeliveryFailed(f"The mail server {server.host} refused the user {server.user!r} or its password "
-                             f"({err.smtp_code}); check smtp_user and the password.") from None
+        raise DeliveryFailed(N_("The mail server {host} refused the user {user!r} or its password ({code}); check "
+                                "smtp_user and the password.", host=server.host, user=server.user,
+                                code=err.smtp_code)) from None
     except smtplib.SMTPNotSupportedError:
-        raise DeliveryFailed(f"The mail server {server.host}:{server.port} offers no STARTTLS or no login; "
-                             "try --ssl, or the port its administrator gives.") from None
+        raise DeliveryFailed(N_("The mail server {host}:{port} offers no STARTTLS or no login; try --ssl, or the "
+                                "port its administrator gives.", host=server.host, port=server.port)) from None
     except smtplib.SMTPRecipientsRefused as err:
         refused = ", ".join(sorted(err.recipients))
-        raise DeliveryFailed(f"The mail server {server.host} refused the recipient(s) {refused}.") from None
+        raise DeliveryFailed(N_("The mail server {host} refused the recipient(s) {refused}.", host=server.host,
+                                refused=refused)) from None
     except smtplib.SMTPResponseException as err:
         reply = _scrubbed(_text(err.smtp_error), server.password)
-        raise DeliveryFailed(f"The mail server {server.host} answered {err.smtp_code} {reply}; "
-                             "nothing more was sent.") from None
+        raise DeliveryFailed(N_("The mail server {host} answered {code} {reply}; nothing more was sent.",
+                                host=server.host, code=err.smtp_code, reply=reply)) from None
     except ssl.SSLError as err:
-        raise DeliveryFailed(f"No secure connection to the mail server {server.host}:{server.port} "
-                             f"({err.reason or err.__class__.__name__}).") from None
+        raise DeliveryFailed(N_("No secure connection to the mail server {host}:{port} ({reason}).", host=server.host,
+                                port=server.port, reason=err.reason or err.__class__.__name__)) from None
     except (smtplib.SMTPException, OSError) as err:
         reason = _scrubbed(getattr(err, "strerror", None) or str(err) or err.__class__.__name__, server.password)
-        raise DeliveryFailed(f"Cannot reach the mail server {server.host}:{server.port} ({reason}).") from None
+        raise DeliveryFailed(N_("Cannot reach the mail server {host}:{port} ({reason}).", host=server.host,
+                                port=server.port, reason=reason)) from None
 
 
 def _connect(server: Server) -> smtplib.SMTP:

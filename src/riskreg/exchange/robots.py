@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from riskreg.exchange.mail import DeliveryFailed
+from riskreg.messages import N_
 
 PLATFORMS = ("wecom", "dingtalk", "feishu")
 _HOSTS = {"qyapi.weixin.qq.com": "wecom", "oapi.dingtalk.com": "dingtalk", "open.feishu.cn": "feishu",
@@ -43,7 +44,7 @@ def platform_of(url: str, robot: str | None) -> str:
 def check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise DeliveryFailed("The webhook is not an http(s) URL; copy it again from the robot's settings.")
+        raise DeliveryFailed(N_("The webhook is not an http(s) URL; copy it again from the robot's settings."))
     return url.strip()
 
 
@@ -54,7 +55,7 @@ def fitted(platform: str, title: str, summary: Callable[[int], str], items: int)
         body = payload(platform, title, summary(shown))
         if _size(platform, body) <= LIMITS[platform]:
             return body
-    raise DeliveryFailed(f"The summary is too long for a {platform} robot even without its list.")
+    raise DeliveryFailed(N_("The summary is too long for a {platform} robot even without its list.", platform=platform))
 
 
 def payload(platform: str, title: str, markdown: str) -> dict[str, Any]:
@@ -110,10 +111,12 @@ def post(url: str, body: dict[str, Any]) -> None:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             raw = response.read(1_000_000)
     except urllib.error.HTTPError as err:
-        raise DeliveryFailed(f"The chat robot at {host} answered HTTP {err.code}; nothing was posted.") from None
+        raise DeliveryFailed(N_("The chat robot at {host} answered HTTP {code}; nothing was posted.", host=host,
+                                code=err.code)) from None
     except (urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", None) or err
-        raise DeliveryFailed(f"Cannot reach the chat robot at {host} ({getattr(reason, 'strerror', None) or reason}).") from None
+        raise DeliveryFailed(N_("Cannot reach the chat robot at {host} ({reason}).", host=host,
+                                reason=getattr(reason, "strerror", None) or reason)) from None
     _check_reply(raw, host)
 
 
@@ -121,8 +124,10 @@ def _check_reply(raw: bytes, host: str | None) -> None:
     try:
         reply = json.loads(raw)
     except ValueError:
-        raise DeliveryFailed(f"The chat robot at {host} did not answer in JSON; is the webhook URL right?") from None
+        raise DeliveryFailed(N_("The chat robot at {host} did not answer in JSON; is the webhook URL right?",
+                                host=host)) from None
     code = reply.get("errcode", reply.get("code", reply.get("StatusCode"))) if isinstance(reply, dict) else None
     if code != 0:
         message = " ".join(str(reply.get("errmsg", reply.get("msg", ""))).split())[:200] if isinstance(reply, dict) else ""
-        raise DeliveryFailed(f"The chat robot at {host} refused the message ({code}: {message}).")
+        raise DeliveryFailed(N_("The chat robot at {host} refused the message ({code}: {message}).", host=host,
+                                code=code, message=message))
