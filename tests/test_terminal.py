@@ -6,6 +6,7 @@ numbers of each table stand under their headings.
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -30,18 +31,18 @@ def _tmux() -> str:
     return tmux
 
 
-def _in_terminal(width: int, command: list[str], env: dict[str, str]) -> list[str]:
-    """The screen of a `width`-column tmux window after `command` ran in it."""
+def _in_terminal(width: int, command: list[str], env: dict[str, str], height: int = 300) -> list[str]:
+    """The screen of a `width`-column tmux window after `command` ran in it (its first `height` lines)."""
     tmux = [_tmux(), "-L", f"riskreg-test-{uuid.uuid4().hex[:8]}", "-f", os.devnull]
     script = f"env {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} {shlex.join(command)}; echo {DONE}; sleep 60"
     # A clean environment for the server: the suite's COLUMNS would override the window's width.
     server_env = {"PATH": os.environ["PATH"], "HOME": env["HOME"], "LANG": "C.UTF-8"}
-    subprocess.run([*tmux, "new-session", "-d", "-x", str(width), "-y", "300", script], check=True, timeout=30,
+    subprocess.run([*tmux, "new-session", "-d", "-x", str(width), "-y", str(height), script], check=True, timeout=30,
                    env=server_env)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            screen = subprocess.run([*tmux, "capture-pane", "-p", "-J", "-S", "0", "-E", "299"], capture_output=True,
+            screen = subprocess.run([*tmux, "capture-pane", "-p", "-J", "-S", "0", "-E", str(height - 1)], capture_output=True,
                                     text=True, check=True, timeout=30, env=server_env).stdout.splitlines()
             if any(line.startswith(DONE) for line in screen):
                 return [line.rstrip() for line in screen[:next(i for i, line in enumerate(screen) if line.startswith(DONE))]]
@@ -167,3 +168,25 @@ def test_the_shell_completes_options_with_tab_and_ctrl_c_drops_only_the_line(cli
         assert f"{DONE} 0" in wait_for(DONE)  # Ctrl-C left the shell running; exit ended it cleanly
     finally:
         subprocess.run([*tmux, "kill-server"], check=False, timeout=30, env=server_env)
+
+
+def test_a_days_work_in_chinese_shows_no_english_word(isolated_env):
+    """Issue 15's test: the README's "A day's work", run as written in a real terminal under RISKREG_LANG=zh,
+    shows no English word of the vocabulary outside codes (S03, COMP), ids and dates."""
+    from test_messages import _english_words
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    day = readme.split("## A day's work\n\n```sh\n", 1)[1].split("```", 1)[0]
+    script = isolated_env.parent / "day.sh"
+    script.write_text(f"riskreg init\n{day}", encoding="utf-8")
+    riskreg = Path(sys.executable).with_name("riskreg")
+    env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME")}
+    env.update(PATH=f"{riskreg.parent}:{os.environ['PATH']}", HOME=str(isolated_env.parent), RISKREG_LANG="zh",
+               RISKREG_TODAY="2026-07-01", RISKREG_ACTOR="综治办", TZ="Asia/Shanghai")
+    screen = _in_terminal(120, ["bash", str(script)], env, height=1000)
+    assert any("台账" in line for line in screen) and any("王明" in line for line in screen), screen
+    english = _english_words()
+    found = [line for line in screen
+             if {word.lower() for word in re.findall(r"(?<![A-Za-z0-9_.])[A-Za-z]+(?![A-Za-z0-9_])", line)
+                 if not word.isupper()} & english]
+    assert not found, "\n".join(found)
