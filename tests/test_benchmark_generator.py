@@ -238,7 +238,7 @@ def test_the_trend_agrees_with_replaying_every_entry_by_hand(cli, generated, win
 @pytest.mark.parametrize("lang, sentence", [("zh", "已在 riskreg shell 中"), ("en", "already in the riskreg shell")])
 def test_the_shell_refuses_a_shell_inside_it_with_a_sentence(cli, register, lang, sentence):
     result = cli("--lang", lang, "shell", stdin="shell\nlist --format csv\n", code=1)
-    assert result.stderr.startswith("Error: ") and sentence in result.stderr
+    assert result.stderr.startswith({"zh": "错误：", "en": "Error: "}[lang]) and sentence in result.stderr
     assert result.stdout.startswith("id,")  # the next line ran in the same shell
 
 

@@ -62,7 +62,7 @@ def test_a_split_that_cannot_write_one_file_leaves_every_file_as_it_was(cli, reg
     cli.add("H03", "燃气管道老化", "西村")
     folder = tmp_path / "out"
     folder.mkdir()
-    blocked = folder / ("LABOUR.txt" if command[0] == "report" else "责任清单-西村.xlsx")
+    blocked = folder / ("LABOUR.txt" if command[0] == "report" else "Checklist-西村.xlsx")  # a refusal runs --lang en
     blocked.mkdir()  # a folder where one file must go
     (folder / "COMP.txt").write_text("yesterday's report")
     error = cli(*command, "--output-dir", folder, code=1).stderr

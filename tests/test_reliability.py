@@ -161,10 +161,10 @@ def test_undo_walks_back_through_changes_without_erasing(cli, register):
     entry = cli.add()
     cli("assign", entry, "--leader", "王明", "--due", "2026-07-10")
     cli("close", entry, "--verified-by", "李华", "--resolution", "done")
-    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid close.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid closing.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["status"], shown["verified_by"], shown["closed_on"]) == ("open", None, None)
-    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid assign.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {entry}: undid assignment.\n"
     shown = cli.json("show", entry, "--format", "json")
     assert (shown["leader"], shown["due"], shown["original_due"]) == (None, None, None)
     assert [e["action"] for e in shown["history"]] == ["add", "assign", "close", "undo", "undo"]

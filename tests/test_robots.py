@@ -53,7 +53,7 @@ def robot_folder(cli) -> Path:
 
 def test_wecom_gets_markdown_with_the_counts_the_campaign_day_and_the_first_overdue(cli, ledger, robot):
     result = _send(cli, robot, "wecom")
-    assert "Posted the summary to the wecom robot." in result.stdout
+    assert "已将摘要发到 wecom 机器人。" in result.stdout
     (path, body), = robot.posts
     assert path == f"/hook?{TOKEN}"
     assert set(body) == {"msgtype", "markdown"} and body["msgtype"] == "markdown"

@@ -50,9 +50,9 @@ def test_the_readmes_cron_line_mails_the_report_and_posts_the_summary(cli, regis
         assert done.returncode == 0 and done.stdout == done.stderr == "", done
         log = (home / "riskreg-send.log").read_text(encoding="utf-8").splitlines()
         folder = home / ".local" / "share" / "riskreg" / "reports"
-        assert log[1:] == [f"Wrote report.html, LABOUR.html to {folder}.",
-                           "Mailed the whole report and 1 department report through 127.0.0.1.",
-                           "Posted the summary to the dingtalk robot."]
+        assert log[1:] == [f"已将 report.html, LABOUR.html 写入 {folder}。",
+                           "已通过 127.0.0.1 发出完整报告和 1 份部门报告。",
+                           "已将摘要发到 dingtalk 机器人。"]
         assert [rcpt for _, rcpt in mail.envelopes] == [["leader@town.gov.cn"], ["labour@town.gov.cn"]]
         assert "**在办 1，逾期 1" in robot.posts[0][1]["markdown"]["text"]
         assert mail.logins == [(USER, PASSWORD)] and PASSWORD not in "\n".join(log)
@@ -85,7 +85,7 @@ def test_the_printed_cron_line_runs_under_cron(cli, register, tmp_path, monkeypa
         done = _under_cron(command, tmp_path / "home")
         assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
         log = (tmp_path / "xdg-data" / "riskreg" / "riskreg-send.log").read_text(encoding="utf-8").splitlines()
-        assert log[-1] == "Posted the summary to the wecom robot." and len(robot.posts) == 1
+        assert log[-1] == "已将摘要发到 wecom 机器人。" and len(robot.posts) == 1
     finally:
         robot.stop()
 

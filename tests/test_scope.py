@@ -263,4 +263,4 @@ def test_split_reads_the_register_in_one_pass_not_once_per_department(domain_reg
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(split) == 13 and sum(report["totals"]["all"] for report in split.values()) == 3
-    assert whole >= 8 and len(counted) - whole == whole  # the same queries of the entries, once each
+    assert whole >= 8 and len(counted) - whole <= whole  # no more queries of the entries than the whole report's

@@ -67,7 +67,7 @@ def test_mail_over_starttls_with_a_login(cli, ledger, servers, tmp_path, monkeyp
     result = cli("send", "--attach", "json", "--attach", "xlsx", "--output-dir", tmp_path / "out")
     assert not _leaks(result)
     assert snapshot() == before  # sending writes nothing to the register: no history holds a password or URL
-    assert "Mailed the whole report through 127.0.0.1." in result.stdout
+    assert "已通过 127.0.0.1 发出完整报告。" in result.stdout
     assert server.logins == [(USER, PASSWORD)]
     assert server.envelopes == [(USER, ["leader@town.gov.cn", "office@town.gov.cn"])]
     message = server.messages[0]
@@ -119,7 +119,7 @@ def test_each_department_mailbox_gets_its_own_report(cli, ledger, servers, tmp_p
     server = servers()
     _mail_settings(cli, server, smtp_security="none", dept_mail="LABOUR=labour@town.gov.cn, EMERG=emerg@town.gov.cn")
     result = cli("send", "--output-dir", tmp_path)
-    assert "Mailed the whole report and 2 department reports" in result.stdout
+    assert "已通过 127.0.0.1 发出完整报告和 2 份部门报告。" in result.stdout
     sent = {tuple(rcpt): message for (_, rcpt), message in zip(server.envelopes, server.messages)}
     assert set(sent) == {("leader@town.gov.cn", "office@town.gov.cn"), ("labour@town.gov.cn",), ("emerg@town.gov.cn",)}
     labour = sent[("labour@town.gov.cn",)]
@@ -208,7 +208,7 @@ def test_dry_run_writes_one_eml_per_message_and_sends_nothing(cli, ledger, tmp_p
     cli("config", "set", "mail_from", USER)
     cli("config", "set", "dept_mail", "LABOUR=labour@town.gov.cn")
     result = cli("send", "--to", "a@town.gov.cn", "--dry-run", "--output-dir", tmp_path)
-    assert "Dry run: wrote report.eml to" in result.stdout
+    assert "试运行：已将 report.eml 写入" in result.stdout
     cli("send", "--dry-run", "--output-dir", tmp_path / "depts")
     labour = email.message_from_bytes((tmp_path / "depts" / "LABOUR.eml").read_bytes(), policy=email.policy.default)
     assert labour["To"] == "labour@town.gov.cn" and "劳动保障中心" in labour["Subject"]
@@ -239,5 +239,5 @@ def test_the_reports_go_to_the_user_data_folder_by_default(cli, ledger, tmp_path
     cli("config", "set", "mail_from", USER)
     result = cli("send", "--to", "a@town.gov.cn", "--dry-run")
     folder = tmp_path / "xdg-data" / "riskreg" / "reports"
-    assert f"to {folder}" in result.stdout
+    assert f"写入 {folder}" in result.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["report.eml", "report.html"]

@@ -194,9 +194,9 @@ def test_undo_of_a_mistaken_add_voids_it_and_goes_further_back(cli, register):
 def test_undo_of_a_void_unvoids_and_of_an_unvoid_voids_again(cli, two):
     first, second = two
     cli("void", second, "--reason", "重复", "--duplicate-of", first)
-    assert cli("--lang", "en", "undo").stdout == f"Entry {second}: undid void.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {second}: undid voiding.\n"
     assert _show(cli, second)["status"] == "open" and _ids(cli) == [first, second]
-    assert cli("--lang", "en", "undo").stdout == f"Entry {first}: undid duplicate.\n"
+    assert cli("--lang", "en", "undo").stdout == f"Entry {first}: undid duplicate record.\n"
     cli("void", second, "--reason", "重复")
     cli("unvoid", second, "--reason", "并非重复")
     cli("undo")
