@@ -250,7 +250,7 @@ def test_a_dropped_server_connection_is_one_sentence(cli, register, backend, tmp
     for n in range(30):
         cli.add(title=f"entry {n}")
     cli("export", "--output", exported)
-    env = {**os.environ, "RISKREG_DB": register.url}
+    env = {**os.environ, "RISKREG_DB": register.url, "RISKREG_LANG": "en"}  # the sentence quoted below
     importer = start_held(env, ["import", "--new-ids", exported], moment="locked", flag=tmp_path / "locked", seconds=2)
     wait_for(tmp_path / "locked", importer)
     killed = pg_admin.execute("SELECT pg_terminate_backend(pid), query FROM pg_stat_activity WHERE datname = current_database() "
