@@ -111,7 +111,8 @@ def test_check_against_an_earlier_report(cli, register, tmp_path):
          "UPDATE meta SET value = (SELECT hash FROM history ORDER BY id DESC LIMIT 1) WHERE key = 'chain_head'",
          "UPDATE meta SET value = CAST((SELECT max(id) FROM history) AS VARCHAR(64)) WHERE key = 'chain_head_id'")
     # and rebuilds the search index, which still held the removed notes (check finds that too)
-    _sql(register, *(SQLITE_REBUILD if isinstance(register, Path) else POSTGRESQL_REBUILD[1:3]))
+    _sql(register, *(SQLITE_REBUILD if isinstance(register, Path) else
+                     [step for step in POSTGRESQL_REBUILD if not step.startswith("DROP INDEX")]))
     cli("note", "2", "改写的记录")
     assert "全部检查通过" in cli("check").stdout
     found = cli("check", "--against", monday, code=1).stdout.strip().splitlines()

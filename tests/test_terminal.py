@@ -170,18 +170,18 @@ def test_the_shell_completes_options_with_tab_and_ctrl_c_drops_only_the_line(cli
         subprocess.run([*tmux, "kill-server"], check=False, timeout=30, env=server_env)
 
 
-def test_a_days_work_in_chinese_shows_no_english_word(isolated_env):
+def test_a_days_work_in_chinese_shows_no_english_word(isolated_env, tmp_path):
     """Issue 15's test: the README's "A day's work", run as written in a real terminal under RISKREG_LANG=zh,
     shows no English word of the vocabulary outside codes (S03, COMP), ids and dates."""
     from test_messages import _english_words
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     day = readme.split("## A day's work\n\n```sh\n", 1)[1].split("```", 1)[0]
-    script = isolated_env.parent / "day.sh"
+    script = tmp_path / "day.sh"
     script.write_text(f"riskreg init\n{day}", encoding="utf-8")
     riskreg = Path(sys.executable).with_name("riskreg")
     env = {key: os.environ[key] for key in ("RISKREG_DB", "XDG_CONFIG_HOME", "XDG_DATA_HOME")}
-    env.update(PATH=f"{riskreg.parent}:{os.environ['PATH']}", HOME=str(isolated_env.parent), RISKREG_LANG="zh",
+    env.update(PATH=f"{riskreg.parent}:{os.environ['PATH']}", HOME=str(tmp_path), RISKREG_LANG="zh",
                RISKREG_TODAY="2026-07-01", RISKREG_ACTOR="综治办", TZ="Asia/Shanghai")
     screen = _in_terminal(120, ["bash", str(script)], env, height=1000)
     assert any("台账" in line for line in screen) and any("王明" in line for line in screen), screen
