@@ -519,6 +519,22 @@ def test_list_and_show_follow_lang_and_fit_80_columns(cli, eight_entries, monkey
     assert "Entry 1" in cli("--lang", "en", "show", "1").stdout
 
 
+def test_a_village_name_is_never_split_at_80_columns(cli, isolated_env, monkeypatch):
+    """Titles wrap; a village folded in two ("工业园社/区") reads as two villages."""
+    monkeypatch.setenv("COLUMNS", "80")
+    cli("init")
+    for risk, title, unit, leader in (("H02", "后山坡体裂缝，汛期有滑坡风险", "西村", "赵刚"),
+                                      ("S03", "某工地拖欠农民工工资", "东村", "王明"),
+                                      ("H01", "危化品仓库超量储存", "工业园社区", "孙副镇长")):
+        entry = cli.add(risk, title, unit, as_of="2026-06-01")
+        cli("assign", str(entry), "--leader", leader, "--due", "2026-06-10", as_of="2026-06-01")
+    for command in ("list", "summary"):
+        out = cli("--lang", "zh", "--as-of", "2026-07-01", command).stdout
+        listed = out.split("逾期事项")[-1]  # the summary's village table above it holds the name whole anyway
+        assert "工业园社区" in listed and "孙副镇长" in listed and "劳动保障中心" in listed, out
+        assert max(map(len, out.splitlines())) <= 80
+
+
 # --- masking --------------------------------------------------------------------------------------------
 
 ID_NUMBER = "36042619900101123X"

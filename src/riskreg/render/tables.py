@@ -17,7 +17,7 @@ from rich.text import Text
 
 from riskreg.escaping import visible
 from riskreg.fields import FIELDS
-from riskreg.render.packed import Fitted, Packed
+from riskreg.render.packed import STACKED, Fitted, Packed
 from riskreg.render.labels import (LIST_BASE, RICH_COLOURS, STATUS_LABELS, campaign_phrase, chain_line, list_count,
                                    list_titles, listed, rows_in_reading_order, scope_line, total_key)
 from riskreg.vocabulary import code_word, words
@@ -67,6 +67,16 @@ def _table(title: str, *columns: str, numeric_from: int | None = None,
     return table
 
 
+def _whole(table: Table, index: int, names: Iterable[Any]) -> None:
+    """Widen a names column to its widest name (up to a stacked department's width): a village folded in two
+    ("工业园社/区") reads as two; the titles beside it give way instead."""
+    widest = max((cell_len(visible(str(name))) for name in names if name), default=0)
+    if widest <= STACKED:
+        table.columns[index].no_wrap = True  # a wrapping column is where Rich takes its rounding from
+    else:
+        table.columns[index].min_width = STACKED
+
+
 def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
     for name, style in (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]), ("accountable", ""),
@@ -111,6 +121,7 @@ def _entries_layout(rows: list[dict[str, Any]], levels: Levels, lang: str, t: Ca
     table.columns[0].justify = "right"
     table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
     table.collapse_padding = True
+    _whole(table, 2 if risk else 1, (row["unit"] for row in rows))
     for row in rows:
         table.add_row(_text(row["id"]), *([_text(row["risk"])] if risk else []), _text(row["unit"]),
                       _text(row["title"]), _level(row["level"], levels), _text(code_word("status", row["status"], lang)),
@@ -154,6 +165,7 @@ def _attention_layout(title: str, items: list[dict[str, Any]], extra: list[str],
     columns = ("field.id", *(["field.risk"] if risk else []), "field.title", "field.unit", "field.level",
                "column.owner", *(["column.due"] if due else []), *(_EXTRA_HEADERS[k] for k in extra))
     table = _table(title, *columns, t=t)
+    _whole(table, columns.index("field.unit"), (item["unit"] for item in items))
     for item in items:
         table.add_row(_text(item["id"]), *([_text(item["risk"])] if risk else []), _text(item["title"]),
                       _text(item["unit"]), _level(item["level"], levels, short), _owner(item, departments),
