@@ -121,11 +121,20 @@ def _translated(message) -> bool:
     return all(strings)
 
 
+def _as_written(message) -> bool:
+    return message.string == message.id or (isinstance(message.id, tuple | list)
+                                             and tuple(message.string) == tuple(message.id))
+
+
 def compiled(lang: str) -> bytes:
     import io
 
     with po_path(lang).open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
+    # A sentence its own translation (all of English, today) need not be read at start-up: gettext falls back to
+    # the msgid, and English plurals to n == 1, as the catalogue would.
+    for message in [message for message in catalogue if message.id and _as_written(message)]:
+        catalogue.delete(message.id, message.context)
     out = io.BytesIO()
     write_mo(out, catalogue)
     return out.getvalue()
