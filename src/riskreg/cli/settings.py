@@ -10,9 +10,7 @@ the standard library's tomllib; riskreg writes it only through
 `riskreg config set`, which keeps it flat, so a tiny writer suffices.
 """
 
-import json
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -121,12 +119,15 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
 def _read_raw(path: Path) -> dict[str, Any]:
     """The file's keys and values as written, so `config set` and `unset` can repair a bad value."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        written = path.read_bytes()
     except FileNotFoundError:
         return {}
     except OSError as err:
         raise InvalidInput(N_("Cannot read the config file {path}: {strerror}.", path=path, strerror=err.strerror)) from None
+    import tomllib  # only when there is a file: `--help` without one stays quick
+
+    try:
+        return tomllib.loads(written.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise InvalidInput(N_("The config file {path} is not valid TOML ({err}); fix that line or delete the "
                               "file.", path=path, err=err)) from None
@@ -181,6 +182,8 @@ def unset_value(key: str, path: Path | None = None) -> tuple[Path, bool]:
 
 
 def _write(path: Path, values: dict[str, Any]) -> None:
+    import json
+
     from riskreg.cli.output import write_atomically
 
     # JSON string escapes are valid TOML basic-string escapes, so json.dumps quotes safely.
