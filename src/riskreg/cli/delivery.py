@@ -66,12 +66,12 @@ def send(
 def _reports(ctx: typer.Context, since: str | None, plan: Any) -> dict[str, dict]:
     """The whole report (its HTML file is always written; mail and the robot take it) and each mailed
     department's, masked as every output is."""
-    from riskreg.cli.reports import _build
+    from riskreg.cli.reports import build_report
 
     unscoped = {"department": None, "unit": None, "leader": None}
-    wanted = {WHOLE: _build(ctx, since, unscoped, with_trend=True)}
+    wanted = {WHOLE: build_report(ctx, since, unscoped, with_trend=True)}
     for code in plan.department_boxes:
-        wanted[code] = _build(ctx, since, {**unscoped, "department": code})
+        wanted[code] = build_report(ctx, since, {**unscoped, "department": code})
     return dict(zip(wanted, as_shown(*wanted.values(), exact=CHAIN)))
 
 

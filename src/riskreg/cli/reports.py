@@ -32,7 +32,7 @@ EXTENSIONS = {ReportFormat.text: ".txt", ReportFormat.markdown: ".md", ReportFor
               ReportFormat.csv: ".csv", ReportFormat.html: ".html"}
 
 
-def _build(ctx: typer.Context, since: str | None, scope: dict[str, str | None], *, with_trend: bool = False,
+def build_report(ctx: typer.Context, since: str | None, scope: dict[str, str | None], *, with_trend: bool = False,
            split: bool = False, **trim) -> Any:
     """The report's data, unmasked: the writer masks it (JSON while encoding, so nothing is encoded twice).
     With `split`, one report per department code. The trend is the whole register's, so only an unscoped HTML
@@ -63,7 +63,7 @@ def summary(ctx: typer.Context, dept: ScopeDept = None, unit: ScopeUnit = None, 
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    data = _build(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
+    data = build_report(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
                   list_limit=SUMMARY_ROWS)
     print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang, codes=codes), data,
                unmasked=unmasked)
@@ -91,7 +91,7 @@ def report(
     trim = _check_lists(fmt, limit, schema)
     if split is not None or output_dir is not None:
         _check_split(split, output_dir, output, dept)
-        reports = _build(ctx, since, scope, split=True, **trim)
+        reports = build_report(ctx, since, scope, split=True, **trim)
         targets = {code: output_dir / f"{code}{EXTENSIONS[fmt]}" for code in reports}
         for target in targets.values():  # each checked first: a link there may name the register
             not_the_register(ctx, target)
@@ -104,7 +104,7 @@ def report(
             unmasked=unmasked)
         overdue = any(data["totals"]["overdue"] for data in reports.values())
     else:
-        data = _build(ctx, since, scope, with_trend=fmt is ReportFormat.html, **trim)
+        data = build_report(ctx, since, scope, with_trend=fmt is ReportFormat.html, **trim)
         _write_report(fmt, data, Path(output) if output else None, unmasked=unmasked, lang=lang)
         overdue = bool(data["totals"]["overdue"])
     if fail_on_overdue and overdue:

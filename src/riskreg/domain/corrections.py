@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from riskreg.domain.duplicates import active_twin
-from riskreg.domain.ledger import (MAX_TITLE, Stamp, _change, _record, _require, _unit, catalogue_row, clean_text,
-                                   get_entry, parse_level)
+from riskreg.domain.ledger import (MAX_TITLE, Stamp, catalogue_row, catalogue_unit, clean_text, get_entry,
+                                   note_change, parse_level, record_event, require_status)
 from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import ACTIVE, Entry, Level, Risk
 from riskreg.messages import Both, N_
@@ -22,7 +22,7 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
          detail: str | None = None, unit: str | None = None, risk: str | None = None) -> dict[str, Any]:
     """Correct the title, detail, unit or risk; returns the changes. Closed entries may be corrected too."""
     entry = get_entry(session, entry_id)
-    _require(entry, "edit")
+    require_status(entry, "edit")
     reason_text = clean_text(reason, N_("reason"), required=True)
     wanted: dict[str, Any] = {}
     if title is not None:
@@ -30,17 +30,17 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
     if detail is not None:
         wanted["detail"] = clean_text(detail, N_("detail"), required=True)
     if unit is not None:
-        wanted["unit"] = _unit(session, unit)
+        wanted["unit"] = catalogue_unit(session, unit)
     if risk is not None:
         wanted["risk"] = _risk(session, risk, entry.risk)
     if not wanted:
         raise InvalidInput(N_("Nothing to edit: give at least one of the title, detail, unit or risk."))
     changes: dict[str, Any] = {}
     for name, value in wanted.items():
-        _change(entry, changes, name, value)
+        note_change(entry, changes, name, value)
     if not changes:
         raise InvalidInput(N_("Entry {id} already has those values; nothing changed.", id=entry.id))
-    _record(session, stamp, entry, "edit", changes, reason_text)
+    record_event(session, stamp, entry, "edit", changes, reason_text)
     return changes
 
 
@@ -54,15 +54,15 @@ def _risk(session: Session, typed: str, current: str) -> str:
 def regrade(session: Session, stamp: Stamp, entry_id: int, *, level: str, reason: str) -> str:
     """Grade an active entry again; returns the new level's code."""
     entry = get_entry(session, entry_id)
-    _require(entry, "regrade")
+    require_status(entry, "regrade")
     reason_text = clean_text(reason, N_("reason"), required=True)
     changes: dict[str, Any] = {}
-    _change(entry, changes, "level", parse_level(session, level))
+    note_change(entry, changes, "level", parse_level(session, level))
     if not changes:
         known = session.get(Level, entry.level)
         raise InvalidInput(N_("Entry {id} is already graded {level}; nothing changed.", id=entry.id,
                               level=Both(known.zh, known.en) if known else entry.level))
-    _record(session, stamp, entry, "regrade", changes, reason_text)
+    record_event(session, stamp, entry, "regrade", changes, reason_text)
     return entry.level
 
 
@@ -99,13 +99,13 @@ def clear_escalation(session: Session, stamp: Stamp, entry_id: int, *, reason: s
     An `escalate` event whose new values are empty: `check` replays it and `undo` restores the escalation
     like any other change, and no new action joins the history's vocabulary."""
     entry = get_entry(session, entry_id)
-    _require(entry, "escalate")
+    require_status(entry, "escalate")
     reason_text = clean_text(reason, N_("reason"), required=True)
     if entry.escalated_to is None:
         raise InvalidTransition(N_("Entry {id} is not escalated; there is no escalation to clear.", id=entry.id))
     escalated_to = entry.escalated_to
     changes: dict[str, Any] = {}
-    _change(entry, changes, "escalated_to", None)
-    _change(entry, changes, "escalation_reason", None)
-    _record(session, stamp, entry, "escalate", changes, reason_text)
+    note_change(entry, changes, "escalated_to", None)
+    note_change(entry, changes, "escalation_reason", None)
+    record_event(session, stamp, entry, "escalate", changes, reason_text)
     return escalated_to

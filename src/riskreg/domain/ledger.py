@@ -106,7 +106,7 @@ def get_entry(session: Session, entry_id: int) -> Entry:
     return entry
 
 
-def _require(entry: Entry, action: str) -> None:
+def require_status(entry: Entry, action: str) -> None:
     allowed = ALLOWED[action]
     if entry.status not in allowed:
         raise InvalidTransition(
@@ -135,7 +135,7 @@ def parse_level(session: Session, text: str) -> str:
     return words.code(session, "level", text)
 
 
-def _unit(session: Session, name: str) -> str:
+def catalogue_unit(session: Session, name: str) -> str:
     """The unit as the catalogue spells it (any unit when the catalogue lists none)."""
     unit = clean_text(name, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
     listed = session.exec(select(func.count()).select_from(Unit).where(Unit.retired == False)).one()  # noqa: E712
@@ -161,7 +161,7 @@ def _deadline(session: Session, stamp: Stamp, typed: str) -> date:
     return due
 
 
-def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
+def record_event(session: Session, stamp: Stamp, entry: Entry, action: str, changes: dict[str, Any],
             text: str | None = None, on: date | None = None) -> None:
     effective = on or stamp.today
     # An entry's history runs forward in time: a change dated before the last one would rewrite what the
@@ -180,7 +180,7 @@ def _record(session: Session, stamp: Stamp, entry: Entry, action: str, changes: 
     session.add(History(**event, hash=event_hash(previous, **event)))
 
 
-def _change(entry: Entry, changes: dict[str, Any], field: str, value: Any) -> None:
+def note_change(entry: Entry, changes: dict[str, Any], field: str, value: Any) -> None:
     old = getattr(entry, field)
     if old != value:
         changes[field] = {"old": _plain(old), "new": _plain(value)}
@@ -207,7 +207,7 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
     entry = Entry(
         risk=risk_row.code,
         title=clean_text(title, N_("title"), limit=MAX_TITLE, multiline=False, required=True),
-        unit=_unit(session, unit),
+        unit=catalogue_unit(session, unit),
         level=parse_level(session, level) if level is not None else "general",
         detail=clean_text(detail, N_("detail")),
         department=_department(session, department),
@@ -223,7 +223,7 @@ def add_entry(session: Session, stamp: Stamp, *, risk: str, title: str, unit: st
                               unit=entry.unit, title=entry.title))
     changes = {name: {"old": None, "new": _plain(value)} for name, value in entry.model_dump(exclude={"id"}).items()
                if value is not None and name not in ("created_on", "updated_on", "extensions", "reopen_count")}
-    _record(session, stamp, entry, "add", changes)
+    record_event(session, stamp, entry, "add", changes)
     return entry.id
 
 
@@ -233,7 +233,7 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
     """Set the four ones; `text`, like the other changes' (mitigate, close, escalate, consolidate), says where the
     change came from in the history (import --update: the sheet and its row)."""
     entry = get_entry(session, entry_id)
-    _require(entry, "assign")
+    require_status(entry, "assign")
     wanted: dict[str, Any] = {}
     if leader is not None:
         wanted["leader"] = clean_text(leader, N_("leader"), limit=MAX_TITLE, multiline=False, required=True)
@@ -250,33 +250,33 @@ def assign(session: Session, stamp: Stamp, entry_id: int, *, leader: str | None 
     changes: dict[str, Any] = {}
     old_due = entry.due
     for name, value in wanted.items():
-        _change(entry, changes, name, value)
+        note_change(entry, changes, name, value)
     if "due" in changes:
         if old_due is None:
-            _change(entry, changes, "original_due", entry.due)
+            note_change(entry, changes, "original_due", entry.due)
         elif entry.due is not None and entry.due > old_due:  # bringing a deadline forward is no extension
-            _change(entry, changes, "extensions", entry.extensions + 1)
+            note_change(entry, changes, "extensions", entry.extensions + 1)
     if not changes:
         raise InvalidInput(N_("Entry {id} already has those values; nothing changed.", id=entry.id))
-    _record(session, stamp, entry, "assign", changes, text)
+    record_event(session, stamp, entry, "assign", changes, text)
     return changes
 
 
 def add_note(session: Session, stamp: Stamp, entry_id: int, text: str) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "note")
-    _record(session, stamp, entry, "note", {}, clean_text(text, N_("note"), required=True))
+    require_status(entry, "note")
+    record_event(session, stamp, entry, "note", {}, clean_text(text, N_("note"), required=True))
 
 
 def mitigate(session: Session, stamp: Stamp, entry_id: int, *, measures: str, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "mitigate")
+    require_status(entry, "mitigate")
     changes: dict[str, Any] = {}
-    _change(entry, changes, "measures", clean_text(measures, N_("measures"), required=True))
-    _change(entry, changes, "status", "mitigated")
+    note_change(entry, changes, "measures", clean_text(measures, N_("measures"), required=True))
+    note_change(entry, changes, "status", "mitigated")
     if not changes:
         raise InvalidInput(N_("Entry {id} already has exactly those measures; nothing changed.", id=entry.id))
-    _record(session, stamp, entry, "mitigate", changes, text)
+    record_event(session, stamp, entry, "mitigate", changes, text)
 
 
 def watch_until(closed_on: date, risk: Risk, default_days: int) -> date:
@@ -289,7 +289,7 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
           on: str | None = None, text: str | None = None) -> date:
     """Verified check-off; returns the day the watch for relapse ends."""
     entry = get_entry(session, entry_id)
-    _require(entry, "close")
+    require_status(entry, "close")
     verifier = clean_text(verified_by, N_("verifier"), limit=MAX_TITLE, multiline=False, required=True)
     resolution_text = clean_text(resolution, N_("resolution"), required=True)
     closed_on = user_date(session, stamp.today, on, "closing date") if on is not None else stamp.today
@@ -303,45 +303,45 @@ def close(session: Session, stamp: Stamp, entry_id: int, *, verified_by: str, re
     changes: dict[str, Any] = {}
     for name, value in (("status", "closed"), ("verified_by", verifier), ("resolution", resolution_text),
                         ("closed_on", closed_on), ("watch_until", watch)):
-        _change(entry, changes, name, value)
-    _record(session, stamp, entry, "close", changes, text, on=closed_on)
+        note_change(entry, changes, name, value)
+    record_event(session, stamp, entry, "close", changes, text, on=closed_on)
     return entry.watch_until
 
 
 def consolidate(session: Session, stamp: Stamp, entry_id: int, *, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "consolidate")
+    require_status(entry, "consolidate")
     if stamp.today < entry.watch_until:
         raise InvalidTransition(
             N_("Entry {id} is under watch until {watch_until}; it can be consolidated from that day.", id=entry.id,
                watch_until=entry.watch_until)
         )
     changes: dict[str, Any] = {}
-    _change(entry, changes, "status", "consolidated")
-    _record(session, stamp, entry, "consolidate", changes, text)
+    note_change(entry, changes, "status", "consolidated")
+    record_event(session, stamp, entry, "consolidate", changes, text)
 
 
 def reopen(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "reopen")
+    require_status(entry, "reopen")
     reason_text = clean_text(reason, N_("reason"), required=True)
     changes: dict[str, Any] = {}
     for name, value in (("status", "open"), ("verified_by", None), ("resolution", None), ("closed_on", None),
                         ("watch_until", None), ("reopen_count", entry.reopen_count + 1)):
-        _change(entry, changes, name, value)
-    _record(session, stamp, entry, "reopen", changes, reason_text)
+        note_change(entry, changes, name, value)
+    record_event(session, stamp, entry, "reopen", changes, reason_text)
 
 
 def escalate(session: Session, stamp: Stamp, entry_id: int, *, to: str, reason: str, text: str | None = None) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "escalate")
+    require_status(entry, "escalate")
     changes: dict[str, Any] = {}
-    _change(entry, changes, "escalated_to", clean_text(to, N_("escalation target"), limit=MAX_TITLE, multiline=False, required=True))
-    _change(entry, changes, "escalation_reason", clean_text(reason, N_("reason"), required=True))
+    note_change(entry, changes, "escalated_to", clean_text(to, N_("escalation target"), limit=MAX_TITLE, multiline=False, required=True))
+    note_change(entry, changes, "escalation_reason", clean_text(reason, N_("reason"), required=True))
     if not changes:
         raise InvalidInput(N_("Entry {id} is already escalated to that body for that reason; nothing changed.",
                               id=entry.id))
-    _record(session, stamp, entry, "escalate", changes, text)
+    record_event(session, stamp, entry, "escalate", changes, text)
 
 
 def _stored(field: str, value: Any) -> Any:
@@ -369,8 +369,8 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
     entry = get_entry(session, target.entry_id)
     changes: dict[str, Any] = {}
     if target.action == "add":  # entries are never deleted: a mistaken add is voided, and undo goes on past it
-        _change(entry, changes, "status", VOIDED)  # an entry imported voided stays so; the undo still pairs off
-        _record(session, stamp, entry, "undo", changes, f"undoes add of {target.on.isoformat()}: voided")
+        note_change(entry, changes, "status", VOIDED)  # an entry imported voided stays so; the undo still pairs off
+        record_event(session, stamp, entry, "undo", changes, f"undoes add of {target.on.isoformat()}: voided")
         return entry.id, target.action
     unknown = sorted(set(target.changes) - set(REPLAYED))  # an import once let any field name in
     if unknown:
@@ -381,7 +381,7 @@ def undo(session: Session, stamp: Stamp) -> tuple[int, str]:
         if _plain(getattr(entry, field)) != change["new"]:
             raise InvalidTransition(N_("Entry {id}'s {field} changed again after that {action}; undo refuses to "
                                        "overwrite the later change.", id=entry.id, field=field, action=target.action))
-        _change(entry, changes, field, _stored(field, change["old"]))
+        note_change(entry, changes, field, _stored(field, change["old"]))
     said = f"undoes {target.action} of {target.on.isoformat()}"
-    _record(session, stamp, entry, "undo", changes, quoting(f"{said}: ", target.text) if target.text else said)
+    record_event(session, stamp, entry, "undo", changes, quoting(f"{said}: ", target.text) if target.text else said)
     return entry.id, target.action

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from riskreg.domain.ledger import MAX_TEXT, Stamp, _change, _record, _require, clean_text, get_entry, quoting
+from riskreg.domain.ledger import (MAX_TEXT, Stamp, clean_text, get_entry, note_change, quoting, record_event,
+                                   require_status)
 from riskreg.errors import InvalidInput, InvalidTransition
 from riskreg.store.models import VOIDED, History
 from riskreg.messages import N_
@@ -19,7 +20,7 @@ from riskreg.messages import N_
 
 def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicate_of: int | None = None) -> None:
     entry = get_entry(session, entry_id)
-    _require(entry, "void")
+    require_status(entry, "void")
     # The void's text names the survivor before the reason, within the limit every stored text keeps.
     named = f"duplicate of entry {duplicate_of}: " if duplicate_of is not None else ""
     reason_text = clean_text(reason, N_("reason"), required=True, limit=MAX_TEXT - len(named))
@@ -30,19 +31,19 @@ def void(session: Session, stamp: Stamp, entry_id: int, *, reason: str, duplicat
         if survivor.status == VOIDED:
             raise InvalidTransition(N_("Entry {id} is voided itself; name the entry that stays on the ledger.",
                                        id=survivor.id))
-        _require(survivor, "duplicate")
-        _record(session, stamp, survivor, "duplicate", {},
+        require_status(survivor, "duplicate")
+        record_event(session, stamp, survivor, "duplicate", {},
                 quoting(f"entry {entry.id} voided as a duplicate of this one: ", reason_text))
         reason_text = named + reason_text
     changes: dict[str, Any] = {}
-    _change(entry, changes, "status", VOIDED)
-    _record(session, stamp, entry, "void", changes, reason_text)
+    note_change(entry, changes, "status", VOIDED)
+    record_event(session, stamp, entry, "void", changes, reason_text)
 
 
 def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str:
     """Put a voided entry back with the status it had before; returns that status."""
     entry = get_entry(session, entry_id)
-    _require(entry, "unvoid")
+    require_status(entry, "unvoid")
     reason_text = clean_text(reason, N_("reason"), required=True)
     restored = None
     # The latest event that voided it: a void, or the undo of its add (which voids too).
@@ -55,6 +56,6 @@ def unvoid(session: Session, stamp: Stamp, entry_id: int, *, reason: str) -> str
         raise InvalidTransition(N_("Entry {id}'s history does not say what status it had before it was voided.",
                                    id=entry.id))
     changes: dict[str, Any] = {}
-    _change(entry, changes, "status", restored)
-    _record(session, stamp, entry, "unvoid", changes, reason_text)
+    note_change(entry, changes, "status", restored)
+    record_event(session, stamp, entry, "unvoid", changes, reason_text)
     return restored

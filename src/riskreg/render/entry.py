@@ -15,7 +15,7 @@ from rich.text import Text
 from riskreg.fields import FIELDS
 from riskreg.render.history import Wording, event_sentence
 from riskreg.render.packed import Prose
-from riskreg.render.tables import Levels, Names, _flags, _level, _table, _text
+from riskreg.render.tables import Levels, Names, cell, flags_cell, level_cell, table_of
 from riskreg.vocabulary import code_word, words
 from riskreg.zones import UTC, Zone, local_time
 
@@ -36,7 +36,7 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en", names: N
     times are shown in, and its name for the heading."""
     t = words(lang)
     names = names or {}
-    fields = Table(title=_text(t("heading.entry").format(id=entry["id"]), "table.title"), title_justify="left",
+    fields = Table(title=cell(t("heading.entry").format(id=entry["id"]), "table.title"), title_justify="left",
                    box=box.SIMPLE, show_header=False)
     fields.add_column(style="bold")
     fields.add_column()
@@ -47,16 +47,16 @@ def entry_view(entry: dict[str, Any], levels: Levels, lang: str = "en", names: N
         if key == "level":
             shown = _level_path(entry["history"], value, levels)
         elif key == "status":
-            shown = _text(code_word("status", value, lang))
+            shown = cell(code_word("status", value, lang))
         else:
-            shown = _text(names.get(_NAMED.get(key, ""), {}).get(value, value))
+            shown = cell(names.get(_NAMED.get(key, ""), {}).get(value, value))
         fields.add_row(t(FIELDS[key].label), shown)
-    fields.add_row(t("field.flags"), _flags(entry, t))
+    fields.add_row(t("field.flags"), flags_cell(entry, t))
     wording = Wording(lang, levels, names.get("department", {}))
-    history = _table(t("heading.history").format(zone=zone[1]), "column.on", "column.at", "column.event", t=t)
+    history = table_of(t("heading.history").format(zone=zone[1]), "column.on", "column.at", "column.event", t=t)
     for event in entry["history"]:
-        history.add_row(_text(event["on"]), _text(local_time(event["at"], zone[0])),
-                        Prose(_text(event_sentence(event, wording))))
+        history.add_row(cell(event["on"]), cell(local_time(event["at"], zone[0])),
+                        Prose(cell(event_sentence(event, wording))))
     return Group(fields, history)
 
 
@@ -69,11 +69,11 @@ def _level_path(history: list[dict[str, Any]], level: str, levels: Levels) -> Te
     steps = [(event["changes"]["level"]["new"], event["on"]) for event in history
              if "level" in event["changes"] and event["changes"]["level"]["new"] is not None]
     if len(steps) < 2 or steps[-1][0] != level:  # a history that disagrees is `check`'s to report, not show's
-        return _level(level, levels)
-    path = _level(steps[0][0], levels)
+        return level_cell(level, levels)
+    path = level_cell(steps[0][0], levels)
     for code, on in steps[1:]:
         path.append(" → ")
-        path.append_text(_level(code, levels))
+        path.append_text(level_cell(code, levels))
         path.append(f" ({on})")
     if cell_len(path.plain) > _PATH_ON_ONE_LINE:  # a step a line, so that an 80-column terminal cuts none
         path = Text("\n→ ").join(path.split(" → "))

@@ -26,7 +26,7 @@ Levels = dict[str, dict[str, str]]  # code -> {"name", "colour"}
 Names = dict[str, dict[str, str]]  # "department" or "category" -> code -> name; empty to show codes
 
 
-def _text(value: Any, style: str = "") -> Text:
+def cell(value: Any, style: str = "") -> Text:
     if value is None:
         return Text("—", style="dim")
     if isinstance(value, bool):
@@ -34,11 +34,11 @@ def _text(value: Any, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
-def _level(code: str, levels: Levels, short: bool = False) -> Text:
+def level_cell(code: str, levels: Levels, short: bool = False) -> Text:
     """The level's name in its colour; `short` drops 风险 (重大风险 → 重大), for a table short of room."""
     level = levels.get(code, {"name": code, "colour": ""})
     name = level["name"].removesuffix("风险") if short else level["name"]
-    return _text(name, RICH_COLOURS.get(level["colour"], ""))
+    return cell(name, RICH_COLOURS.get(level["colour"], ""))
 
 
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
@@ -52,11 +52,11 @@ def _literal(heading: str) -> str:
     return heading
 
 
-def _table(title: str, *columns: str, numeric_from: int | None = None,
+def table_of(title: str, *columns: str, numeric_from: int | None = None,
            t: Callable[[str], str] = _literal) -> Table:
     """A table whose columns are vocabulary keys headed by t (or, in the English-only catalogue and trend
     views, the headings themselves); the column decides wrapping."""
-    table = Table(title=_text(title, "table.title"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    table = Table(title=cell(title, "table.title"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
         heading = t(column)
         # a prose column may wrap its cells, never its heading (a Chinese heading could break anywhere)
@@ -77,7 +77,7 @@ def _whole(table: Table, index: int, names: Iterable[Any]) -> None:
         table.columns[index].min_width = STACKED
 
 
-def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
+def flags_cell(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -> Text:
     flags = []
     for name, style in (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]), ("accountable", ""),
                         ("escalated", "magenta"), ("stale", "dim")):
@@ -92,13 +92,13 @@ def _flags(row: dict[str, Any], t: Callable[[str], str], separator: str = " ") -
 def _owner(row: dict[str, Any], departments: dict[str, str]) -> Packed:
     """The department and the lead official, on one line or two, neither name ever split."""
     department = departments.get(row["department"], row["department"])
-    return Packed([_text(department or "—"), *([_text(row["leader"])] if row["leader"] else [])])
+    return Packed([cell(department or "—"), *([cell(row["leader"])] if row["leader"] else [])])
 
 
 def _due(row: dict[str, Any], t: Callable[[str], str]) -> Packed:
     """The deadline and its flags: on one line when the column is wide enough, else stacked, none cut."""
-    due = _text(row["due"], "bold red" if row.get("overdue") else "")
-    flags = _flags(row, t, "\n").split("\n") if "accountable" in row else []
+    due = cell(row["due"], "bold red" if row.get("overdue") else "")
+    flags = flags_cell(row, t, "\n").split("\n") if "accountable" in row else []
     return Packed([due, *flags])
 
 
@@ -116,16 +116,16 @@ def entries_table(rows: Iterable[dict[str, Any]], levels: Levels, lang: str = "e
 
 def _entries_layout(rows: list[dict[str, Any]], levels: Levels, lang: str, t: Callable[[str], str],
                     departments: dict[str, str], title: str, risk: bool) -> Table:
-    table = _table(title, "field.id", *(["field.risk"] if risk else []), "field.unit", "field.title", "field.level",
+    table = table_of(title, "field.id", *(["field.risk"] if risk else []), "field.unit", "field.title", "field.level",
                    "field.status", "column.owner", "column.due_flags", t=t)
     table.columns[0].justify = "right"
     table.pad_edge = False  # the cells the edges would pad are what an 80-column terminal lacks
     table.collapse_padding = True
     _whole(table, 2 if risk else 1, (row["unit"] for row in rows))
     for row in rows:
-        table.add_row(_text(row["id"]), *([_text(row["risk"])] if risk else []), _text(row["unit"]),
-                      _text(row["title"]), _level(row["level"], levels), _text(code_word("status", row["status"], lang)),
-                      _owner(row, departments), _due(row, t))
+        table.add_row(cell(row["id"]), *([cell(row["risk"])] if risk else []), cell(row["unit"]),
+                      cell(row["title"]), level_cell(row["level"], levels),
+                      cell(code_word("status", row["status"], lang)), _owner(row, departments), _due(row, t))
     return table
 
 
@@ -133,13 +133,14 @@ def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Call
                  key: str = "code") -> Table:
     with_name = key == "code"
     # "active" heads the key `open`, which counts open and mitigated entries
-    table = _table(title, first, *(["column.name"] if with_name else []), "column.active", "flag.overdue",
+    table = table_of(title, first, *(["column.name"] if with_name else []), "column.active", "flag.overdue",
                    "flag.unaccountable", "status.closed", numeric_from=2 if with_name else 1, t=t)
     for row in rows:
-        name = [_text(row["name"] + (t("phrase.retired") if row["retired"] else ""))] if with_name else []
-        table.add_row(_text(row[key]), *name, _text(row["open"]),
-                      _text(row["overdue"], "bold red" if row["overdue"] else ""),
-                      _text(row["unaccountable"], RICH_COLOURS["yellow"] if row["unaccountable"] else ""), _text(row["closed"]))
+        name = [cell(row["name"] + (t("phrase.retired") if row["retired"] else ""))] if with_name else []
+        table.add_row(cell(row[key]), *name, cell(row["open"]),
+                      cell(row["overdue"], "bold red" if row["overdue"] else ""),
+                      cell(row["unaccountable"], RICH_COLOURS["yellow"] if row["unaccountable"] else ""),
+                      cell(row["closed"]))
     return table
 
 
@@ -164,12 +165,12 @@ def _attention_layout(title: str, items: list[dict[str, Any]], extra: list[str],
                       due: bool = True) -> Table:
     columns = ("field.id", *(["field.risk"] if risk else []), "field.title", "field.unit", "field.level",
                "column.owner", *(["column.due"] if due else []), *(_EXTRA_HEADERS[k] for k in extra))
-    table = _table(title, *columns, t=t)
+    table = table_of(title, *columns, t=t)
     _whole(table, columns.index("field.unit"), (item["unit"] for item in items))
     for item in items:
-        table.add_row(_text(item["id"]), *([_text(item["risk"])] if risk else []), _text(item["title"]),
-                      _text(item["unit"]), _level(item["level"], levels, short), _owner(item, departments),
-                      *([_text(item["due"])] if due else []), *(_text(item[k]) for k in extra))
+        table.add_row(cell(item["id"]), *([cell(item["risk"])] if risk else []), cell(item["title"]),
+                      cell(item["unit"]), level_cell(item["level"], levels, short), _owner(item, departments),
+                      *([cell(item["due"])] if due else []), *(cell(item[k]) for k in extra))
     return table
 
 
@@ -182,7 +183,7 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
     t = words(lang)
     departments = {} if codes else {row["code"]: row["name"] for row in report["by_department"]}
     levels = {lv["code"]: lv for lv in report["levels"]}
-    head = _text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
+    head = cell(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold")
     if scope := scope_line(report, lang):
         head.append(visible(f"\n{scope}"), "bold")
     if report["campaign"]:
@@ -192,10 +193,10 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
     counts = [f"{t(total_key(k))} {v}" for k, v in report["totals"].items()]
     split = list(report["totals"]).index("overdue")  # statuses on one line, flags on the next: each fits 80 cells
     head.append(f"\n{comma.join(counts[:split])}\n{comma.join(counts[split:])}", style="")
-    by_level = _table(t("heading.by_level_status"), "field.level", *(f"status.{s}" for s in STATUS_LABELS),
+    by_level = table_of(t("heading.by_level_status"), "field.level", *(f"status.{s}" for s in STATUS_LABELS),
                       numeric_from=1, t=t)
     for code, counts in report["by_level_status"].items():
-        by_level.add_row(_level(code, levels), *(_text(counts[s]) for s in STATUS_LABELS))
+        by_level.add_row(level_cell(code, levels), *(cell(counts[s]) for s in STATUS_LABELS))
     parts: list[RenderableType] = [
         head, by_level,
         _group_table(t("heading.by_category"), "field.category", report["by_category"], t),
@@ -217,29 +218,29 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
 
 
 def catalogue_view(data: dict[str, Any]) -> RenderableType:
-    head = _text(f"{data['title']['zh']} / {data['title']['en']}", "bold")
+    head = cell(f"{data['title']['zh']} / {data['title']['en']}", "bold")
     head.append(f"\nwatch after closing: {data['consolidation_days']} days", style="")
     if data["campaign"]:
         c = data["campaign"]
         head.append(visible(f"\ncampaign: {c['zh']} / {c['en']}, {c['start']} – {c['end']}"))
-    levels = _table("Levels", "code", "中文", "English", "colour")
+    levels = table_of("Levels", "code", "中文", "English", "colour")
     for lv in data["levels"]:
-        levels.add_row(_text(lv["code"]), _text(lv["zh"], RICH_COLOURS[lv["colour"]]), _text(lv["en"]), _text(lv["colour"]))
-    departments = _table("Departments", "code", "中文", "English", "")
+        levels.add_row(cell(lv["code"]), cell(lv["zh"], RICH_COLOURS[lv["colour"]]), cell(lv["en"]), cell(lv["colour"]))
+    departments = table_of("Departments", "code", "中文", "English", "")
     for d in data["departments"]:
-        departments.add_row(_text(d["code"]), _text(d["zh"]), _text(d["en"]), _text("retired" if d["retired"] else ""))
-    risks = _table("Risks (lead department first)", "code", "中文", "English", "departments", "watch", "")
+        departments.add_row(cell(d["code"]), cell(d["zh"]), cell(d["en"]), cell("retired" if d["retired"] else ""))
+    risks = table_of("Risks (lead department first)", "code", "中文", "English", "departments", "watch", "")
     for category in data["categories"]:
-        risks.add_row(_text(category["code"], "bold"), _text(category["zh"], "bold"),
-                      _text(category["en"], "bold"), "", "", _text("retired" if category["retired"] else ""))
+        risks.add_row(cell(category["code"], "bold"), cell(category["zh"], "bold"),
+                      cell(category["en"], "bold"), "", "", cell("retired" if category["retired"] else ""))
         for r in category["risks"]:
-            risks.add_row(_text(r["code"]), _text(r["zh"]), _text(r["en"]), _text("/".join(r["departments"])),
-                          _text(r["consolidation_days"]), _text("retired" if r["retired"] else ""))
+            risks.add_row(cell(r["code"]), cell(r["zh"]), cell(r["en"]), cell("/".join(r["departments"])),
+                          cell(r["consolidation_days"]), cell("retired" if r["retired"] else ""))
     parts: list[RenderableType] = [head, levels, departments, risks]
     if data["units"]:
-        units = _table("Units", "unit", "")
+        units = table_of("Units", "unit", "")
         for u in data["units"]:
-            units.add_row(_text(u["name"]), _text("retired" if u["retired"] else ""))
+            units.add_row(cell(u["name"]), cell("retired" if u["retired"] else ""))
         parts.append(units)
     return Group(*parts)
 
@@ -249,15 +250,15 @@ def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:
     t = words(lang)
     days = trend["days"]
     highest = max((d["open"] for d in days), default=0) or 1
-    table = _table(t("heading.trend").format(start=trend["from"], end=trend["to"]), "column.day", "column.active",
-                   "flag.overdue", "status.closed", "", numeric_from=1, t=lambda key: key and t(key))  # bars: no heading
+    table = table_of(t("heading.trend").format(start=trend["from"], end=trend["to"]), "column.day", "column.active",
+                     "flag.overdue", "status.closed", "", numeric_from=1, t=lambda key: key and t(key))
     table.columns[-1].justify = "left"
     for d in days:
         width = round(30 * d["open"] / highest)
         late = min(width, round(30 * d["overdue"] / highest))
         bar = Text("█" * late, style=RICH_COLOURS["red"]) + Text("█" * (width - late), style=RICH_COLOURS["blue"])
-        table.add_row(_text(d["day"]), _text(d["open"]), _text(d["overdue"], "bold red" if d["overdue"] else ""),
-                      _text(d["closed"]), bar)
+        table.add_row(cell(d["day"]), cell(d["open"]), cell(d["overdue"], "bold red" if d["overdue"] else ""),
+                      cell(d["closed"]), bar)
     return table
 
 
@@ -269,5 +270,5 @@ def problems_table(headings: list[str], rows: Iterable[list[Any]]) -> Table:
     table.add_column(headings[2], overflow="fold", max_width=40)
     table.add_column(headings[3], min_width=max(20, cell_len(headings[3])), overflow="fold")
     for row in rows:
-        table.add_row(*(_text(value) for value in row))
+        table.add_row(*(cell(value) for value in row))
     return table
