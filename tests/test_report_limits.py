@@ -111,3 +111,12 @@ def test_bad_limits_and_schemas_are_usage_errors(cli, eight_entries, args):
     result = cli("report", "--format", "json", *args, code=2)
     assert ("--limit" if args[0] == "--limit" else "--schema") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.pure
+def test_the_command_lines_default_limit_is_the_domains():
+    """cli/reports.py states the default itself, so `--help` imports no domain module; the two must not drift."""
+    from riskreg.cli import reports
+    from riskreg.domain import attention
+
+    assert reports.LIST_LIMIT == attention.LIST_LIMIT
