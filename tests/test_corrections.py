@@ -56,6 +56,21 @@ def test_edit_corrects_title_detail_unit_and_risk_with_the_category(cli, entry):
     undone(cli, entry, before)
 
 
+def test_edit_with_a_blank_detail_clears_it_and_search_no_longer_finds_it(cli, entry):
+    """A detail typed with a person's particulars in it must be removable; the history keeps what it was."""
+    before = show(cli, entry)
+    assert cli("--lang", "en", "edit", entry, "--detail", "", "--reason", "含个人信息").stdout == \
+        f"Entry {entry}: corrected detail.\n"
+    after = show(cli, entry)
+    assert after["detail"] is None
+    assert after["history"][-1]["changes"] == {"detail": {"old": "涉及12人", "new": None}}
+    assert "清除详情（原为 涉及12人）" in cli("--lang", "zh", "show", entry).stdout
+    assert cli.json("list", "--search", "涉及12", "--format", "json") == []
+    assert CHECKED in cli("check").stdout
+    undone(cli, entry, before)
+    assert [row["id"] for row in cli.json("list", "--search", "涉及12", "--format", "json")] == [entry]
+
+
 def test_edit_corrects_a_consolidated_entry(cli, entry):
     cli("close", entry, "--verified-by", "李核查", "--resolution", "已兑付", as_of="2026-06-01")
     cli("consolidate", entry)

@@ -22,7 +22,7 @@ def edit(
     entry_id: EntryId,
     *,
     title: Annotated[str | None, typer.Option("--title", help="The corrected title (one line, at most 200 characters).", show_default=False)] = None,
-    detail: Annotated[str | None, typer.Option("--detail", help="The corrected details.", show_default=False)] = None,
+    detail: Annotated[str | None, typer.Option("--detail", help='The corrected details; "" clears them.', show_default=False)] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="The right village, community or department.", show_default=False)] = None,
     risk: Annotated[str | None, typer.Option("--risk", metavar="CODE", help="The right risk code; the category follows it.", show_default=False)] = None,
     level: Annotated[str | None, typer.Option("--level", help="Grade it again too (as `regrade`): major, significant, general or low; also 重大/较大/一般/低 or the colour (red, 红…).", show_default=False)] = None,

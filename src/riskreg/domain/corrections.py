@@ -28,7 +28,7 @@ def edit(session: Session, stamp: Stamp, entry_id: int, *, reason: str, title: s
     if title is not None:
         wanted["title"] = clean_text(title, N_("title"), limit=MAX_TITLE, multiline=False, required=True)
     if detail is not None:
-        wanted["detail"] = clean_text(detail, N_("detail"), required=True)
+        wanted["detail"] = clean_text(detail, N_("detail"))  # blank clears it: details are optional
     if unit is not None:
         wanted["unit"] = catalogue_unit(session, unit)
     if risk is not None:
