@@ -53,8 +53,9 @@ def test_split_by_department_gives_each_its_own_entries(cli, town, tmp_path):
     assert out.startswith(f"已把 3 个工作簿写入 {folder}：\n")
     assert f"  责任清单-{departments['LABOUR']}.xlsx：2 个条目\n" in out
     assert f"  责任清单-{departments['COMP']}.xlsx：1 个条目\n" in out
-    assert f"{len(departments) - 3} 个部门没有条目，没有为其写出工作簿：" in out
-    assert departments["LABOUR"] not in out.splitlines()[-1] and departments["POLICE"] in out.splitlines()[-1]
+    assert f"{len(departments) - 3} 个部门没有符合条件的条目，没有为其写出工作簿：" in out
+    idle = out.splitlines()[-1].split("：", 1)[1].rstrip("。").split("、")  # listed the Chinese way
+    assert departments["POLICE"] in idle and departments["LABOUR"] not in idle and len(idle) == len(departments) - 3
 
 
 def test_split_by_unit_takes_the_usual_filters(cli, town, tmp_path):

@@ -21,7 +21,7 @@ from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterF
 from riskreg.cli.output import all_or_none, make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import Problem, RiskregError, RowsRefused
-from riskreg.messages import N_, NP_, Message
+from riskreg.messages import N_, NP_, Both, Message
 
 PANEL = "Upkeep"
 SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv")
@@ -172,8 +172,9 @@ def _export_split(ctx: typer.Context, wanted: Any, limit: int, split: SplitBy, f
     if field == "department":
         sent = set(owners)
         if idle := [name for name in form.departments if name not in sent]:
-            say(NP_("No workbook for {n} department without entries: {idle}.",
-                    "No workbook for {n} departments without entries: {idle}.", len(idle), idle=', '.join(idle)),
+            say(NP_("No workbook for {n} department with no matching entries: {idle}.",
+                    "No workbook for {n} departments with no matching entries: {idle}.", len(idle),
+                    idle=Both("、".join(idle), ", ".join(idle))),
                 unmasked=unmasked)
 
 
