@@ -99,7 +99,7 @@ def test_the_text_report_says_how_many_more_in_each_language(cli, eight_entries)
     (("--schema", "1"), "it goes with --format json"),  # the text report has no schema
 ])
 def test_what_report_1_cannot_mean_is_refused_and_nothing_written(cli, eight_entries, tmp_path, args, message):
-    target = tmp_path / "report.json"
+    target = tmp_path / "report.out"  # a name that says no format: --format alone decides
     result = cli("report", *args, "--output", target, code=1)
     assert message in result.stderr
     assert not target.exists()

@@ -41,6 +41,35 @@ def not_the_register(ctx: typer.Context, output: Path | None) -> Path | None:
     return output
 
 
+# What a file's name says it holds; a table shown on a terminal is written as text.
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".json": "json", ".xlsx": "xlsx", ".csv": "csv", ".html": "html", ".htm": "html",
+                  ".md": "markdown", ".txt": "text"}
+
+
+def output_format(ctx: typer.Context, fmt: Enum, output: Path | None) -> Enum:
+    """The format to write: the one --format names, else the one --output's name ends in (台账.xlsx is a
+    workbook, not the unmasked jsonl default under a spreadsheet's name). A name that says another format than
+    --format, or one the command does not write, is refused before anything is read."""
+    said = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if said is None:
+        return fmt
+    from typer._click.core import ParameterSource
+
+    from riskreg.errors import RiskregError
+
+    kind = type(fmt)
+    written = {member.value: member for member in kind}
+    match = written.get(said) or (written.get("table") if said == "text" else None)
+    if match is None:
+        raise RiskregError(N_("This command does not write {suffix} files: name {output} for one of the formats "
+                              "{formats}, or choose one with --format.", suffix=output.suffix, output=output,
+                              formats=", ".join(written)))
+    if ctx.get_parameter_source("fmt") is not ParameterSource.DEFAULT and match is not fmt:
+        raise RiskregError(N_("--format {format} does not write a {suffix} file: rename {output}, or leave out "
+                              "--format and the name decides.", format=fmt.value, suffix=output.suffix, output=output))
+    return match
+
+
 # readable=False: an output need not be readable (/dev/stdout, a FIFO); Typer would refuse it as "not readable"
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False, readable=False, callback=not_the_register)]
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from riskreg.cli.options import (MAX_LIMIT, Codes, ListFormat, Output, ReportFormat, ScopeDept, ScopeLeader,
-                                 ScopeUnit, Unmasked, not_the_register)
+                                 ScopeUnit, Unmasked, not_the_register, output_format)
 from riskreg.cli.output import all_or_none, make_folder, print_view, say, working, write, write_json, write_view
 from riskreg.cli.state import get_state
 from riskreg.errors import RiskregError
@@ -86,6 +86,7 @@ def report(
     unmasked: Unmasked = False,
 ) -> None:
     """The nightly report, for cron: the same register and --as-of always give the same output."""
+    fmt = output_format(ctx, fmt, output)
     lang = get_state(ctx).lang
     scope = {"department": dept, "unit": unit, "leader": leader}
     trim = _check_lists(fmt, limit, schema)

@@ -17,7 +17,7 @@ from riskreg.cli.options import (AddedSinceFilter, ChangedSinceFilter, DueAfterF
                                  EscalatedFilter, LeaderFilter, SearchFilter, Sort, StaleFilter,
                                  CategoryFilter, DeptFilter, DueSoonFilter, ErrorsOutput, ExportFormat, LevelFilter,
                                  Limit, OverdueFilter, Output, RiskFilter, StatusFilter, UnaccountableFilter,
-                                 UnitFilter, Unmasked, not_the_register)
+                                 UnitFilter, Unmasked, not_the_register, output_format)
 from riskreg.cli.output import all_or_none, make_folder, progress, say, write, write_json_lines, write_problems
 from riskreg.cli.state import get_state
 from riskreg.errors import Problem, RiskregError, RowsRefused
@@ -70,6 +70,7 @@ def export(
     with --output is readable by its owner only (0600). xlsx and csv are masked unless --unmasked."""
     from riskreg.domain.queries import EntryFilter
 
+    fmt = output_format(ctx, fmt, output)
     state = get_state(ctx)
     flags = state.flags()
     wanted = EntryFilter(status=status, risk=risk, category=category, department=dept, unit=unit, level=level,
