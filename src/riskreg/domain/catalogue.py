@@ -11,6 +11,7 @@ This module imports nothing from the database layer: `catalogue check` must stay
 fast and work without a register.
 """
 
+from collections.abc import Callable
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from riskreg.errors import CatalogueError
-from riskreg.messages import N_, Both, Message
+from riskreg.messages import N_, Both, Joined, Message
 
 FORMAT_VERSION = 1
 LEVEL_CODES = ("major", "significant", "general", "low")
@@ -99,6 +100,11 @@ def bundled_catalogue_path() -> Path:
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[3] / "data" / "catalogue.yaml"
+
+
+def _keys(keys: list[str], written: Callable[[str], str] = str) -> Joined:
+    """Keys listed: as codes in Chinese, as `written` (plain or quoted) in English."""
+    return Joined([Both(f"`{key}`", written(key)) for key in keys], "、", ", ")
 
 
 # The kinds of code a catalogue gives, as its sentences name them.
@@ -199,14 +205,14 @@ class _Reader:
                 raise self.fail(key_node, N_("duplicate key {key!r} in {what} (first at line {line}).", key=key, what=what,
                                              line=lines[key]))
             if key not in required and key not in optional:
-                allowed = ", ".join(sorted(required | optional))
+                allowed = _keys(sorted(required | optional))
                 raise self.fail(key_node, N_("unknown key {key!r} in {what}; allowed keys are {allowed}.", key=key,
                                              what=what, allowed=allowed))
             found[key] = value_node
             lines[key] = line
         missing = sorted(required - found.keys())
         if missing:
-            raise self.fail(node, N_("{what} lacks {missing}.", what=what, missing=", ".join(repr(k) for k in missing)))
+            raise self.fail(node, N_("{what} lacks {missing}.", what=what, missing=_keys(missing, repr)))
         return found
 
     def sequence(self, node: Node, what: object) -> list[Node]:
@@ -302,14 +308,14 @@ class _Reader:
             code = self.code(fields["code"], "level")
             if code not in LEVEL_CODES:
                 raise self.fail(fields["code"], N_("level {code!r} is not one of {codes}.", code=code,
-                                                   codes=", ".join(LEVEL_CODES)))
+                                                   codes=_keys(LEVEL_CODES)))
             colour = self.text(fields["colour"], _key("colour"))
             if colour not in COLOURS:
                 raise self.fail(fields["colour"], N_("colour {colour!r} is not one of {colours}.", colour=colour,
-                                                     colours=", ".join(COLOURS)))
+                                                     colours=_keys(COLOURS)))
             levels.append(Level(code, self.text(fields["zh"], _key("level", "zh")), self.text(fields["en"], _key("level", "en")), colour))
         if tuple(level.code for level in levels) != LEVEL_CODES:
-            raise self.fail(node, N_("levels must be exactly {codes}, highest first.", codes=", ".join(LEVEL_CODES)))
+            raise self.fail(node, N_("levels must be exactly {codes}, highest first.", codes=_keys(LEVEL_CODES)))
         return tuple(levels)
 
     def department(self, node: Node) -> Department:

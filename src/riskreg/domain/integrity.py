@@ -20,7 +20,7 @@ from riskreg.errors import InvalidInput, RiskregError
 from riskreg.fields import FIELDS
 from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.store.models import ACTIVE, REPLAYED, Entry, History
-from riskreg.messages import N_, Message, clause
+from riskreg.messages import N_, Both, Message, clause
 
 _DEFAULTS = {name: 0 for name, field in FIELDS.items() if field.kind == "count"}  # a count starts at 0
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -117,11 +117,16 @@ def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> li
     for name in REPLAYED:
         expected, stored = state.get(name, _DEFAULTS.get(name)), _plain(entry.get(name, _DEFAULTS.get(name)))
         if stored != expected:
-            problems.append(N_("entry {id}: {name} is {stored!r} but its history says {expected!r}.", id=entry["id"],
-                               name=name, stored=stored, expected=expected))
+            problems.append(N_("entry {id}: {name} is {stored} but its history says {expected}.", id=entry["id"],
+                               name=name, stored=_value(stored), expected=_value(expected)))
     if (_plain(entry["created_on"]), _plain(entry["updated_on"])) != (_plain(events[0]["on"]), _plain(events[-1]["on"])):
         problems.append(N_("entry {id}: its dates do not match its first and last history events.", id=entry["id"]))
     return problems
+
+
+def _value(value: Any) -> object:
+    """A stored or replayed value as a finding quotes it: as Python writes it, and nothing as a word."""
+    return Both("（空）", "None") if value is None else repr(value)
 
 
 def _replay(session: Session) -> list[Message]:
