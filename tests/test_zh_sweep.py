@@ -88,6 +88,14 @@ _BROKEN = [
     (("version: 1\n", "version: 1\ncampaign: {zh: 省运会, en: Games, start: 2026-9-1, end: 2026-09-15}\n"),
      "campaign start must be a date written YYYY-MM-DD, not '2026-9-1'.", "`campaign` 的 `start`须为 YYYY-MM-DD 格式的日期"),
     (("levels:\n", "levels: &a\n"), "anchors and aliases (&, *) are not allowed in a catalogue.", "目录中不允许使用锚点和别名"),
+    (("version: 1\n", "version: 1: 2\n"), "not valid YAML: mapping values are not allowed here.",
+     "不是有效的 YAML：此处不能写“键: 值”"),
+    (("en: Disputes\n", 'en: "Disputes\n'), "not valid YAML: found unexpected end of stream.",
+     "不是有效的 YAML：文件意外结束"),
+    (("version: 1\n", "version: 1\n\tfoo: 1\n"), "not valid YAML: found character '\\t' that cannot start any token.",
+     "出现了不能出现在这里的字符 '\\t'"),
+    (("departments: [COMP]", "departments: [COMP"), "not valid YAML: expected ',' or ']', but got",
+     "此处应为 ',' 或 ']'，却是"),
 ]
 
 

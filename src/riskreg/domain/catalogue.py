@@ -107,6 +107,44 @@ def _keys(keys: list[str], written: Callable[[str], str] = str) -> Joined:
     return Joined([Both(f"`{key}`", written(key)) for key in keys], "、", ", ")
 
 
+# What PyYAML says most often of a hand-edited file, said again through the catalogue (its own words in
+# English); anything else it says is quoted as it is.
+_YAML_PROBLEMS = [(re.compile(pattern), said) for pattern, said in (
+    (r"^mapping values are not allowed here$", lambda m: N_("mapping values are not allowed here")),
+    (r"^found unexpected end of stream$", lambda m: N_("found unexpected end of stream")),
+    (r"^found character (?P<character>.+) that cannot start any token$",
+     lambda m: N_("found character {character} that cannot start any token", **m.groupdict())),
+    (r"^expected (?P<expected>.+), but (?P<verb>found|got) (?P<found>.+)$",
+     lambda m: N_("expected {expected}, but found {found}", expected=_yaml_words(m["expected"]),
+                  found=_yaml_words(m["found"])) if m["verb"] == "found" else
+     N_("expected {expected}, but got {found}", expected=_yaml_words(m["expected"]), found=_yaml_words(m["found"]))),
+    (r"^could not find expected (?P<expected>.+)$",
+     lambda m: N_("could not find expected {expected}", expected=_yaml_words(m["expected"]))),
+    (r"^did not find expected (?P<expected>.+)$",
+     lambda m: N_("did not find expected {expected}", expected=_yaml_words(m["expected"]))),
+)]
+
+
+_YAML_TOKENS = {"<block end>": "（缩进的一段结束）", "<stream end>": "文件末尾", "<document start>": "文档开头",
+                "<block mapping start>": "（缩进的“键: 值”）", "<block sequence start>": "（缩进的“- ”列表）",
+                "<flow mapping start>": "“{”", "<flow sequence start>": "“[”", "<scalar>": "文字", " or ": " 或 "}
+
+
+def _yaml_words(text: str) -> Both:
+    """PyYAML's names of what it expected or found: in Chinese as a reader of the file sees them."""
+    zh = text
+    for token, word in _YAML_TOKENS.items():
+        zh = zh.replace(token, word)
+    return Both(zh, text)
+
+
+def _yaml_problem(problem: str | None) -> object:
+    for pattern, said in _YAML_PROBLEMS:
+        if match := pattern.fullmatch(problem or ""):
+            return said(match)
+    return problem
+
+
 # The kinds of code a catalogue gives, as its sentences name them.
 _KINDS = {"level": Both("等级", "level"), "department": Both("部门", "department"),
           "category": Both("类别", "category"), "risk": Both("风险", "risk")}
@@ -184,7 +222,7 @@ class _Reader:
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 1
-            raise self.fail(line, N_("not valid YAML: {problem}.", problem=err.problem or err.context)) from None
+            raise self.fail(line, N_("not valid YAML: {problem}.", problem=_yaml_problem(err.problem or err.context))) from None
         except yaml.reader.ReaderError as err:
             line = text.count("\n", 0, err.position) + 1
             raise self.fail(line, N_("character {character!r} is not allowed in YAML.", character=err.character)) from None
