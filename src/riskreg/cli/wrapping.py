@@ -14,12 +14,13 @@ _CLOSING = set("，。、；：？！）》」』”’）】]")
 _OPENING = set("（《「『“‘【[")
 
 
-def cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
+
+
+def cells(text: str) -> int:
+    """The width of `text` on a terminal: a wide (Chinese) character takes two cells."""
+    return sum(2 if _wide(ch) else 1 for ch in text)
 
 
 def joined(lines: list[str]) -> str:
