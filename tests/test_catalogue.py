@@ -447,7 +447,7 @@ def test_retiring_a_used_risk_keeps_its_entry(cli, register, tmp_path):
     assert cli.json("show", entry_id, "--format", "json")["risk"] == "S03"
     assert risk_of(shown(cli), "S03")["retired"] is True
     table_row = next(line for line in cli("catalogue", "show").stdout.splitlines() if "S03" in line)
-    assert "retired" in table_row
+    assert "已停用" in table_row
 
 
 def test_add_on_a_retired_risk_is_refused_with_a_sentence(cli, register, snapshot, tmp_path):

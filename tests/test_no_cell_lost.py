@@ -128,7 +128,7 @@ def test_every_filled_cell_is_stored_or_the_import_refuses(cli, monkeypatch, cas
             assert (Path(folder) / "register.db").read_bytes() == before
             for index, heading in enumerate(headings):
                 if COLUMNS[heading][0] is None and heading not in extra and any(r[index] for r in case["rows"]):
-                    assert (heading or "no header") in result.stderr, result.stderr
+                    assert (heading or "无表头") in result.stderr, result.stderr
             return
         filled = [row for row in case["rows"] if any(
             v is not None and (not isinstance(v, str) or v.strip()) for h, v in zip(headings, row)

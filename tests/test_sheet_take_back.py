@@ -104,7 +104,7 @@ def test_progress_appended_to_the_masked_note_the_sheet_showed_is_taken(cli, led
     shown = load_workbook(sent).worksheets[0]["W2"].value
     assert shown == "已约谈施工方，电话139****5678"
     returned = fill_in(sent, tmp_path / SHEET, {1: {"进展情况": f"{shown}；\n 7月1日已付一半"}})
-    assert "进展情况: 已约谈施工方，电话139****5678 → 7月1日已付一半  (note)" in \
+    assert "进展情况：已约谈施工方，电话139****5678 → 7月1日已付一半（进展记录）" in \
         cli("import", "--update", returned, "--dry-run").stdout
     cli("import", "--update", returned)
     assert entry(cli, 1)["history"][-1]["text"] == "7月1日已付一半"

@@ -95,11 +95,11 @@ def test_the_dry_run_shows_each_change_and_writes_nothing(cli, ledger, tmp_path,
     out = cli("import", "--update", returned, "--dry-run").stdout
     assert out == (
         "条目 1 某工地拖欠农民工工资（第 2 行）\n"
-        "  完成时限: 2026-07-10 → 2026-07-31  (assign (extension))\n"
-        "  进展情况: 已约谈施工方，电话139****5678 → 已支付一半工资，联系电话138****5678  (note)\n"
+        "  完成时限：2026-07-10 → 2026-07-31（延期）\n"
+        "  进展情况：已约谈施工方，电话139****5678 → 已支付一半工资，联系电话138****5678（进展记录）\n"
         "条目 3 后山滑坡隐患（第 4 行）\n"
-        "  标题: 后山滑坡隐患 → 后山滑坡隐患（二号点）  (edit)\n"
-        "  风险等级: 一般风险 → 重大风险  (regrade)\n"
+        "  标题：后山滑坡隐患 → 后山滑坡隐患（二号点）（更正）\n"
+        "  风险等级：一般风险 → 重大风险（调整等级）\n"
         f"将更新 2 个条目，共 4 处改动，来自 {SHEET}，工作表 风险台账；将新增 1 个条目。\n")
     assert snapshot() == before
     assert "13812345678" in cli("import", "--update", returned, "--dry-run", "--unmasked").stdout

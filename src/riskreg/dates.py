@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from riskreg.errors import InvalidInput
-from riskreg.messages import N_
+from riskreg.messages import N_, Joined
 
 _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 COUNTDOWN = re.compile(r"T-(\d{1,5})")
@@ -63,5 +63,8 @@ def _parse(text: str, today: date, campaign_start: date | None, what: str) -> da
         raise InvalidInput(N_("The {what} {text!r} is not a date: no calendar has that day.", what=what, text=text)) from None
     if day is not None:
         return day
-    hint = FORMS.replace(" or ", ", ") + ", +Nd or -Nd" + (" or T-N" if campaign_start else "")
+    hint = N_("{items} or {last}", items=Joined([*FORMS.replace(" or ", ", ").split(", "), "+Nd"], "、", ", "),
+              last="-Nd")
+    if campaign_start:
+        hint = N_("{items} or {last}", items=hint, last="T-N")
     raise InvalidInput(N_("The {what} {text!r} is not a date; write it as {hint}.", what=what, text=text, hint=hint))

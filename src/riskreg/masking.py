@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from riskreg.messages import N_, Message
+
 
 # Invisible characters that may sit inside a number: soft hyphen, Mongolian vowel separator, zero-width
 # space / joiners / marks, bidirectional embeddings and isolates, word joiner and invisible operators, BOM.
@@ -158,11 +160,11 @@ def masked_number(text: str) -> str | None:
     return None
 
 
-def masked_reason(value: Any) -> str | None:
+def masked_reason(value: Any) -> Message | None:
     """Why an import refuses `value`, if it is text holding a number riskreg masked: a masked copy imported
     would store the stars for good over the real number."""
     if isinstance(value, str) and (form := masked_number(value)):
-        return f"holds a masked number ({form}); import the unmasked export, or pass --accept-masked"
+        return N_("holds a masked number ({form}); import the unmasked export, or pass --accept-masked", form=form)
     return None
 
 

@@ -79,6 +79,23 @@ class Both:
         return self.en
 
 
+class Joined:
+    """Values said one after another (Messages among them, each in the same language), with the separator
+    of each language between them."""
+
+    __slots__ = ("items", "zh", "en")
+
+    def __init__(self, items: list[object], zh: str = "；", en: str = "; ") -> None:
+        self.items, self.zh, self.en = items, zh, en
+
+    def translated(self, lang: str | None = None) -> str:
+        lang = lang or _current["lang"]
+        return (self.en if lang == "en" else self.zh).join(str(in_language(item, lang)) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.translated("en")
+
+
 def N_(msgid: str, /, **params: object) -> Message:  # noqa: N802 - gettext's name for "marked, translated later"
     return Message(msgid, **params)
 
@@ -104,7 +121,7 @@ def clause(text: object, *, lower: bool = False) -> object:
 
 def in_language(text: object, lang: str | None = None) -> object:
     """A Message translated; anything else (a name, a number, a path) as it is."""
-    return text.translated(lang) if isinstance(text, Message | Both) else text
+    return text.translated(lang) if isinstance(text, Message | Both | Joined) else text
 
 
 def translate(text: str, lang: str | None = None) -> str:

@@ -89,6 +89,20 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     # A refused import's problems (the stderr table and the --errors file handed back to a village)
     "column.row": ("行号", "row"), "column.line": ("行号", "line"), "column.column": ("列", "column"),
     "column.value": ("填写内容", "value"), "column.reason": ("问题", "reason"),
+    # `catalogue show`: the catalogue's own tables (its names stand in both languages side by side)
+    "catalogue.watch": ("销号后观察期：{days} 天", "watch after closing: {days} days"),
+    "catalogue.campaign": ("专项工作：{zh} / {en}，{start} – {end}", "campaign: {zh} / {en}, {start} – {end}"),
+    "catalogue.levels": ("风险等级", "Levels"), "catalogue.departments": ("部门", "Departments"),
+    "catalogue.risks": ("风险（牵头部门在前）", "Risks (lead department first)"), "catalogue.units": ("村（社区）", "Units"),
+    "catalogue.code": ("编码", "code"), "catalogue.zh": ("中文", "中文"), "catalogue.en": ("英文", "English"),
+    "catalogue.colour": ("颜色", "colour"), "catalogue.departments_column": ("部门", "departments"),
+    "catalogue.watch_days": ("观察期", "watch"), "catalogue.unit": ("村（社区）", "unit"),
+    "catalogue.retired": ("已停用", "retired"),
+    # `import --update --dry-run`: the action each changed cell becomes (the command's name in English)
+    "update.reopen": ("重新打开", "reopen"), "update.mitigate": ("管控", "mitigate"), "update.close": ("销号", "close"),
+    "update.consolidate": ("巩固", "consolidate"), "update.void": ("作废", "void"), "update.edit": ("更正", "edit"),
+    "update.assign": ("指定责任", "assign"), "update.assign (extension)": ("延期", "assign (extension)"),
+    "update.escalate": ("提级", "escalate"), "update.regrade": ("调整等级", "regrade"), "update.note": ("进展记录", "note"),
     # Section headings
     "heading.by_level_status": ("按风险等级和状态", "By level and status"), "heading.by_level": ("按风险等级", "By level"),
     "heading.by_category": ("按类别", "By category"), "heading.by_department": ("按责任部门", "By department"),

@@ -12,6 +12,9 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from riskreg.cli.wrapping import joined
+from riskreg.messages import translate
+
 
 class GroupedHelp(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -21,8 +24,8 @@ class GroupedHelp(TyperGroup):
             if command is None or command.hidden:
                 continue
             summary = command.short_help or (command.help or "").split("\n\n")[0]
-            sections.setdefault(getattr(command, "rich_help_panel", None) or "Commands", []).append(
-                (name, " ".join(summary.split())))
+            sections.setdefault(getattr(command, "rich_help_panel", None) or translate("Commands"), []).append(
+                (name, joined(summary.splitlines())))
         for title, rows in sections.items():
             with formatter.section(title):
                 formatter.write_dl(rows)

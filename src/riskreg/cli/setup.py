@@ -1,5 +1,6 @@
 """Set-up commands: `init` and the `catalogue` group."""
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -104,4 +105,4 @@ def show(
     else:
         from riskreg.render.tables import catalogue_view
 
-        print_view(catalogue_view, data, unmasked=unmasked)
+        print_view(functools.partial(catalogue_view, lang=get_state(ctx).lang), data, unmasked=unmasked)

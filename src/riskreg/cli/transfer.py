@@ -343,15 +343,17 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
 
 def _diff(updated: Any, names: Any) -> list[str]:
     """One entry's changes as the sheet words them: `Entry 3 某工地… (row 4)`, then
-    `  风险等级: 一般风险 → 较大风险  (regrade)`, one line a field."""
+    `  风险等级：一般风险 → 较大风险（调整等级）`, one line a field."""
     from riskreg.exchange.sheet_columns import BY_FIELD, header
     from riskreg.exchange.sheet_write import display_row
+    from riskreg.vocabulary import code_word
 
     lines = [N_("Entry {id} {title} (row {row})", id=updated.entry_id, title=updated.title, row=updated.row).translated()]
     for change in updated.changes:
         old, new = (display_row({change.field: value}, names)[change.field] for value in (change.old, change.new))
         old, new = ("—" if value is None else str(value).replace("\n", " ") for value in (old, new))
-        lines.append(f"  {header(BY_FIELD[change.field], names.lang)}: {old} → {new}  ({change.action})")
+        lines.append("  " + N_("{field}: {old} → {new}  ({action})", field=header(BY_FIELD[change.field], names.lang),
+                                  old=old, new=new, action=code_word("update", change.action, names.lang)).translated())
     return lines
 
 

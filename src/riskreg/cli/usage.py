@@ -12,6 +12,7 @@ from typing import Any
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 
+from riskreg.cli.wrapping import cells, wrap_text
 from riskreg.messages import N_, Message, translate
 
 
@@ -19,9 +20,27 @@ class RiskregFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix if prefix is not None else N_("Usage:").translated() + " ")
 
-    def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
-        """The rows of options and commands; --help's own is made as the page is written, so translated here."""
-        super().write_dl([(term, translate(text)) for term, text in rows], *args, **kwargs)
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write(wrap_text(text, self.width, indent, indent, preserve_paragraphs=True) + "\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        """The rows of options and commands, each text wrapped in cells beside its term (Click's layout); --help's
+        own text is made as the page is written, so translated here."""
+        rows = [(term, translate(text)) for term, text in rows]
+        first_col = min(max((cells(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if cells(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - cells(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_text(text, max(self.width - first_col - 2, 10), preserve_paragraphs=True).splitlines()
+            self.write("".join(f"{'':>{first_col + self.current_indent}}{line}\n" if i else f"{line}\n"
+                               for i, line in enumerate(lines)) or "\n")
 
 
 class RiskregContext(Context):
@@ -39,7 +58,7 @@ _SHAPES = [(re.compile(pattern), _said(message.msgid)) for pattern, message in (
     (r"^Missing argument (?P<name>.+?)\.", N_("Missing argument {name}.")),
     (r"^Missing option (?P<name>.+?)\.", N_("Missing option {name}.")),
     (r"^Missing parameter: (?P<name>.+)$", N_("Missing parameter: {name}")),
-    (r"^Got unexpected extra arguments? \((?P<args>.*)\)$", N_("Got unexpected extra arguments ({args})")),
+    (r"^Got unexpected extra argument\(s\) \((?P<args>.*)\)$", N_("Got unexpected extra argument(s) ({args})")),
     (r"^Invalid value for (?P<name>.+?): ", N_("Invalid value for {name}: ")),
     (r"^Invalid value: ", N_("Invalid value: ")),
     (r"^Option (?P<name>'.*') does not take a value\.$", N_("Option {name} does not take a value.")),
@@ -48,8 +67,17 @@ _SHAPES = [(re.compile(pattern), _said(message.msgid)) for pattern, message in (
     (r"not a whole number$", N_("not a whole number")),
     (r"must be (?P<count>\d+) or more$", N_("must be {count} or more")),
     (r"must be (?P<count>\d+) or less$", N_("must be {count} or less")),
-    (r"'(?P<value>.*)' is not one of (?P<choices>.*)\.$", N_("'{value}' is not one of {choices}.")),
+    (r"'(?P<value>[^']*)' is not one of (?P<choices>.*)\.$", N_("'{value}' is not one of {choices}.")),
+    # Typer's checks of a path option or argument (exists=, dir_okay=, file_okay=, readable=, writable=)
+    (r"\bfile (?P<path>'.*') does not exist\.$", N_("file {path} does not exist.")),
+    (r"\bdir (?P<path>'.*') does not exist\.$", N_("dir {path} does not exist.")),
+    (r"\bpath (?P<path>'.*') does not exist\.$", N_("path {path} does not exist.")),
+    (r"\bfile (?P<path>'.*') is a directory\.$", N_("file {path} is a directory.")),
+    (r"\bdir (?P<path>'.*') is a file\.$", N_("dir {path} is a file.")),
+    (r"\bfile (?P<path>'.*') is not readable\.$", N_("file {path} is not readable.")),
+    (r"\bfile (?P<path>'.*') is not writable\.$", N_("file {path} is not writable.")),
     (r"use zh or en$", N_("use zh or en")),
+    (r"。?\. Did you mean (?P<names>.*)\?$", N_(". Did you mean {names}?")),  # after a Chinese sentence, one stop
 )]
 
 

@@ -20,13 +20,13 @@ from riskreg.errors import InvalidInput, RiskregError
 from riskreg.fields import FIELDS
 from riskreg.domain.ledger import ACTIONS, MAX_TITLE, clean_text
 from riskreg.store.models import ACTIVE, REPLAYED, Entry, History
-from riskreg.messages import N_
+from riskreg.messages import N_, Both, Message, clause
 
 _DEFAULTS = {name: 0 for name, field in FIELDS.items() if field.kind == "count"}  # a count starts at 0
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def run_checks(session: Session, *, against: Head | None = None) -> list[str]:
+def run_checks(session: Session, *, against: Head | None = None) -> list[Message]:
     """Every problem found, one sentence each; `against`: the chain head an earlier report saw."""
     findings = list(integrity_findings(session.connection()))
     findings += search_findings(session.connection())
@@ -36,34 +36,37 @@ def run_checks(session: Session, *, against: Head | None = None) -> list[str]:
     return findings
 
 
-def _chain(session: Session, against: Head | None) -> list[str]:
+def _chain(session: Session, against: Head | None) -> list[Message]:
     """The hash chain, the head `meta` recorded, and the head an earlier report saw, in one pass."""
     chain = walk(session.exec(select(History).order_by(History.id).execution_options(yield_per=1000)),
                  mark=against.events if against else 0)
     findings = []
     if chain.broken is not None:
-        findings.append(f"history record {chain.broken} does not match the hash chain: it or an earlier record was altered.")
+        findings.append(N_("history record {record} does not match the hash chain: it or an earlier record was altered.",
+                              record=chain.broken))
     recorded = recorded_head(session.connection())
     if recorded is None:
-        findings.append("the register's record of its history chain head is missing or unreadable.")
+        findings.append(N_("the register's record of its history chain head is missing or unreadable."))
     elif recorded[0] != chain.head:
-        findings.append(f"the history holds {chain.head.events} events ending in {chain.head.hash[:12]}…, but the "
-                        f"register recorded {recorded[0].events} ending in {recorded[0].hash[:12]}…: history records "
-                        "were removed or added outside riskreg.")
+        findings.append(N_("the history holds {events} events ending in {head}…, but the register recorded "
+                           "{recorded} ending in {recorded_head}…: history records were removed or added outside "
+                           "riskreg.", events=chain.head.events, head=chain.head.hash[:12],
+                           recorded=recorded[0].events, recorded_head=recorded[0].hash[:12]))
     if against is not None:
         findings += _against(chain, against)
     return findings
 
 
-def _against(chain: Walk, seen: Head) -> list[str]:
+def _against(chain: Walk, seen: Head) -> list[Message]:
     """Whether the register still holds the history a report saw: its event `seen.events` has hash `seen.hash`
     and the chain up to it verifies."""
     if chain.head.events < seen.events:
-        return [f"The register holds {chain.head.events} history events, fewer than the {seen.events} the report "
-                "saw: its last events were removed."]
+        return [N_("The register holds {events} history events, fewer than the {seen} the report saw: its last "
+                   "events were removed.", events=chain.head.events, seen=seen.events)]
     replaced = seen.events > 0 and chain.hash_at_mark != seen.hash
     if replaced or (chain.broken_at is not None and chain.broken_at <= seen.events):
-        return [f"History event {seen.events} is not the one the report saw: the history it covers was rewritten."]
+        return [N_("History event {seen} is not the one the report saw: the history it covers was rewritten.",
+                   seen=seen.events)]
     return []
 
 
@@ -86,15 +89,15 @@ def head_seen_by(path: Path) -> Head:
     return Head(events, head)
 
 
-def _closed_invariants(session: Session) -> list[str]:
+def _closed_invariants(session: Session) -> list[Message]:
     findings = []
     closed_without = select(Entry.id).where(
         Entry.status.in_(("closed", "consolidated")),
         (Entry.verified_by.is_(None)) | (Entry.resolution.is_(None)) | (Entry.closed_on.is_(None)))
     for entry_id in session.exec(closed_without):
-        findings.append(f"entry {entry_id} is closed without a verifier, resolution or closing date.")
+        findings.append(N_("entry {id} is closed without a verifier, resolution or closing date.", id=entry_id))
     for entry_id in session.exec(select(Entry.id).where(Entry.status.in_(ACTIVE), Entry.closed_on.is_not(None))):
-        findings.append(f"entry {entry_id} is active but has a closing date.")
+        findings.append(N_("entry {id} is active but has a closing date.", id=entry_id))
     return findings
 
 
@@ -102,10 +105,10 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> list[Message]:
     """How an entry's stored fields differ from what its events say (empty when they agree)."""
     if not events:
-        return [f"entry {entry['id']} has no history."]
+        return [N_("entry {id} has no history.", id=entry["id"])]
     state: dict[str, Any] = {}
     for event in events:
         for name, change in event["changes"].items():
@@ -114,13 +117,19 @@ def replay_mismatches(entry: dict[str, Any], events: list[dict[str, Any]]) -> li
     for name in REPLAYED:
         expected, stored = state.get(name, _DEFAULTS.get(name)), _plain(entry.get(name, _DEFAULTS.get(name)))
         if stored != expected:
-            problems.append(f"entry {entry['id']}: {name} is {stored!r} but its history says {expected!r}.")
+            problems.append(N_("entry {id}: {name} is {stored} but its history says {expected}.", id=entry["id"],
+                               name=name, stored=_value(stored), expected=_value(expected)))
     if (_plain(entry["created_on"]), _plain(entry["updated_on"])) != (_plain(events[0]["on"]), _plain(events[-1]["on"])):
-        problems.append(f"entry {entry['id']}: its dates do not match its first and last history events.")
+        problems.append(N_("entry {id}: its dates do not match its first and last history events.", id=entry["id"]))
     return problems
 
 
-def _replay(session: Session) -> list[str]:
+def _value(value: Any) -> object:
+    """A stored or replayed value as a finding quotes it: as Python writes it, and nothing as a word."""
+    return Both("（空）", "None") if value is None else repr(value)
+
+
+def _replay(session: Session) -> list[Message]:
     findings = []
     events = session.exec(select(History).order_by(History.entry_id, History.id).execution_options(yield_per=1000))
     grouped = ((entry_id, [_flag_refused(e.model_dump(), findings) for e in group])
@@ -128,16 +137,20 @@ def _replay(session: Session) -> list[str]:
     pending = next(grouped, None)
     for entry in session.exec(select(Entry).order_by(Entry.id).execution_options(yield_per=1000)):
         while pending is not None and pending[0] < entry.id:
-            findings.append(f"history refers to entry {pending[0]}, which does not exist.")
+            findings.append(_orphan(pending[0]))
             pending = next(grouped, None)
         own = pending[1] if pending is not None and pending[0] == entry.id else []
         if own:
             pending = next(grouped, None)
         findings += replay_mismatches(entry.model_dump(), own)
     while pending is not None:
-        findings.append(f"history refers to entry {pending[0]}, which does not exist.")
+        findings.append(_orphan(pending[0]))
         pending = next(grouped, None)
     return findings
+
+
+def _orphan(entry_id: int) -> Message:
+    return N_("history refers to entry {id}, which does not exist.", id=entry_id)
 
 
 # The wall clock as riskreg records it (ledger.Stamp.wall_clock): UTC, microseconds optional.
@@ -174,14 +187,15 @@ def validate_history_event(event: dict[str, Any]) -> None:
     for name, change in changes.items():
         for value in change.values():
             if isinstance(value, str):
-                clean_text(value, f"{name} value")
+                clean_text(value, N_("{name} value", name=name))
             elif value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise InvalidInput(N_("the {name} value must be text, a whole number or null", name=name))
 
 
-def _flag_refused(event: dict[str, Any], findings: list[str]) -> dict[str, Any]:
+def _flag_refused(event: dict[str, Any], findings: list[Message]) -> dict[str, Any]:
     try:
         validate_history_event(event)
     except InvalidInput as err:
-        findings.append(f"history record {event['id']}: {str(err).rstrip('.')}; `import` would refuse it.")
+        findings.append(N_("history record {record}: {reason}; `import` would refuse it.", record=event["id"],
+                           reason=clause(err)))
     return event

@@ -119,7 +119,7 @@ def _entry(data: Any, known: Codes) -> tuple[dict[str, Any], list[dict[str, Any]
     events = _at_key("history", None, lambda: _history(data.get("history")))
     problems = replay_mismatches(row, events)
     if problems:
-        raise InvalidInput(problems[0].rstrip("."))
+        raise InvalidInput(clause(problems[0]))
     return row, events
 
 
@@ -202,7 +202,7 @@ def _event(number: int, event: Any) -> dict[str, Any]:
     if event["text"] is not None and not isinstance(event["text"], str):
         raise InvalidInput(N_("history event {number}: text must be text or null", number=number))
     _validate_event(number, event)
-    return {**event, "on": _day(event["on"], f"history event {number} date", required=True)}
+    return {**event, "on": _day(event["on"], N_("history event {number} date", number=number), required=True)}
 
 
 def _validate_event(number: int, event: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from riskreg.errors import InvalidInput
 from riskreg.exchange.sheet_book import Row
 from riskreg.exchange.sheet_columns import BY_FIELD, ROW_NUMBER, normalise
-from riskreg.messages import N_
+from riskreg.messages import NP_, N_, Joined, Message
 
 HEADER_SCAN_ROWS = 20
 MAX_HEADER_ROWS = 3
@@ -75,11 +75,11 @@ class Columns:
     names: dict[int, str] = field(default_factory=dict)  # every other column's heading: data there is refused
 
 
-def columns(source: str, header: Header, known: dict[str, str], mapping: Iterable[str],
+def columns(source: object, header: Header, known: dict[str, str], mapping: Iterable[str],
             ignore: Iterable[str]) -> Columns:
     """Each column's field; a mapping line or --ignore naming no column of the sheet is refused."""
     by_text = {normalise(t): index for index, t in enumerate(header.texts) if t is not None}
-    where = f"{source}: the header (row {_rows(header)})"
+    where = N_("{source}: the header (row {rows})", source=source, rows=_rows(header))
     for key in mapping:
         if key not in by_text:
             raise InvalidInput(N_("The mapping file names {key!r}, but {where} has no such column; its headers "
@@ -121,8 +121,10 @@ def _letter_index(letters: str) -> int | None:
         return None
 
 
-def _rows(header: Header) -> str:
-    return str(header.last_row) if header.first_row == header.last_row else f"rows {header.first_row}-{header.last_row}"
+def _rows(header: Header) -> object:
+    if header.first_row == header.last_row:
+        return header.last_row
+    return N_("rows {first}-{last}", first=header.first_row, last=header.last_row)
 
 
 def _listed(header: Header) -> str:
@@ -130,7 +132,7 @@ def _listed(header: Header) -> str:
     return ", ".join(named[:30]) + (" …" if len(named) > 30 else "")
 
 
-def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
+def data_rows(source: object, rows: Iterable[Row], found: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each row with anything of its own in a field's column, as field -> raw value.
 
     A cell filled under a heading riskreg has no field for (or under none, or past the header's last column)
@@ -154,19 +156,27 @@ def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tupl
         raise InvalidInput(_refusal(source, stray, found))
 
 
-def _refusal(source: str, stray: dict[int, list[Any]], found: Columns) -> str:
+def _refusal(source: object, stray: dict[int, list[Any]], found: Columns) -> Message:
     described, flags, example = [], [], None
     for index, samples in sorted(stray.items()):
         heading = found.names.get(index) or None
-        name = f"{heading} ({column_letter(index)})" if heading else f"{column_letter(index)} (no header)"
         values = ", ".join(repr(v if isinstance(v, str) else str(v))[:60] for v in samples)
-        described.append(f"{name}, e.g. {values}")
+        described.append(N_("{heading} ({letter}), e.g. {values}", heading=heading, letter=column_letter(index),
+                            values=values) if heading else
+                         N_("{letter} (no header), e.g. {values}", letter=column_letter(index), values=values))
         flags.append(f"--ignore {heading or column_letter(index)}")
         example = example or (f"`{heading}: detail`" if heading else None)
-    mapping = f"give it a field with a --mapping line (such as {example}) or " if example else ""
-    return (f"{source}: column{'s' if len(described) > 1 else ''} {'; '.join(described)} "
-            f"hold{'' if len(described) > 1 else 's'} data riskreg has no field for, so nothing was imported; "
-            f"{mapping}leave {'them' if len(described) > 1 else 'it'} out with {' '.join(flags)}.")
+    said = {"source": source, "described": Joined(described), "flags": " ".join(flags), "example": example}
+    if example:
+        return NP_("{source}: column {described} holds data riskreg has no field for, so nothing was imported; give "
+                   "it a field with a --mapping line (such as {example}) or leave it out with {flags}.",
+                   "{source}: columns {described} hold data riskreg has no field for, so nothing was imported; give "
+                   "it a field with a --mapping line (such as {example}) or leave them out with {flags}.",
+                   len(described), **said)
+    return NP_("{source}: column {described} holds data riskreg has no field for, so nothing was imported; leave it "
+               "out with {flags}.",
+               "{source}: columns {described} hold data riskreg has no field for, so nothing was imported; leave "
+               "them out with {flags}.", len(described), **said)
 
 
 def blank(value: Any) -> bool:

@@ -21,7 +21,7 @@ from riskreg.escaping import from_csv_cell
 from riskreg.exchange.sheet_book import MAX_SHEET_BYTES, MAX_SHEET_ROWS, Book, Row, refuse_oversized
 from riskreg.exchange.sheet_columns import BY_FIELD, HEADERS, REQUIRED, normalise
 from riskreg.exchange.sheet_header import HEADER_SCAN_ROWS, blank, columns, data_rows, find_header
-from riskreg.messages import N_
+from riskreg.messages import N_, Joined
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 __all__ = ["Sheet", "blank", "open_sheet", "read_mapping"]  # blank: the row checks' test of an empty cell
@@ -151,7 +151,7 @@ def _the_ledger(path: Path, book: Book, indexes: list[int], known: dict[str, str
     holding = [index for index in indexes if _holds_rows(book, index, known)]
     if len(holding) > 1:
         names = [book.names[index] for index in holding]
-        listed = f"{', '.join(names[:-1])} and {names[-1]}"
+        listed = N_("{names} and {last}", names=Joined(names[:-1], "、", ", "), last=names[-1])
         raise InvalidInput(N_("{name} has ledger rows on sheets {listed}; import each with --sheet NAME.",
                               name=path.name, listed=listed))
     return holding
@@ -184,13 +184,14 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         looked = ""
         if book.named:
             names = [book.names[i] for i in indexes]
-            looked = f" of sheet {names[0]}" if len(names) == 1 else f" of sheets {', '.join(names)}"
+            looked = (N_(" of sheet {name}", name=names[0]) if len(names) == 1 else
+                      N_(" of sheets {names}", names=Joined(names, "、", ", ")))
         raise InvalidInput(N_("{path} has no header row riskreg knows in the first {header_scan_rows} "
                               "rows{looked}; it needs columns such as 风险编码, 村(社区) and 标题 (or Risk code, Unit, "
                               "Title), or a --mapping file.", path=path, header_scan_rows=HEADER_SCAN_ROWS,
                               looked=looked))
     name = book.names[index] if book.named else None
-    source = f"{path}, sheet {name}" if name is not None else str(path)
+    source = N_("{path}, sheet {name}", path=path, name=name) if name is not None else str(path)
     found = columns(source, header, known, mapping, ignore)
     missing = [f"{BY_FIELD[f].zh} ({f})" for f in REQUIRED if f not in found.fields.values()]
     if missing:

@@ -44,18 +44,12 @@ def level_cell(code: str, levels: Levels, short: bool = False) -> Text:
 # Columns of prose that may wrap; codes, dates and counts never do, so narrow
 # terminals squeeze the prose instead of cutting a deadline or a level in half.
 _WRAPPING = {"field.title": 8, "column.name": 8, "column.owner": 6, "column.event": 20, "field.unit": 4,
-             # the English-only catalogue view's columns, named by their headings
-             "unit": 4, "中文": 10, "English": 10, "departments": 8}
-
-
-def _literal(heading: str) -> str:
-    return heading
+             "catalogue.unit": 4, "catalogue.zh": 10, "catalogue.en": 10, "catalogue.departments_column": 8}
 
 
 def table_of(title: str, *columns: str, numeric_from: int | None = None,
-           t: Callable[[str], str] = _literal) -> Table:
-    """A table whose columns are vocabulary keys headed by t (or, in the English-only catalogue and trend
-    views, the headings themselves); the column decides wrapping."""
+           t: Callable[[str], str]) -> Table:
+    """A table whose columns are vocabulary keys headed by t; the column decides wrapping."""
     table = Table(title=cell(title, "table.title"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for i, column in enumerate(columns):
         heading = t(column)
@@ -217,32 +211,39 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
     return Group(*parts)
 
 
-def catalogue_view(data: dict[str, Any]) -> RenderableType:
+def catalogue_view(data: dict[str, Any], lang: str = "en") -> RenderableType:
+    t = words(lang)
+    retired = t("catalogue.retired")
     head = cell(f"{data['title']['zh']} / {data['title']['en']}", "bold")
-    head.append(f"\nwatch after closing: {data['consolidation_days']} days", style="")
+    head.append("\n" + t("catalogue.watch").format(days=data["consolidation_days"]), style="")
     if data["campaign"]:
-        c = data["campaign"]
-        head.append(visible(f"\ncampaign: {c['zh']} / {c['en']}, {c['start']} – {c['end']}"))
-    levels = table_of("Levels", "code", "中文", "English", "colour")
+        head.append(visible("\n" + t("catalogue.campaign").format(**data["campaign"])))
+    levels = table_of(t("catalogue.levels"), "catalogue.code", "catalogue.zh", "catalogue.en", "catalogue.colour", t=t)
     for lv in data["levels"]:
         levels.add_row(cell(lv["code"]), cell(lv["zh"], RICH_COLOURS[lv["colour"]]), cell(lv["en"]), cell(lv["colour"]))
-    departments = table_of("Departments", "code", "中文", "English", "")
+    departments = table_of(t("catalogue.departments"), "catalogue.code", "catalogue.zh", "catalogue.en", "", t=_or_blank(t))
     for d in data["departments"]:
-        departments.add_row(cell(d["code"]), cell(d["zh"]), cell(d["en"]), cell("retired" if d["retired"] else ""))
-    risks = table_of("Risks (lead department first)", "code", "中文", "English", "departments", "watch", "")
+        departments.add_row(cell(d["code"]), cell(d["zh"]), cell(d["en"]), cell(retired if d["retired"] else ""))
+    risks = table_of(t("catalogue.risks"), "catalogue.code", "catalogue.zh", "catalogue.en", "catalogue.departments_column",
+                   "catalogue.watch_days", "", t=_or_blank(t))
     for category in data["categories"]:
         risks.add_row(cell(category["code"], "bold"), cell(category["zh"], "bold"),
-                      cell(category["en"], "bold"), "", "", cell("retired" if category["retired"] else ""))
+                      cell(category["en"], "bold"), "", "", cell(retired if category["retired"] else ""))
         for r in category["risks"]:
             risks.add_row(cell(r["code"]), cell(r["zh"]), cell(r["en"]), cell("/".join(r["departments"])),
-                          cell(r["consolidation_days"]), cell("retired" if r["retired"] else ""))
+                          cell(r["consolidation_days"]), cell(retired if r["retired"] else ""))
     parts: list[RenderableType] = [head, levels, departments, risks]
     if data["units"]:
-        units = table_of("Units", "unit", "")
+        units = table_of(t("catalogue.units"), "catalogue.unit", "", t=_or_blank(t))
         for u in data["units"]:
-            units.add_row(cell(u["name"]), cell("retired" if u["retired"] else ""))
+            units.add_row(cell(u["name"]), cell(retired if u["retired"] else ""))
         parts.append(units)
     return Group(*parts)
+
+
+def _or_blank(t: Callable[[str], str]) -> Callable[[str], str]:
+    """t for headed columns; a column without a heading (the retired mark) stays without one."""
+    return lambda key: key and t(key)
 
 
 def trend_table(trend: dict[str, Any], lang: str = "en") -> Table:

@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from riskreg.errors import RiskregError
-from riskreg.messages import N_
+from riskreg.messages import N_, Message
 
 # Arbitrary but fixed: the advisory lock key every riskreg writer takes ("RISKREG" in ASCII).
 WRITE_LOCK_KEY = 0x5249534B524547
@@ -182,50 +182,54 @@ def is_busy(error: BaseException) -> bool:
     return "database is locked" in message or "lock timeout" in message or getattr(error, "sqlstate", None) == "55P03"
 
 
-def integrity_findings(conn: Connection) -> Iterator[str]:
+def integrity_findings(conn: Connection) -> Iterator[Message]:
     if conn.dialect.name == "sqlite":
         for (message,) in conn.execute(text("PRAGMA integrity_check")):
             if message != "ok":
-                yield f"SQLite integrity check: {message}"
+                yield N_("SQLite integrity check: {message}", message=message)
         for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
-            yield f"{table} row {rowid} points at a missing {parent} row."
+            yield N_("{table} row {rowid} points at a missing {parent} row.", table=table, rowid=rowid, parent=parent)
     elif conn.dialect.name == "postgresql":
         # PostgreSQL enforces foreign keys itself; what can go wrong is a constraint left unvalidated.
         for (name,) in conn.execute(text(
                 "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
                 "WHERE n.nspname = current_schema() AND NOT c.convalidated")):
-            yield f"PostgreSQL constraint {name} is not validated."
+            yield N_("PostgreSQL constraint {name} is not validated.", name=name)
     yield from guard_findings(conn)
 
 
-def guard_findings(conn: Connection) -> Iterator[str]:
+def guard_findings(conn: Connection) -> Iterator[Message]:
     """Each append-only guard on history that is missing, disabled or no longer the one riskreg made."""
     states = _sqlite_guard_states(conn) if conn.dialect.name == "sqlite" else _postgresql_guard_states(conn)
     for name, state in states:
-        yield f"the append-only guard {name} on history {state}: history can be changed unseen."
+        yield N_("the append-only guard {name} on history {state}: history can be changed unseen.", name=name,
+                 state=state)
 
 
-def _sqlite_guard_states(conn: Connection) -> Iterator[tuple[str, str]]:
+_MISSING, _ALTERED = N_("is missing"), N_("was altered")  # a guard's state, said after its name
+
+
+def _sqlite_guard_states(conn: Connection) -> Iterator[tuple[str, Message]]:
     found = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'")).all())
     for name, sql in SQLITE_GUARD_SQL.items():
         if name not in found:
-            yield name, "is missing"
+            yield name, _MISSING
         elif " ".join(found[name].split()) != sql:
-            yield name, "was altered"
+            yield name, _ALTERED
 
 
-def _postgresql_guard_states(conn: Connection) -> Iterator[tuple[str, str]]:
+def _postgresql_guard_states(conn: Connection) -> Iterator[tuple[str, Message]]:
     found = {row.tgname: row for row in conn.execute(text(
         "SELECT t.tgname, t.tgenabled, t.tgtype, t.tgqual IS NULL AS unconditional, p.prosrc FROM pg_trigger t "
         "JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgrelid = 'history'::regclass AND NOT t.tgisinternal"))}
     for name, kind in _PG_GUARD_TYPES.items():
         row = found.get(name)
         if row is None:
-            yield name, "is missing"
+            yield name, _MISSING
         elif row.tgenabled == "D":
-            yield name, "is disabled"
+            yield name, N_("is disabled")
         elif (row.tgtype, row.unconditional, row.prosrc) != (kind, True, _PG_GUARD_BODY):
-            yield name, "was altered"
+            yield name, _ALTERED
 
 
 def insert_stored(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from riskreg.errors import InvalidInput
-from riskreg.messages import N_
+from riskreg.messages import N_, Message
 
 SEARCHED = ("title", "detail", "plan", "measures", "resolution")
 MIN_SEARCH = 2
@@ -110,7 +110,7 @@ def create_search(conn: Connection, *, fill: bool = False) -> None:
 TRIGGERS = ("entry_search_add", "entry_search_change", "entry_search_note")
 
 
-def search_findings(conn: Connection) -> Iterator[str]:
+def search_findings(conn: Connection) -> Iterator[Message]:
     """A trigger that keeps the search index in step gone missing, and the entries whose indexed text is not
     their text now (one pass over the ledger)."""
     found_sql = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if conn.dialect.name == "sqlite" else
@@ -119,7 +119,7 @@ def search_findings(conn: Connection) -> Iterator[str]:
     found = set(conn.exec_driver_sql(found_sql).scalars())
     for name in TRIGGERS:
         if name not in found:
-            yield f"the search index's trigger {name} is missing or disabled: searches miss later changes."
+            yield N_("the search index's trigger {name} is missing or disabled: searches miss later changes.", name=name)
     if conn.dialect.name == "sqlite":
         stale_sql = (f"SELECT e.id FROM entry e LEFT JOIN entry_search s ON s.rowid = e.id "
                      f"WHERE s.body IS NOT {_BODY.format(row='e', id='e.id')} ORDER BY e.id")
@@ -128,8 +128,8 @@ def search_findings(conn: Connection) -> Iterator[str]:
                      f"WHERE s.body IS DISTINCT FROM {_PG_BODY.format(row='e', id='e.id')} ORDER BY e.id")
     stale = conn.exec_driver_sql(stale_sql).scalars().all()
     if stale:
-        yield (f"the search index does not hold the text of {len(stale)} entries (the first is entry {stale[0]}): "
-               "a search misses or wrongly finds them.")
+        yield N_("the search index does not hold the text of {count} entries (the first is entry {first}): a search "
+                 "misses or wrongly finds them.", count=len(stale), first=stale[0])
 
 
 _fts = table("entry_search", column("rowid"), column("body"))
