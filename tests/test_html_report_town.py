@@ -31,7 +31,7 @@ def town(cli, register):
     cli("escalate", one, "--to", "县人社局", "--reason", "涉及外县企业", as_of="2026-06-22")
     two = cli.add("P01", "燃气管道老化", "东村", "--level", "major", as_of="2026-06-03")
     _four_ones(cli, two, "2026-07-03", "2026-06-04")
-    cli("escalate", two, "--to", "县应急局", "--reason", "跨部门", as_of="2026-06-23")
+    cli("escalate", two, "--to", "县应急局（值班13800138000）", "--reason", "跨部门", as_of="2026-06-23")
     three = cli.add("H02", "后山滑坡隐患", "西村", as_of="2026-06-04")
     cli("escalate", three, "--to", "县自然资源局", "--reason", "需专业排查", as_of="2026-06-05")
     cli("close", three, "--verified-by", "李华", "--resolution", "已排危", as_of="2026-06-10")
@@ -82,7 +82,10 @@ def test_the_due_soon_and_escalated_lists(cli, town):
     # active entries escalated now, by deadline: not 3 (closed), not 4 (cleared), not 5 (voided)
     assert re.findall(r'data-entry="(\d+)"', escalated) == ["1", "2"]
     assert "提级至 县人社局" in escalated and "提级至 县应急局" in escalated
-    assert "拖欠工资，联系电话139****5678" in escalated and "13912345678" not in page  # titles masked as everywhere
+    # free text masked as everywhere: titles and whom an entry is escalated to
+    assert "拖欠工资，联系电话139****5678" in escalated and "13912345678" not in page
+    assert "提级至 县应急局（值班138****8000）" in escalated and "13800138000" not in page
+    assert "13800138000" in cli("report", "--format", "html", "--unmasked").stdout
     assert "逾期 11 天" in escalated  # an escalated entry says it is late too
     report = cli.json("report", "--format", "json")
     assert [item["id"] for item in report["escalated"]] == [1, 2] and report["more"]["escalated"] == 0
