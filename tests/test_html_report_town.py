@@ -14,6 +14,7 @@ The town, as of 2026-07-01 (due soon: deadline 07-01 to 07-08):
 | 6  | 北村    | no plan, due 07-08                             | active, due soon, missing one     |
 """
 
+import json
 import re
 
 import pytest
@@ -102,6 +103,14 @@ def test_the_lists_are_capped_and_say_how_many_more(cli, town):
     assert "Escalated for coordination (2)" in english and "… and 1 more" in english and "… and 2 more" in english
     report = cli.json("report", "--format", "json", "--limit", "1")
     assert report["more"]["escalated"] == 1 and report["more"]["due_soon"] == 2
+
+
+def test_a_split_keeps_each_departments_first_escalated_entries(cli, town, tmp_path):
+    cli("report", "--format", "json", "--split", "dept", "--output-dir", tmp_path, "--limit", "1")
+    for code in ("LABOUR", "COMP"):  # entry 1's and entry 2's: one each, though the whole report keeps only 1
+        part = json.loads((tmp_path / f"{code}.json").read_text(encoding="utf-8"))
+        alone = cli.json("report", "--format", "json", "--dept", code, "--limit", "1")
+        assert (part["escalated"], part["more"]["escalated"]) == (alone["escalated"], 0) and len(alone["escalated"]) == 1
 
 
 @pytest.mark.parametrize(("lang", "late"), [("zh", "逾期 11 天"), ("en", "11 days late")])

@@ -56,7 +56,8 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
     columns = [*(getattr(Entry, key).label(key) for key in _LIST_BASE), type_coerce(Entry.due, String).label("due"),
                *([type_coerce(extra, String).label("extra")] if extra is not None else [])]
     order = (Entry.due.is_(None), Entry.due, Entry.id)
-    if limit is None or list_name in COUNTED_HERE:  # entries awaiting consolidation or escalated are few: sorted in full
+    # Entries awaiting consolidation or escalated are few: sorted in full, but a split keeps each department's first.
+    if limit is None or (list_name in COUNTED_HERE and not per_department):
         return _items(session, select(*columns).where(condition, *where).order_by(*order).limit(limit), list_name,
                       flags.today)
     if per_department:

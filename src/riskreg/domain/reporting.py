@@ -59,14 +59,14 @@ def build_report(session: Session, flags: Flags, *, since: date | None = None, l
 
 
 def department_reports(session: Session, flags: Flags, *, since: date | None = None, lang: str = "zh",
-                       lists: tuple[str, ...] = LISTS, list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
+                       list_limit: int | None = LIST_LIMIT, scope: Scope = Scope(),
                        schema: int = 2) -> dict[str, dict[str, Any]]:
     """One report per department, by code in catalogue order, each what build_report gives for that
     department. Built in one pass: every aggregate is grouped by department too and each list read once (its
     first `list_limit` entries per department), then split here over those small results. Every current
     department gets one, with nothing open or not (a nightly mail that says so); a retired one only while
     entries in scope use it."""
-    return _reports(session, flags, since=since, lang=lang, lists=lists, list_limit=list_limit, scope=scope,
+    return _reports(session, flags, since=since, lang=lang, lists=LISTS, list_limit=list_limit, scope=scope,
                     split=True, schema=schema)
 
 
