@@ -55,3 +55,22 @@ def test_the_lists_walk_the_deadline_index_in_a_neglected_register(isolated_env)
     walked = [plan for plan in plans.values() if "RIGHT PART OF ORDER BY" in plan]
     assert len(walked) >= 4, plans  # overdue, due soon, unaccountable and stale: none sorts every match
     assert not any(plan.startswith("SCAN entry") and "INDEX" not in plan for plan in plans.values()), plans
+    # the escalated list and its count read only the partial index of active escalated entries (schema 9)
+    with sqlite3.connect(isolated_env) as conn:
+        escalated = [" ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+                     for sql, params in statements if "escalated_to IS NOT NULL" in sql]
+    assert len(escalated) == 2, statements  # the list and its count
+    assert all("USING COVERING INDEX ix_entry_escalated" in plan for plan in escalated), escalated
+
+
+def test_schema_9_adds_the_index_of_escalated_entries(cli, isolated_env):
+    cli("init")
+    new = _indexes(isolated_env)
+    assert "WHERE status IN ('open', 'mitigated') AND escalated_to IS NOT NULL" in new["ix_entry_escalated"]
+    with sqlite3.connect(isolated_env) as conn:  # a register as schema 8 left it
+        conn.execute("DROP INDEX ix_entry_escalated")
+        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    cli("list")  # opening it upgrades it
+    assert _indexes(isolated_env) == new
+    with sqlite3.connect(isolated_env) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("9",)

@@ -11,7 +11,7 @@ import json
 import pytest
 from test_reports import build_ledger, eight_entries, eight_entries_template, report_json  # noqa: F401
 
-LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
+LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation", "escalated")
 DEPARTMENTS = ("COMP", "POLICE", "CULT", "LABOUR", "EMERG", "URBAN", "VETS", "SOCIAL", "HEALTH", "JUST", "MARKET",
                "WATER", "LAND")
 
@@ -25,18 +25,18 @@ def test_the_default_lists_200_and_says_nothing_more(cli, eight_entries):
     assert (report["schema"], report["limit"]) == ("riskreg.report/2", 200)
     assert report["more"] == dict.fromkeys(LISTS, 0)
     assert _ids(report) == {"overdue": [1, 4, 2], "due_soon": [3], "unaccountable": [2, 7, 8], "stale": [2],
-                            "awaiting_consolidation": [5]}
+                            "awaiting_consolidation": [5], "escalated": []}
     keys = list(report)
-    assert keys.index("awaiting_consolidation") < keys.index("limit") < keys.index("more") < keys.index("since")
+    assert keys.index("awaiting_consolidation") < keys.index("escalated") < keys.index("limit") < keys.index("more") < keys.index("since")
 
 
 def test_a_limit_keeps_the_first_by_deadline_and_counts_the_rest_exactly(cli, eight_entries):
     whole, capped = report_json(cli), report_json(cli, "--limit", "1")
     assert capped["limit"] == 1
     assert _ids(capped) == {"overdue": [1], "due_soon": [3], "unaccountable": [2], "stale": [2],
-                            "awaiting_consolidation": [5]}
+                            "awaiting_consolidation": [5], "escalated": []}
     assert capped["more"] == {"overdue": 2, "due_soon": 0, "unaccountable": 2, "stale": 0,
-                              "awaiting_consolidation": 0}
+                              "awaiting_consolidation": 0, "escalated": 0}
     assert capped["overdue"] == whole["overdue"][:1]
     for key in ("totals", "by_level_status", "by_category", "by_department", "by_unit", "chain"):
         assert capped[key] == whole[key], key
@@ -53,8 +53,8 @@ def test_limit_0_lists_everything(cli, eight_entries):
 def test_schema_1_is_the_old_contract_every_list_entire(cli, eight_entries):
     old, new = report_json(cli, "--schema", "1"), report_json(cli, "--limit", "0")
     assert old["schema"] == "riskreg.report/1"
-    assert "limit" not in old and "more" not in old
-    assert {key: value for key, value in new.items() if key not in ("schema", "limit", "more")} == \
+    assert "limit" not in old and "more" not in old and "escalated" not in old  # the escalated list came with /2
+    assert {key: value for key, value in new.items() if key not in ("schema", "limit", "more", "escalated")} == \
         {key: value for key, value in old.items() if key != "schema"}
 
 
@@ -89,7 +89,8 @@ def test_the_text_report_says_how_many_more_in_each_language(cli, eight_entries)
     chinese = cli("--lang", "zh", "report", "--format", "markdown", "--limit", "1").stdout
     assert "…… 另有 2 项：riskreg list --overdue" in chinese
     html = cli("--lang", "zh", "report", "--format", "html", "--limit", "1").stdout
-    assert html.count("…… 另有 2 项") == 2 and html.count('data-entry="') == 2
+    # overdue 1 (2 more), due soon 3, unaccountable 2 (2 more): the HTML report lists due-soon entries too
+    assert html.count("…… 另有 2 项") == 2 and html.count('data-entry="') == 3
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -124,6 +124,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "mail.column.name": ("名称", "Name"), "mail.column.unaccountable": ("四个一不全", "Not acc."),
     "mail.column.day": ("日期", "Day"), "mail.owner": ("责任", "Owner"), "mail.due": ("时限", "Due"),
     "mail.none": ("无", "None"), "mail.days_late": ("逾期 {n} 天", "{n} days late"),
+    "mail.days_left": ("还剩 {n} 天", "{n} days left"), "mail.escalated_to": ("提级至 {to}", "escalated to {to}"),
+    "mail.heading.escalated": ("提级协调的事项", "Escalated for coordination"),
     "mail.no_due": ("未定完成时限", "no deadline"), "mail.no_leader": ("未定牵头领导", "no lead official"),
     "mail.more": ("…… 另有 {n} 项", "… and {n} more"),
     "mail.footer": ("riskreg {version} 生成；电话和身份证号已打码。",

@@ -66,12 +66,12 @@ def send(
 def _reports(ctx: typer.Context, since: str | None, plan: Any) -> dict[str, dict]:
     """The whole report (its HTML file is always written; mail and the robot take it) and each mailed
     department's, masked as every output is."""
-    from riskreg.cli.reports import build_report
+    from riskreg.cli.reports import report_data
 
     unscoped = {"department": None, "unit": None, "leader": None}
-    wanted = {WHOLE: build_report(ctx, since, unscoped, with_trend=True)}
+    wanted = {WHOLE: report_data(ctx, since, unscoped, with_trend=True)}
     for code in plan.department_boxes:
-        wanted[code] = build_report(ctx, since, {**unscoped, "department": code})
+        wanted[code] = report_data(ctx, since, {**unscoped, "department": code}, with_trend=True)  # no trend: scoped
     return dict(zip(wanted, as_shown(*wanted.values(), exact=CHAIN)))
 
 
@@ -89,7 +89,7 @@ def _write_reports(ctx: typer.Context, folder: Path, reports: dict[str, dict], p
     messages = {}
     for name, report in reports.items():
         trend = report.pop("trend", None)
-        html = report_html(report, trend, lang=lang)
+        html = report_html(report, trend, changed_after=report.pop("changed_after"), lang=lang)
         target = not_the_register(ctx, folder / f"{name}.html")
         write_atomically(target, [html])
         if boxes[name]:

@@ -32,11 +32,12 @@ EXTENSIONS = {ReportFormat.text: ".txt", ReportFormat.markdown: ".md", ReportFor
               ReportFormat.csv: ".csv", ReportFormat.html: ".html"}
 
 
-def build_report(ctx: typer.Context, since: str | None, scope: dict[str, str | None], *, with_trend: bool = False,
-           split: bool = False, **trim) -> Any:
+def report_data(ctx: typer.Context, since: str | None, scope: dict[str, str | None], *, with_trend: bool = False,
+                split: bool = False, **trim) -> Any:
     """The report's data, unmasked: the writer masks it (JSON while encoding, so nothing is encoded twice).
-    With `split`, one report per department code. The trend is the whole register's, so only an unscoped HTML
-    report has one."""
+    With `split`, one report per department code. `with_trend` is for the HTML report: the trend is the whole
+    register's, so only an unscoped report has one; and each report says under "changed_after" whether its
+    entries have events after the as-of day (its counts are then not what they were that day)."""
     from riskreg.domain.ledger import user_date
     from riskreg.domain.reporting import build_report, department_reports
     from riskreg.domain.scope import resolve_scope
@@ -48,12 +49,22 @@ def build_report(ctx: typer.Context, since: str | None, scope: dict[str, str | N
         since_day = user_date(session, today, since, N_("--since date")) if since else None
         within = resolve_scope(session, **scope)
         if split:
-            return department_reports(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
-        data = build_report(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
-        if with_trend and not any(scope.values()):  # in the same read transaction: the chart and counts agree
-            from riskreg.domain.trends import trend
+            reports = department_reports(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
+            if with_trend:
+                from riskreg.domain.scope import Scope
+                from riskreg.domain.trends import changed_after
 
-            data["trend"] = trend(session, today)
+                for code, data in reports.items():
+                    part = Scope(department=code, unit=within.unit, leader=within.leader)
+                    data["changed_after"] = changed_after(session, today, part.conditions)
+            return reports
+        data = build_report(session, flags, since=since_day, lang=state.lang, scope=within, **trim)
+        if with_trend:  # in the same read transaction: the chart and counts agree
+            from riskreg.domain.trends import changed_after, trend
+
+            if not any(scope.values()):
+                data["trend"] = trend(session, today)
+            data["changed_after"] = changed_after(session, today, within.conditions)
         return data
 
 
@@ -63,7 +74,7 @@ def summary(ctx: typer.Context, dept: ScopeDept = None, unit: ScopeUnit = None, 
     """Tables by level and status, category, department and unit, and the first overdue entries."""
     from riskreg.render.tables import SUMMARY_ROWS, report_view
 
-    data = build_report(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
+    data = report_data(ctx, None, {"department": dept, "unit": unit, "leader": leader}, lists=("overdue",),
                   list_limit=SUMMARY_ROWS)
     print_view(functools.partial(report_view, full=False, lang=get_state(ctx).lang, codes=codes), data,
                unmasked=unmasked)
@@ -92,7 +103,7 @@ def report(
     trim = _check_lists(fmt, limit, schema)
     if split is not None or output_dir is not None:
         _check_split(split, output_dir, output, dept)
-        reports = build_report(ctx, since, scope, split=True, **trim)
+        reports = report_data(ctx, since, scope, with_trend=fmt is ReportFormat.html, split=True, **trim)
         targets = {code: output_dir / f"{code}{EXTENSIONS[fmt]}" for code in reports}
         for target in targets.values():  # each checked first: a link there may name the register
             not_the_register(ctx, target)
@@ -105,7 +116,7 @@ def report(
             unmasked=unmasked)
         overdue = any(data["totals"]["overdue"] for data in reports.values())
     else:
-        data = build_report(ctx, since, scope, with_trend=fmt is ReportFormat.html, **trim)
+        data = report_data(ctx, since, scope, with_trend=fmt is ReportFormat.html, **trim)
         _write_report(fmt, data, Path(output) if output else None, unmasked=unmasked, lang=lang)
         overdue = bool(data["totals"]["overdue"])
     if fail_on_overdue and overdue:
@@ -139,8 +150,8 @@ def _write_report(fmt: ReportFormat, data: dict, target: Path | None, *, unmaske
     elif fmt is ReportFormat.html:
         from riskreg.render.html import report_html
 
-        write(lambda shown: [report_html(shown, shown.pop("trend", None), lang=lang)], data, output=target,
-              unmasked=unmasked, exact=CHAIN)
+        write(lambda shown: [report_html(shown, shown.pop("trend", None), changed_after=shown.pop("changed_after"),
+                                         lang=lang)], data, output=target, unmasked=unmasked, exact=CHAIN)
     elif fmt is ReportFormat.csv:
         from riskreg.render.plain import REPORT_CSV_FIELDS, report_csv_rows, to_csv
 

@@ -16,11 +16,13 @@ from sqlmodel import Session, select
 from riskreg.domain.queries import Flags
 from riskreg.store.models import Entry
 
-LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation")
+# Active entries escalated for coordination: the last list, added for the HTML report (issue 16); not in report/1.
+ESCALATED = "escalated"
+LISTS = ("overdue", "due_soon", "unaccountable", "stale", "awaiting_consolidation", ESCALATED)
 LIST_LIMIT = 200  # entries per list in riskreg.report/2 unless --limit says otherwise
 _LIST_BASE = ("id", "risk", "title", "unit", "level", "status", "department", "leader")
-# The one list the report's totals do not count already: closed entries whose watch is over.
-COUNTED_HERE = "awaiting_consolidation"
+# The lists the report's totals do not count already: closed entries whose watch is over, escalated ones.
+COUNTED_HERE = ("awaiting_consolidation", ESCALATED)
 _DATED = ("overdue", "due_soon")  # lists of entries that have a deadline by definition
 
 
@@ -32,12 +34,15 @@ def _condition(flags: Flags, list_name: str):
         "unaccountable": (flags.unaccountable, None),
         "stale": (flags.stale, Entry.updated_on),
         "awaiting_consolidation": (flags.awaiting_consolidation, Entry.watch_until),
+        ESCALATED: (flags.escalated, Entry.escalated_to),
     }[list_name]
 
 
-def awaiting_counts(session: Session, flags: Flags, where: list, keys: list) -> dict[Any, int]:
-    """Entries awaiting consolidation, per value of `keys` (a department, or None for the whole scope)."""
-    rows = session.execute(select(*keys, func.count()).where(flags.awaiting_consolidation, *where).group_by(*keys))
+def list_counts(session: Session, flags: Flags, list_name: str, where: list, keys: list) -> dict[Any, int]:
+    """The entries of a list the totals do not count (COUNTED_HERE), per value of `keys` (a department, or None
+    for the whole scope): few, counted along the list's partial index."""
+    condition = _condition(flags, list_name)[0]
+    rows = session.execute(select(*keys, func.count()).where(condition, *where).group_by(*keys))
     return {(row[0] if keys else None): int(row[-1]) for row in rows}
 
 
@@ -51,7 +56,8 @@ def attention_list(session: Session, flags: Flags, list_name: str, *, limit: int
     columns = [*(getattr(Entry, key).label(key) for key in _LIST_BASE), type_coerce(Entry.due, String).label("due"),
                *([type_coerce(extra, String).label("extra")] if extra is not None else [])]
     order = (Entry.due.is_(None), Entry.due, Entry.id)
-    if limit is None or list_name == COUNTED_HERE:  # entries awaiting consolidation are few: sorted in full
+    # Entries awaiting consolidation or escalated are few: sorted in full, but a split keeps each department's first.
+    if limit is None or (list_name in COUNTED_HERE and not per_department):
         return _items(session, select(*columns).where(condition, *where).order_by(*order).limit(limit), list_name,
                       flags.today)
     if per_department:
@@ -95,5 +101,7 @@ def _items(session: Session, query, list_name: str, today: date) -> list[dict[st
             item["last_change"] = day(row[-1])[1]
         elif list_name == "awaiting_consolidation":
             item["watch_until"] = day(row[-1])[1]
+        elif list_name == ESCALATED:
+            item["escalated_to"] = row[-1]
         items.append(item)
     return items

@@ -89,6 +89,11 @@ class Flags:
         return and_(self.active, self.untouched)
 
     @property
+    def escalated(self):
+        # Spelled as the partial index ix_entry_escalated's condition (store.models), for SQLite to use it.
+        return and_(self.active, Entry.escalated_to.is_not(None))
+
+    @property
     def awaiting_consolidation(self):
         return and_(self.closed, Entry.watch_until <= self.today)
 

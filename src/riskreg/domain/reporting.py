@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from riskreg.domain.attention import COUNTED_HERE, LIST_LIMIT, LISTS, attention_list, awaiting_counts
+from riskreg.domain.attention import COUNTED_HERE, ESCALATED, LIST_LIMIT, LISTS, attention_list, list_counts
 from riskreg.domain.catalogue_sync import read_settings
 from riskreg.domain.tallies import FLAGS, GROUP_COUNTS, empty_part, tally
 from riskreg.store.chain import current_head
@@ -73,7 +73,7 @@ def department_reports(session: Session, flags: Flags, *, since: date | None = N
 def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, lists: tuple[str, ...],
              list_limit: int | None, scope: Scope, split: bool, schema: int) -> dict[Any, dict[str, Any]]:
     if schema == 1:
-        list_limit = None
+        list_limit, lists = None, tuple(name for name in lists if name != ESCALATED)
     today = flags.today
     name = _name(lang)
     settings = read_settings(session)
@@ -85,7 +85,8 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
                     one_department=scope.department is not None)
     listed = {list_name: attention_list(session, flags, list_name, limit=list_limit, where=where, per_department=split)
               for list_name in lists}
-    awaiting = awaiting_counts(session, flags, where, keys) if COUNTED_HERE in lists and list_limit is not None else {}
+    uncounted = {list_name: list_counts(session, flags, list_name, where, keys)
+                 for list_name in COUNTED_HERE if list_name in lists and list_limit is not None}
     changes = _since(session, since, where, split) if since else {}
     # The history these reports saw, so a copy kept elsewhere proves later that the register still holds it.
     chain = current_head(session.connection()).as_report()
@@ -127,7 +128,7 @@ def _reports(session: Session, flags: Flags, *, since: date | None, lang: str, l
         for list_name, items in listed.items():
             report[list_name] = [item for item in items if item["department"] == part] if split else items
         if schema != 1:
-            counts = {**totals, COUNTED_HERE: awaiting.get(part, 0)}
+            counts = {**totals, **{list_name: uncounted.get(list_name, {}).get(part, 0) for list_name in COUNTED_HERE}}
             report["limit"] = list_limit
             report["more"] = {name: counts[name] - len(report[name]) if list_limit is not None else 0
                               for name in lists}

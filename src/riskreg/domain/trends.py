@@ -162,6 +162,17 @@ class _Group(NamedTuple):
     n: int
 
 
+def changed_after(session: Session, day: date, where: list = ()) -> bool:
+    """Whether an entry in scope, not voided, has an event dated after `day`: then a report as of that day counts
+    the register as it is now, which is not what it was that day (issue 16). One seek per action along
+    ix_history_action_on, stopping at the first such event."""
+    from riskreg.domain.ledger import ACTIONS
+
+    later = (select(History.id).join(Entry, Entry.id == History.entry_id)
+             .where(History.action.in_(ACTIONS), History.on > day, NOT_VOIDED, *where).limit(1))
+    return session.execute(later).first() is not None
+
+
 def trend(session: Session, today: date, *, days: int | None = None, since: date | None = None) -> dict[str, Any]:
     return daily_counts(session, window(session, today, days=days, since=since))
 

@@ -7,20 +7,23 @@ Outlook do not draw inline SVG, so the numbers behind each chart are also
 printed as text beneath it.
 """
 
+from datetime import date
 from html import escape
-from collections.abc import Callable
 from typing import Any
 
 from riskreg import __version__
+from riskreg.messages import N_
 from riskreg.render import labels
+from riskreg.render.html_tables import Words, group_table, trend_section
 from riskreg.render.labels import campaign_phrase, chain_line, day_phrases, rows_in_reading_order, scope_line
-from riskreg.render.svg import bar_chart, line_chart
+from riskreg.render.svg import bar_chart
 from riskreg.vocabulary import words
 
-Words = Callable[[str], str]  # a vocabulary key to its word in the report's language, windows filled in
-
 COLOURS = {"red": "#cf222e", "orange": "#e16f24", "yellow": "#bf8700", "blue": "#0969da"}
-SERIES_COLOURS = {"open": "#0969da", "overdue": "#cf222e", "closed": "#1a7f37"}
+# A phrase such as "逾期 30 天" stays on one line: a narrow screen would otherwise break it between number and unit.
+_NOWRAP = "white-space:nowrap;"
+# The tiles the trend replays: at a past --as-of with later events they show the chart's values for that day.
+_REPLAYED = {"active": "open", "overdue": "overdue", "closed": "closed"}
 FONT = ("-apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Hiragino Sans GB','Microsoft YaHei',"
         "'Noto Sans CJK SC',sans-serif")
 
@@ -33,13 +36,16 @@ def _heading(text: str) -> str:
             f'border-bottom:2px solid #d0d7de;color:#1f2328;">{escape(text)}</h2>')
 
 
-def _tiles(report: dict[str, Any], t: Words) -> str:
+def _tiles(report: dict[str, Any], t: Words, replayed: dict[str, int] | None) -> str:
+    """The headline counts; those the trend replays taken from `replayed` (its day) when given."""
     totals = report["totals"]
     tiles = [("active", totals["open"] + totals["mitigated"], "#0969da"), ("overdue", totals["overdue"], "#cf222e"),
              ("unaccountable", totals["unaccountable"], "#bf8700"), ("due_soon", totals["due_soon"], "#e16f24"),
              ("stale", totals["stale"], "#57606a"), ("closed", totals["closed"] + totals["consolidated"], "#1a7f37")]
     cells = []
     for key, value, colour in tiles:
+        if replayed is not None and key in _REPLAYED:
+            value = replayed[_REPLAYED[key]]
         cells.append(f'<td width="33%" style="width:33%;padding:4px;vertical-align:top;">'
                      f'<div style="border:1px solid #d0d7de;border-radius:6px;padding:10px 8px;text-align:center;">'
                      f'<div data-count="{key}" style="font-size:26px;font-weight:bold;line-height:1.1;color:{colour};">{value}</div>'
@@ -55,17 +61,27 @@ def _level_badge(code: str, levels: dict[str, dict[str, str]]) -> str:
             f'color:#ffffff;background:{colour};white-space:nowrap;">{escape(level["name"])}</span>')
 
 
-def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: dict[str, str], t: Words) -> str:
+def _due(item: dict[str, Any], as_of: date, t: Words) -> str:
+    """The deadline, and how late or how near it is, each phrase on one line."""
+    if not item["due"]:
+        return f'<span style="color:#cf222e;">{escape(t("mail.no_due"))}</span>'
+    late = (as_of - date.fromisoformat(item["due"])).days  # an escalated entry says it too, when it is late
+    if late > 0:
+        return f'{_e(item["due"])} <b style="color:#cf222e;{_NOWRAP}">{escape(t("mail.days_late").format(n=late))}</b>'
+    if item.get("days_left") is not None:
+        return f'{_e(item["due"])} <b style="color:#e16f24;{_NOWRAP}">{escape(t("mail.days_left").format(n=item["days_left"]))}</b>'
+    return _e(item["due"])
+
+
+def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: dict[str, str], as_of: date,
+          t: Words) -> str:
     """One attention item as a block: stacks on a phone instead of a nine-column table."""
     colour = COLOURS.get(levels.get(item["level"], {}).get("colour", ""), "#57606a")
     owner = departments.get(item["department"], item["department"] or "")
     leader = escape(item["leader"]) if item["leader"] else f'<span style="color:#cf222e;">{escape(t("mail.no_leader"))}</span>'
-    if item.get("days_overdue") is not None:
-        due = f'{_e(item["due"])} <b style="color:#cf222e;">{escape(t("mail.days_late").format(n=item["days_overdue"]))}</b>'
-    elif item["due"]:
-        due = _e(item["due"])
-    else:
-        due = f'<span style="color:#cf222e;">{escape(t("mail.no_due"))}</span>'
+    due = _due(item, as_of, t)
+    if item.get("escalated_to"):
+        due += f' · {escape(t("mail.escalated_to").format(to=item["escalated_to"]))}'
     return (f'<div data-entry="{item["id"]}" style="border-left:4px solid {colour};padding:6px 10px;margin:0 0 10px;background:#f6f8fa;">'
             f'<div style="font-size:15px;font-weight:bold;color:#1f2328;">#{item["id"]} {_e(item["title"])}</div>'
             f'<div style="font-size:13px;color:#57606a;margin-top:2px;">{_e(item["unit"])} · {_e(item["risk"])} · '
@@ -80,57 +96,33 @@ def _items(report: dict[str, Any], list_name: str, levels: dict[str, dict[str, s
     items = report[list_name]
     if not items:
         return f'<p style="color:#57606a;margin:4px 0;">{escape(t("mail.none"))}</p>'
-    blocks = "".join(_item(item, levels, departments, t) for item in items)
+    as_of = date.fromisoformat(report["as_of"])
+    blocks = "".join(_item(item, levels, departments, as_of, t) for item in items)
     if more := report.get("more", {}).get(list_name, 0):
         blocks += f'<p style="color:#57606a;">{escape(t("mail.more").format(n=f"{more:,}"))}</p>'
     return blocks
 
 
-_TH = "padding:6px 4px;border-bottom:2px solid #d0d7de;font-size:13px;color:#57606a;"
-_TD = "padding:6px 4px;border-bottom:1px solid #eaeef2;font-size:14px;"
+def _as_of_note(report: dict[str, Any], replayed: bool, lang: str) -> str:
+    """Under the tiles of a report whose entries changed after its day: which counts are that day's."""
+    sentence = (N_("Entries changed after {as_of}: active, overdue and closed above are that day's, replayed from "
+                   "the history as the chart is; the other counts, the lists and the tables show the register as it "
+                   "is now.", as_of=report["as_of"]) if replayed else
+                N_("Entries changed after {as_of}: the counts, lists and tables show the register as it is now, not "
+                   "as it was that day.", as_of=report["as_of"]))
+    return (f'<p data-note="as_of" style="font-size:13px;color:#57606a;margin:0 0 8px;">'
+            f'{escape(sentence.translated(lang))}</p>')
 
 
-def _group_table(rows: list[dict[str, Any]], t: Words) -> str:
-    head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t("mail.column.name"), t("count.active"), t("count.overdue"),
-                                          t("mail.column.unaccountable"), t("count.closed"))))
-    body = []
-    for row in rows:
-        if not any(row[key] for key in ("open", "overdue", "unaccountable", "closed")):
-            continue  # a phone screen is short: groups with nothing on the ledger are left out
-        name = row["name"] + (t("phrase.retired") if row["retired"] else "")
-        numbers = "".join(
-            f'<td align="right" style="{_TD}text-align:right;{"color:#cf222e;font-weight:bold;" if key == "overdue" and row[key] else ""}">{row[key]}</td>'
-            for key in ("open", "overdue", "unaccountable", "closed"))
-        body.append(f'<tr><td style="{_TD}">{escape(name)}</td>{numbers}</tr>')
-    return (f'<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;">'
-            f'<tr>{head}</tr>{"".join(body)}</table>')
-
-
-def _trend(trend: dict[str, Any], t: Words) -> str:
-    days = trend["days"]
-    labels = [d["day"][5:] for d in days]
-    series = [(t("count.active" if key == "open" else f"count.{key}"), SERIES_COLOURS[key], [d[key] for d in days])
-              for key in ("open", "overdue", "closed")]
-    chart = line_chart(labels, series, title=f'{t("mail.heading.trend")} {trend["from"]} – {trend["to"]}')
-    # The numbers for clients that drop SVG: the first day, every week back from today, and today.
-    shown = sorted({0, *range(len(days) - 1, -1, -7)})
-    cells = "".join(f'<tr><td style="{_TD}">{d["day"]}</td>'
-                    + "".join(f'<td align="right" style="{_TD}text-align:right;">{d[k]}</td>' for k in ("open", "overdue", "closed"))
-                    + "</tr>" for d in (days[i] for i in shown))
-    head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="{_TH}text-align:{"left" if i == 0 else "right"};">{escape(h)}</th>'
-                   for i, h in enumerate((t("mail.column.day"), t("count.active"), t("count.overdue"), t("count.closed"))))
-    return (f'<div style="margin:8px 0;">{chart}</div>'
-            f'<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin-top:6px;">'
-            f'<tr>{head}</tr>{cells}</table>')
-
-
-def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: str = "zh") -> str:
+def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, changed_after: bool = False,
+                lang: str = "zh") -> str:
+    """The page. With `changed_after` (entries have events after the as-of day) the tiles the trend replays show
+    its last day, so they agree with the chart, and a sentence under them says what the rest counts."""
     days = day_phrases(report["windows"], "en" if lang == "en" else "zh")
     word = words(lang)
 
     def t(key: str) -> str:
-        return word(key).format(**days) if key in ("count.due_soon", "count.stale") else word(key)
+        return word(key).format(**days) if key in ("count.due_soon", "count.stale", "heading.due_soon") else word(key)
 
     levels = {lv["code"]: lv for lv in report["levels"]}
     departments = {row["code"]: row["name"] for row in report["by_department"]}
@@ -152,20 +144,29 @@ def report_html(report: dict[str, Any], trend: dict[str, Any] | None, *, lang: s
         *([f'<h2 style="font-size:17px;line-height:1.3;margin:2px 0 2px;color:#1f2328;">{escape(scope)}</h2>']
           if scope else []),
         f'<p style="font-size:14px;color:#57606a;margin:0 0 8px;">{sub}</p>',
-        _tiles(report, t),
+        _tiles(report, t, trend["days"][-1] if trend is not None and changed_after else None),
+        *([_as_of_note(report, trend is not None, lang)] if changed_after else []),
     ]
     if report["since"]:
         parts.append(f'<p style="font-size:14px;margin:4px 0;">{escape(t("phrase.since").format(**report["since"]))}</p>')
     if trend is not None:
-        parts += [_heading(t("mail.heading.trend")), _trend(trend, t)]
+        parts += [_heading(t("mail.heading.trend")), trend_section(trend, t)]
+    for list_name, heading in (("overdue", "heading.overdue"), ("due_soon", "heading.due_soon"),
+                               ("escalated", "mail.heading.escalated"),
+                               ("unaccountable", "mail.heading.unaccountable")):
+        parts += [_heading(f'{t(heading)} ({labels.list_count(report, list_name)})'),
+                  _items(report, list_name, levels, departments, t)]
+
+    def named(row: dict[str, Any]) -> str:
+        return row["name"] + (t("phrase.retired") if row["retired"] else "")
+
     parts += [
-        _heading(f'{t("heading.overdue")} ({labels.list_count(report, "overdue")})'),
-        _items(report, "overdue", levels, departments, t),
-        _heading(f'{t("mail.heading.unaccountable")} ({labels.list_count(report, "unaccountable")})'),
-        _items(report, "unaccountable", levels, departments, t),
+        _heading(t("heading.by_unit")),
+        group_table(rows_in_reading_order(report, "unit", lang), t, name=lambda row: row["unit"]),
         _heading(t("mail.heading.by_level")), bar_chart(bars, title=t("mail.heading.by_level")),
-        _heading(t("heading.by_department")), _group_table(rows_in_reading_order(report, "department", lang), t),
-        _heading(t("heading.by_category")), _group_table(report["by_category"], t),
+        _heading(t("heading.by_department")),
+        group_table(rows_in_reading_order(report, "department", lang), t, name=named),
+        _heading(t("heading.by_category")), group_table(report["by_category"], t, name=named),
         f'<p style="font-size:12px;color:#8c959f;margin-top:28px;">{escape(t("mail.footer").format(version=__version__))}</p>',
         f'<p style="font-size:12px;color:#8c959f;word-break:break-all;">{escape(chain_line(report["chain"], lang))}</p>',
         "</div></body></html>",

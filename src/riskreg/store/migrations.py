@@ -83,6 +83,13 @@ def m008_search_bigrams(conn: Connection) -> None:
     create_search(conn)
 
 
+def m009_escalated(conn: Connection) -> None:
+    """Schema 9: the partial index of active escalated entries, which the HTML report lists by deadline
+    without reading the entry table (issue 16)."""
+    for statement in partial_index_ddl(conn.dialect.name):
+        conn.execute(text(statement))
+
+
 # version reached -> the step that reaches it from the one before
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: m002_history_chain,
@@ -92,6 +99,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: m006_department_units,
     7: m007_report_by_deadline,
     8: m008_search_bigrams,
+    9: m009_escalated,
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION, "every schema version needs its migration"

@@ -17,7 +17,7 @@ from riskreg.fields import FIELDS
 from riskreg.store.backends import HISTORY_GUARDS
 from riskreg.store.search import create_search
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 ACTIVE = ("open", "mitigated")
 VOIDED = "voided"  # a mistaken or duplicate entry, kept (its number is never reused) but counted nowhere
 COUNTED = ("open", "mitigated", "closed", "consolidated")  # the statuses totals, groups and lists count
@@ -28,6 +28,7 @@ DEPARTMENT_UNITS = ("department", "unit", "status", "risk", "level", "due", "upd
 ACTIVE_SQL = "status IN ('open', 'mitigated')"  # the partial indexes' conditions, as queries must spell them
 CLOSED_SQL = "status = 'closed'"
 MISSING_ONE_SQL = "(leader IS NULL OR department IS NULL OR task_force IS NULL OR plan IS NULL OR due IS NULL)"
+ESCALATED_SQL = "escalated_to IS NOT NULL"
 # Active entries as a condition spelled like the partial index's, so the planner can use that index.
 IS_ACTIVE = text(ACTIVE_SQL)
 MAX_CODE = 32  # catalogue codes; riskreg.domain.catalogue checks the same length without importing the models
@@ -156,7 +157,7 @@ class History(SQLModel, table=True):
 
 def partial_index_ddl(dialect: str) -> list[str]:
     """The partial indexes of entries still needing attention (active, active and missing one of the four ones,
-    or closed under watch), holding every column their flags, counts and lists read.
+    active and escalated, or closed under watch), holding every column their flags, counts and lists read.
 
     The active ones lead with the deadline, so a list's first entries by deadline are the index's first rows
     (issue 16: a register of a million active entries lists its first 200 without reading the rest). Their
@@ -172,6 +173,8 @@ def partial_index_ddl(dialect: str) -> list[str]:
         f"level{free_text}) WHERE {ACTIVE_SQL}",
         "CREATE INDEX IF NOT EXISTS ix_entry_unaccountable ON entry (due, status, risk, department, unit, "
         f"level{free_text}) WHERE {ACTIVE_SQL} AND {MISSING_ONE_SQL}",
+        "CREATE INDEX IF NOT EXISTS ix_entry_escalated ON entry (due, status, risk, department, unit, "
+        f"level{free_text and free_text + ', escalated_to'}) WHERE {ACTIVE_SQL} AND {ESCALATED_SQL}",
         "CREATE INDEX IF NOT EXISTS ix_entry_closed ON entry (watch_until, due, status, risk, department, unit, "
         f"level, leader, title) WHERE {CLOSED_SQL}",
     ]
