@@ -1,0 +1,237 @@
+"""`riskreg tui`, the coordinator's desk, driven key by key with Textual's Pilot on a real register (both backends).
+
+Each action is checked by what it left in the register, read back through the command line (`show --format json`),
+so the desk is held to record exactly what the command of the same name records."""
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+import pytest
+
+from tests.conftest import AS_OF, Cli
+
+TODAY = date.fromisoformat(AS_OF)
+
+
+def desk_app(lang: str = "en", *, unmasked: bool = False, poll: float = 3600):
+    """The app `riskreg --as-of AS_OF --lang LANG tui` opens, on the test's register (RISKREG_DB)."""
+    from riskreg import messages
+    from riskreg.cli.desk import open_desk
+    from riskreg.cli.state import State
+    from riskreg.tui.app import DeskApp
+    from riskreg.zones import UTC
+
+    messages.use(lang)
+    state = State(as_of=AS_OF, lang=lang)
+    state.zone = lambda: UTC  # the history's times in one zone, whatever the machine's
+    return DeskApp(open_desk(state, unmasked=unmasked), poll=poll)
+
+
+def drive(scenario: Callable, lang: str = "en", size: tuple[int, int] = (100, 30), **kwargs):
+    """Run `scenario(app, pilot)` in a headless desk; its return value."""
+    app = desk_app(lang, **kwargs)
+
+    async def run():
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            result = await scenario(app, pilot)
+            await pilot.pause()
+        return result
+
+    try:
+        return asyncio.run(run())
+    finally:
+        app.desk.register.engine.dispose()
+
+
+def status(app) -> str:
+    """The status line's sentence, whole (the screen may wrap it)."""
+    return str(app.query_one("#status").content)
+
+
+def screen_text(app) -> str:
+    """The screen as a person reads it: each line's characters, no colour (Chinese two cells wide)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()
+
+
+async def fill(pilot, **values: str) -> None:
+    """Type into the open form (by field name) and save it."""
+    from textual.widgets import Input
+
+    for name, value in values.items():
+        pilot.app.screen.query_one(f"#field-{name}", Input).value = value
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def typed_in(pilot, box: str, text: str) -> None:
+    """Focus the filter bar (`f`) or the search box (`/`) by its key, type `text`, press Enter."""
+    from textual.widgets import Input
+
+    await pilot.press("f" if box == "filter" else "slash")
+    pilot.app.query_one(f"#{box}", Input).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def history(cli: Cli, entry_id: int) -> list[dict]:
+    return cli.json("show", str(entry_id), "-f", "json")["history"]
+
+
+@pytest.fixture
+def three(cli: Cli, register) -> list[int]:
+    """Three entries: 1 overdue and led by 王明 (a mobile number in its title), 2 with a note, 3 plain."""
+    ids = [cli.add(title="工地拖欠工资 电话13812345678"), cli.add("S03", "燃气管道老化", "西村"), cli.add()]
+    cli("assign", str(ids[0]), "--leader", "王明", "--due", "2026-06-20")
+    cli("note", str(ids[1]), "燃气公司已排查")
+    return ids
+
+
+def test_ledger_and_detail_show_entries_masked(cli, three):
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        ledger = app.query_one(Ledger)
+        title = str(ledger.get_row_at(0)[-1])
+        detail = screen_text(app)
+        await pilot.press("down")
+        return ledger.ids, title, detail, screen_text(app)
+
+    ids, title, first, second = drive(scenario, size=(120, 80))
+    assert ids == three
+    assert title == "工地拖欠工资 电话138****5678"
+    assert "13812345678" not in first and "138****5678" in first and "王明" in first
+    assert "燃气公司已排查" in second  # the note, in the history's sentences
+
+
+def test_unmasked_shows_numbers_as_stored(cli, three):
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        return str(app.query_one(Ledger).get_row_at(0)[-1])
+
+    assert drive(scenario, unmasked=True) == "工地拖欠工资 电话13812345678"
+
+
+def test_the_ledger_is_paged_as_the_cursor_goes(cli, register, tmp_path):
+    from riskreg.tui.desk import PAGE
+
+    many = PAGE + 30
+    cli("import", _sheet(tmp_path, many))  # a quick way to a register of more than a page
+
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        ledger = app.query_one(Ledger)
+        first = len(ledger.ids)
+        ledger.move_cursor(row=first - 1)
+        await pilot.pause()
+        return first, ledger.ids, ledger.more
+
+    first, ids, more = drive(scenario)
+    assert first == PAGE
+    assert ids == list(range(1, many + 1)) and not more
+
+
+def _sheet(folder, n: int):
+    from tests.conftest import sheet_file
+
+    return sheet_file(folder / "many.csv", [["风险编码", "标题", "村(社区)"], *(["S03", f"事项{i}", "东村"] for i in range(n))])
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("overdue", [1]), ("逾期", [1]), ("leader=王明", [1]), ("西村", [2]), ("待化解 unit=东村", [1, 3]),
+    ("general", [1, 2, 3]), ("劳动保障中心", [1, 2, 3]), ("closed", []),
+])
+def test_filter_bar_reads_the_one_vocabulary(cli, three, typed, expected):
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        await typed_in(pilot, "filter", typed)
+        return app.query_one(Ledger).ids, status(app), app.focused
+
+    ids, said, focused = drive(scenario)
+    assert ids == expected, said
+    assert said.startswith(f"{len(expected)} entr")
+    assert focused.id == "ledger"
+
+
+def test_a_refused_filter_word_is_one_sentence_and_keeps_the_ledger(cli, three):
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        await typed_in(pilot, "filter", "overdue status=火星")
+        return app.query_one(Ledger).ids, status(app)
+
+    ids, said = drive(scenario)
+    assert ids == three
+    assert said.startswith("There is no status '火星'; use one of: open 待化解")
+    zh_ids, zh_said = drive(scenario, lang="zh")
+    assert zh_ids == three and zh_said.startswith("没有状态 '火星'；请用以下之一：open 待化解"), zh_said
+
+
+def test_a_filter_named_wrong_is_refused(cli, three):
+    async def scenario(app, pilot):
+        await typed_in(pilot, "filter", "colour=red")
+        return status(app)
+
+    assert drive(scenario) == ("'colour=red' is no filter: before = write status, level, dept, unit or leader, and "
+                               "after it a word.")
+
+
+def test_search_with_slash_is_list_search(cli, three):
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        await typed_in(pilot, "search", "燃气")
+        found = app.query_one(Ledger).ids
+        await typed_in(pilot, "search", "x")
+        return found, status(app)
+
+    found, refused = drive(scenario)
+    assert found == [2] == [row["id"] for row in cli.json("list", "--search", "燃气", "-f", "json")]
+    assert refused == "--search needs at least 2 characters, not 'x'."
+
+
+def test_q_quits_and_question_mark_lists_every_key(cli, three):
+    async def scenario(app, pilot):
+        from riskreg.tui.keys import Keys
+
+        await pilot.press("question_mark")
+        shown = isinstance(app.screen, Keys)
+        await pilot.press("escape")
+        back = not isinstance(app.screen, Keys)
+        await pilot.press("q")
+        return shown, back, app.is_running
+
+    assert drive(scenario) == (True, True, False)
+
+
+@pytest.mark.pure
+def test_no_command_but_tui_imports_textual():
+    """`riskreg --help`, a command's help and `tui --help` itself leave Textual unimported."""
+    for argv in (["--help"], ["list", "--help"], ["tui", "--help"], ["--version"]):
+        probe = (f"import sys, runpy; sys.argv = ['riskreg', *{argv!r}]\n"
+                 "try:\n    runpy.run_module('riskreg', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+                 "print('textual' in sys.modules)")
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+        assert done.stdout.rstrip().endswith("False"), (argv, done.stdout, done.stderr)
+
+
+def test_a_command_run_leaves_textual_unimported(cli, three):
+    probe = ("import sys, runpy; sys.argv = ['riskreg', 'list']\n"
+             "try:\n    runpy.run_module('riskreg', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('textual' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "燃气管道老化" in done.stdout and done.stdout.rstrip().endswith("False"), done.stdout + done.stderr
