@@ -235,3 +235,131 @@ def test_a_command_run_leaves_textual_unimported(cli, three):
              "print('textual' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "燃气管道老化" in done.stdout and done.stdout.rstrip().endswith("False"), done.stdout + done.stderr
+
+
+async def act(pilot, key: str, entry_id: int | None = None, answer: str = "y", **values: str) -> None:
+    """Put the cursor on `entry_id`, press the action's key, fill its form (if it has one) and answer its question
+    (if it asks one)."""
+    from riskreg.tui.forms import Confirm, Form
+    from riskreg.tui.ledger import Ledger
+
+    if entry_id is not None:
+        ledger = pilot.app.query_one(Ledger)
+        ledger.move_cursor(row=ledger.ids.index(entry_id))
+        await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+    if isinstance(pilot.app.screen, Form):
+        await fill(pilot, **values)
+    if isinstance(pilot.app.screen, Confirm):
+        await pilot.press(answer)
+        await pilot.pause()
+
+
+def _closed_in_may(cli: Cli) -> int:
+    """An entry added and closed on 1 May: its 30-day watch is over by AS_OF."""
+    entry_id = cli.add("S03", "五月已销号", "南村", as_of="2026-05-01")
+    cli("close", str(entry_id), "--verified-by", "李华", "--resolution", "已清偿", as_of="2026-05-01")
+    return entry_id
+
+
+def _escalated(cli: Cli) -> int:
+    cli("escalate", "3", "--to", "县人社局", "--reason", "跨部门")
+    return 3
+
+
+ACTION_CASES = [  # (key, the entry acted on (or a function making it), form values, the event it records, fields)
+    ("a", None, dict(risk="S03", title="新发现的欠薪", unit="北村", due="2026-07-31"), "add", {"status": "open"}),
+    ("o", 3, dict(leader="李四", due="2026-07-31", task_force="专班"), "assign", {"leader": "李四"}),
+    ("n", 3, dict(note="已走访"), "note", {}),
+    ("m", 3, dict(measures="每日巡查"), "mitigate", {"status": "mitigated"}),
+    ("c", 3, dict(verified_by="李华", resolution="已清偿"), "close", {"status": "closed"}),
+    ("k", _closed_in_may, {}, "consolidate", {"status": "consolidated"}),
+    ("r", _closed_in_may, dict(reason="又有人上访"), "reopen", {"status": "open"}),
+    ("x", 3, dict(escalated_to="县人社局", reason="跨部门"), "escalate", {"escalated_to": "县人社局"}),
+    ("X", _escalated, dict(reason="已协调"), "escalate", {"escalated_to": None}),
+    ("e", 3, dict(title="更正后的标题", reason="录错了"), "edit", {"title": "更正后的标题"}),
+    ("g", 3, dict(level="major", reason="人数增加"), "regrade", {"level": "major"}),
+    ("v", 3, dict(reason="重复登记", duplicate_of="1"), "void", {"status": "voided"}),
+]
+
+
+@pytest.mark.parametrize("key, target, values, action, fields", ACTION_CASES,
+                         ids=[case[3] + ("_clear" if case[0] == "X" else "") for case in ACTION_CASES])
+def test_every_action_records_what_its_command_records(cli, three, key, target, values, action, fields):
+    entry_id = target(cli) if callable(target) else target
+
+    async def scenario(app, pilot):
+        await act(pilot, key, entry_id, **values)
+        return status(app)
+
+    said = drive(scenario)
+    entry_id = entry_id or 4
+    shown = cli.json("show", str(entry_id), "-f", "json")
+    event = shown["history"][-1]
+    assert (event["action"], event["actor"], event["on"]) == (action, "tester", AS_OF), said
+    assert {name: shown[name] for name in fields} == fields
+    assert said.startswith(f"Entry {entry_id}: "), said
+    if "reason" in values:  # in the event's text, or (escalate's) among its changes
+        assert values["reason"] in (event["text"] or "") + str(event["changes"])
+
+
+def test_unvoid_and_undo_from_the_desk(cli, three):
+    cli("void", "2", "--reason", "重复")
+
+    async def scenario(app, pilot):
+        await typed_in(pilot, "filter", "voided")
+        await act(pilot, "V", 2, reason="不是重复")
+        back = status(app)
+        await act(pilot, "u", answer="n")
+        kept = status(app)
+        await act(pilot, "u")
+        return back, kept, status(app)
+
+    back, kept, undone = drive(scenario)
+    assert back == "Entry 2: back on the ledger, open."
+    assert kept == back  # answered no: nothing undone
+    assert undone == "Entry 2: undid unvoiding."
+    assert cli.json("show", "2", "-f", "json")["status"] == "voided"
+    assert [event["action"] for event in history(cli, 2)][-3:] == ["void", "unvoid", "undo"]
+
+
+def test_void_asks_first_and_no_changes_nothing(cli, three, snapshot):
+    before = snapshot()
+
+    async def scenario(app, pilot):
+        await act(pilot, "v", 1, answer="n", reason="重复登记")
+        return status(app)
+
+    drive(scenario)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key, values, sentence", [
+    ("k", {}, "Entry 1 is open; `consolidate` applies only to closed entries."),
+    ("r", dict(reason="x"), "Entry 1 is open; `reopen` applies only to closed or consolidated entries."),
+    ("g", dict(level="general", reason="同前"), "Entry 1 is already graded general; nothing changed."),
+    ("c", dict(verified_by="李华"), "The resolution must not be empty."),
+    ("g", dict(level="purple", reason="x"), "There is no level 'purple'; use one of: major 重大 red, significant 较大 "
+                                             "orange, general 一般 yellow, low 低 blue."),
+    ("v", dict(reason="x", duplicate_of="一"), "The entry it duplicates is given by its number, not '一'."),
+    ("a", dict(risk="S99", title="t", unit="东村"), "There is no risk 'S99'; use one of: "),
+])
+def test_a_refusal_is_one_sentence_and_changes_nothing(cli, three, snapshot, key, values, sentence):
+    before = snapshot()
+
+    async def scenario(app, pilot):
+        await act(pilot, key, 1, **values)
+        return status(app)
+
+    assert drive(scenario).startswith(sentence)
+    assert snapshot() == before
+
+
+def test_a_refusal_in_chinese(cli, three, snapshot):
+    async def scenario(app, pilot):
+        await act(pilot, "k", 1)
+        return status(app)
+
+    said = drive(scenario, lang="zh")
+    assert said.startswith("条目 1 ") and "consolidate" in said and "待化解" in said, said
