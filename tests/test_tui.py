@@ -363,3 +363,49 @@ def test_a_refusal_in_chinese(cli, three, snapshot):
 
     said = drive(scenario, lang="zh")
     assert said.startswith("条目 1 ") and "consolidate" in said and "待化解" in said, said
+
+
+def test_changes_by_another_process_show_and_the_cursor_stays(cli, three):
+    """The desk holds no lock while idle, so a command writes while it is open; the next look at the chain head
+    reads the screen again, the cursor still on the entry it was on."""
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        ledger = app.query_one(Ledger)
+        ledger.move_cursor(row=1)
+        await pilot.pause()
+        cli("note", "2", "别处写的进展")  # another connection, as another riskreg would
+        new = cli.add(title="别处登记的")
+        await pilot.pause(0.6)  # two polls
+        return ledger.ids, ledger.selected, new, screen_text(app)
+
+    ids, selected, new, screen = drive(scenario, size=(120, 60), poll=0.2)
+    assert ids == [*three, new] and selected == 2
+    assert "别处写的进展" in screen
+
+
+def test_summary_toggles_with_s(cli, three):
+    async def scenario(app, pilot):
+        from textual.widgets import Sparkline
+
+        await pilot.press("s")
+        await pilot.pause()
+        shown = screen_text(app), list(app.query_one(Sparkline).data)
+        await pilot.press("s")
+        await pilot.pause()
+        return shown, screen_text(app)
+
+    (summary, trend), ledger = drive(scenario, lang="zh", size=(80, 40))
+    assert "在办 3" in summary and "逾期 1" in summary and "按风险等级" in summary and "按责任部门" in summary
+    assert len(trend) == 30 and trend[-1] == 3
+    assert "编号" in ledger and "按风险等级" not in ledger
+
+
+def test_no_color_is_respected(cli, three, monkeypatch):
+    async def scenario(app, pilot):
+        return app.no_color, app.export_screenshot()
+
+    assert "#af8700" in drive(scenario)[1]  # the general level's and the unaccountable flag's dark_goldenrod
+    monkeypatch.setenv("NO_COLOR", "1")
+    no_color, svg = drive(scenario)
+    assert no_color and "#af8700" not in svg
