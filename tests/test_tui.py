@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import AS_OF, Cli
+from conftest import AS_OF, Cli
 
 TODAY = date.fromisoformat(AS_OF)
 
@@ -145,7 +145,7 @@ def test_the_ledger_is_paged_as_the_cursor_goes(cli, register, tmp_path):
 
 
 def _sheet(folder, n: int):
-    from tests.conftest import sheet_file
+    from conftest import sheet_file
 
     return sheet_file(folder / "many.csv", [["风险编码", "标题", "村(社区)"], *(["S03", f"事项{i}", "东村"] for i in range(n))])
 

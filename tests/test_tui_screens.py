@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import act, drive, screen_text, three  # noqa: F401 - three is a fixture
+from test_tui import act, drive, screen_text, three  # noqa: F401 - three is a fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "tui"
 _WALL_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?")
