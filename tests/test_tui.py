@@ -409,3 +409,19 @@ def test_no_color_is_respected(cli, three, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     no_color, svg = drive(scenario)
     assert no_color and "#af8700" not in svg
+
+
+def test_after_an_action_only_its_row_is_read_again(cli, three):
+    """Closing an entry under the filter `open` takes its row away; an entry added shows at the end."""
+    async def scenario(app, pilot):
+        from riskreg.tui.ledger import Ledger
+
+        ledger = app.query_one(Ledger)
+        await typed_in(pilot, "filter", "open")
+        await act(pilot, "c", 3, verified_by="李华", resolution="已清偿")
+        closed = list(ledger.ids)
+        await act(pilot, "a", risk="S03", title="新登记", unit="北村")
+        return closed, list(ledger.ids), str(ledger.get_row("4")[-1])
+
+    closed, added, title = drive(scenario)
+    assert closed == [1, 2] and added == [1, 2, 4] and title == "新登记"

@@ -1,6 +1,10 @@
 """The coordinator's desk: the ledger, the filter bar and search, the selected entry, the summary, and a key for
 every action. Nothing here decides anything: the desk (riskreg.tui.desk) reads and writes through the domain."""
 
+import io
+from typing import Any
+
+from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -94,8 +98,10 @@ class DeskApp(App[None]):
             pane.update(str(in_language(N_("No entry matches."), self.desk.lang)))
             return
         catalogue = self.desk.catalogue()
-        pane.update(entry_view(self.desk.entry(entry_id), catalogue["levels"], self.desk.lang,
-                               catalogue["names"], self.desk.zone))
+        view = entry_view(self.desk.entry(entry_id), catalogue["levels"], self.desk.lang, catalogue["names"],
+                          self.desk.zone)
+        detail = self.query_one("#detail")
+        pane.update(laid_out(view, (detail.size.width or self.size.width) - detail.styles.scrollbar_size_vertical))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_entry(self.query_one(Ledger).selected)
@@ -171,7 +177,24 @@ class DeskApp(App[None]):
             self.say(self.desk.said(err), error=True)
             return
         self.say(done)
-        self.refresh_all(keep=entry_id)
+        touched = done.params.get("id")  # every sentence an action says names the entry it changed
+        if action.key == "u" or touched is None:  # an undo may change any entry
+            self.refresh_all(keep=entry_id)
+            return
+        self.known_head = self.desk.head()
+        ledger = self.query_one(Ledger)
+        ledger.show_one(touched)
+        self.show_entry(ledger.selected)
+
+
+def laid_out(view: Any, width: int) -> Text:
+    """A Rich view laid out once at the pane's width, as styled text: Textual would lay a table out again at every
+    measure (a tenth of a second for an entry's history), text it only cuts into lines."""
+    console = Console(width=max(width, 20), file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      legacy_windows=False, highlight=False)
+    with console.capture() as captured:
+        console.print(view)
+    return Text.from_ansi(captured.get().rstrip("\n"), no_wrap=True, overflow="crop")
 
 
 def _title(action: Action, entry_id: int | None, lang: str) -> str:

@@ -16,7 +16,7 @@ from riskreg.messages import in_language
 from riskreg.store.register import Register
 from riskreg.zones import Zone
 
-PAGE = 200  # rows fetched at a time: a screen shows a few dozen, a 100k register is never read whole
+PAGE = 100  # rows fetched at a time: a screen shows a few dozen, a 100k register is never read whole
 
 
 @dataclass

@@ -16,6 +16,8 @@ from riskreg.tui.desk import PAGE, Desk
 from riskreg.vocabulary import code_word, word
 
 COLUMNS = ("id", "level", "status", "unit", "department", "leader", "due", "flags", "title")
+# Names cut to these many cells, so the deadline and flags still show at 80 columns (the detail pane has them whole)
+_WIDTHS = {"unit": 10, "department": 14, "leader": 8}
 _NEAR_END = 20  # rows before the last one read at which the next page is fetched
 _FLAG_STYLES = (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]),
                 ("unaccountable", RICH_COLOURS["yellow"]), ("escalated", "magenta"), ("stale", "dim"))
@@ -50,7 +52,7 @@ class Ledger(DataTable):
 
     def on_mount(self) -> None:
         for name in COLUMNS:
-            self.add_column(word(f"field.{name}", self.desk.lang), key=name)
+            self.add_column(word(f"field.{name}", self.desk.lang), key=name, width=_WIDTHS.get(name))
 
     @property
     def selected(self) -> int | None:
@@ -76,6 +78,23 @@ class Ledger(DataTable):
         self.more = len(rows) == PAGE
         self._append(rows)
         return bool(rows)
+
+    def show_one(self, entry_id: int) -> None:
+        """After an action on one entry: its row read again, dropped if the filter no longer picks it, added at
+        the end if it is new and every row before it is read (the rest of the ledger is as it was)."""
+        rows = self.desk.page(self.wanted, after=entry_id - 1, size=1)
+        picked = rows[0] if rows and rows[0]["id"] == entry_id else None
+        if entry_id in self.ids:
+            if picked is None:
+                self.remove_row(str(entry_id))
+                self.ids.remove(entry_id)
+                return
+            catalogue = self.desk.catalogue()
+            cells = row_cells(picked, catalogue["levels"], catalogue["names"].get("department", {}), self.desk.lang)
+            for column, cell in zip(COLUMNS, cells):
+                self.update_cell(str(entry_id), column, cell)
+        elif picked is not None and not self.more and (not self.ids or entry_id > self.ids[-1]):
+            self._append([picked])
 
     def _append(self, rows: list[dict[str, Any]]) -> None:
         catalogue = self.desk.catalogue()
