@@ -425,3 +425,34 @@ def test_after_an_action_only_its_row_is_read_again(cli, three):
 
     closed, added, title = drive(scenario)
     assert closed == [1, 2] and added == [1, 2, 4] and title == "新登记"
+
+
+def test_a_masked_number_typed_back_is_refused(cli, three):
+    """The correction form starts with the title as the screen shows it (138****5678); saving the stars would lose
+    the number, so it is refused, unless the desk was opened with --unmasked (then the number is there whole)."""
+
+    async def scenario(app, pilot):
+        await act(pilot, "e", 1, detail="补充说明", reason="补充")  # the title, masked, left as it came
+        kept = status(app)
+        await act(pilot, "e", 1, title="工地拖欠工资 电话138****5678 另一处", reason="补充")
+        return kept, status(app)
+
+    kept, refused = drive(scenario)
+    assert kept == "Entry 1: corrected detail."  # the masked title was not sent: it is unchanged
+    assert refused.startswith("'工地拖欠工资 电话138****5678 另一处' holds a number as the screen masks it")
+    after_detail = history(cli, 1)
+    assert after_detail[-1]["changes"] == {"detail": {"old": None, "new": "补充说明"}}
+
+    async def unmasked(app, pilot):
+        await act(pilot, "e", 1, title="工地拖欠工资 电话13812345678 另一处", reason="补充")
+        return status(app)
+
+    assert drive(unmasked, unmasked=True) == "Entry 1: corrected title."
+
+
+def test_ctrl_c_quits(cli, three):
+    async def scenario(app, pilot):
+        await pilot.press("ctrl+c")
+        return app.is_running
+
+    assert drive(scenario) is False

@@ -25,9 +25,10 @@ def tui(ctx: typer.Context, unmasked: Unmasked = False) -> None:
 def open_desk(state: State, *, unmasked: bool) -> "Desk":
     """The desk on the register, today, actor, language and zone of the run; what it shows masked by the writer's
     mask unless --unmasked."""
-    from riskreg.cli.output import as_shown
+    from riskreg.cli.output import as_shown, masked_form
     from riskreg.tui.desk import Desk
 
     state.stamp()  # a bad --as-of or --actor is refused before the screen opens
     return Desk(register=state.register(), flags=state.flags, stamp=state.stamp, lang=state.lang, zone=state.zone(),
-                shown=(lambda data: data) if unmasked else (lambda data: as_shown(data)[0]))
+                shown=(lambda data: data) if unmasked else (lambda data: as_shown(data)[0]),
+                masked_in=(lambda text: None) if unmasked else masked_form)

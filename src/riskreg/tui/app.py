@@ -46,6 +46,8 @@ class DeskApp(App[None]):
         *(Binding(action.key, f"act('{action.key}')", show=False) for action in ACTIONS),
     ]
 
+    ENABLE_COMMAND_PALETTE = False  # Textual's own palette speaks English only; every action has its key here
+
     def __init__(self, desk: Desk, *, poll: float = POLL_SECONDS) -> None:
         super().__init__()
         self.desk, self.poll_seconds = desk, poll
@@ -123,6 +125,10 @@ class DeskApp(App[None]):
         ledger.focus()
 
     # ------------------------------------------------------------------ keys
+
+    def action_help_quit(self) -> None:
+        """ctrl+c quits, as in every terminal program (Textual would say, in English, to press ctrl+q)."""
+        self.exit()
 
     def action_focus(self, name: str) -> None:
         self.query_one(f"#{name}", Input).focus()

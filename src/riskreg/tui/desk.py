@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from riskreg.domain.queries import EntryFilter, Flags, list_entries, show_entry
-from riskreg.errors import RiskregError
-from riskreg.messages import in_language
+from riskreg.errors import InvalidInput, RiskregError
+from riskreg.messages import N_, in_language
 from riskreg.store.register import Register
 from riskreg.zones import Zone
 
@@ -27,6 +27,7 @@ class Desk:
     lang: str
     zone: Zone
     shown: Callable[[Any], Any]  # data as the output shows it: masked unless --unmasked
+    masked_in: Callable[[str], str | None] = lambda text: None  # the masked number typed text holds, if masked
     _catalogue: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def page(self, wanted: EntryFilter, after: int | None = None, size: int = PAGE) -> list[dict[str, Any]]:
@@ -58,6 +59,12 @@ class Desk:
 
     def act(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`action(session, stamp, *args)` in one write transaction, as the command of the same name runs it."""
+        for value in (*args, *kwargs.values()):  # a prefilled field kept as the screen showed it: the stars, not the number
+            form = self.masked_in(value) if isinstance(value, str) else None
+            if form:
+                raise InvalidInput(N_("{text!r} holds a number as the screen masks it ({form}), which would be "
+                                      "stored masked; type the number whole, or open the desk with --unmasked.",
+                                      text=value, form=form))
         stamp = self.stamp()
         with self.register.session(write=True) as session:
             return action(session, stamp, *args, **kwargs)
