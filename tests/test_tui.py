@@ -456,3 +456,23 @@ def test_ctrl_c_quits(cli, three):
         return app.is_running
 
     assert drive(scenario) is False
+
+
+def test_escape_cancels_a_form_and_an_empty_ledger_has_nothing_to_act_on(cli, three, snapshot):
+    before = snapshot()
+
+    async def scenario(app, pilot):
+        from riskreg.tui.forms import Form
+
+        await pilot.press("n")
+        opened = isinstance(app.screen, Form)
+        await pilot.press("escape")
+        await pilot.pause()
+        cancelled = not isinstance(app.screen, Form)
+        await typed_in(pilot, "filter", "closed")
+        await pilot.press("n")
+        await pilot.pause()
+        return opened, cancelled, isinstance(app.screen, Form), status(app)
+
+    assert drive(scenario) == (True, True, False, "No entry is selected.")
+    assert snapshot() == before

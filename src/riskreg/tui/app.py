@@ -80,9 +80,11 @@ class DeskApp(App[None]):
 
     def poll(self) -> None:
         """Another process wrote (the chain head moved): read the screen again, the cursor on the same entry."""
-        head = self.desk.head()
-        if head != self.known_head:
-            self.refresh_all()
+        try:
+            if self.desk.head() != self.known_head:
+                self.refresh_all()
+        except RiskregError as err:  # the register out of reach for a moment (a server restarting): say so, go on
+            self.say(self.desk.said(err), error=True)
 
     def refresh_all(self, keep: int | None = None) -> None:
         ledger = self.query_one(Ledger)
