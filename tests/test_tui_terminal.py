@@ -41,13 +41,13 @@ def test_installed_tui_searches_and_quits_in_a_terminal(cli, register):
            f"{riskreg} --lang zh --as-of 2026-07-01 tui; echo {DONE}; sleep 60")
     subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", run], check=True, timeout=30, env=server_env)
     try:
-        opened = _until(tmux, server_env, "某工地拖欠农民工工资")
+        opened = _until(tmux, server_env, "某工地拖欠")  # the title, as much of it as 100 columns leave
         assert "编号" in opened and "燃气管道老化" in opened
         for keys in (["/"], ["-l", "燃气"], ["Enter"]):
             time.sleep(0.5)  # keys typed faster than a person types may reach the screen before it listens
             subprocess.run([*tmux, "send-keys", *keys], check=True, timeout=30, env=server_env)
         found = _until(tmux, server_env, "显示 1 项")
-        assert "燃气管道老化" in found and "某工地拖欠农民工工资" not in found.split("事项 1")[0]
+        assert "燃气管道老化" in found and "某工地拖欠" not in found.split("事项 1")[0]
         time.sleep(0.5)
         subprocess.run([*tmux, "send-keys", "q"], check=True, timeout=30, env=server_env)
         _until(tmux, server_env, DONE)

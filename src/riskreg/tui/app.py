@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from riskreg.errors import RiskregError
+from riskreg.escaping import visible
 from riskreg.messages import N_, NP_, Message, in_language
 from riskreg.tui.actions import ACTIONS, Action, changed_only, label
 from riskreg.tui.desk import Desk
@@ -55,7 +56,7 @@ class DeskApp(App[None]):
 
     def say(self, text: str | Message, *, error: bool = False) -> None:
         """One line in the status bar: what was done, or why it was refused (in red)."""
-        shown = self.desk.shown(str(in_language(text, self.desk.lang)))
+        shown = visible(self.desk.shown(str(in_language(text, self.desk.lang))))  # a sentence may quote stored text
         self.query_one("#status", Static).update(Text(shown, style="bold red" if error else ""))
 
     def compose(self) -> ComposeResult:
