@@ -611,6 +611,79 @@ def _shell_child(db: str, repeat: int) -> None:
     real.write(json.dumps(timings))
 
 
+def target_tui(table: Table, folder: Path, label: str, repeat: int) -> None:
+    """The desk (`riskreg tui`) driven by Textual's Pilot in a child process, on a copy of the generated register:
+    each step from the key press to the screen drawn again (issue 17: ≤ 50 ms each after start-up)."""
+    scratch = folder / f"tui-scratch-{label}.db"
+    shutil.copyfile(register(folder, SIZES[label], label), scratch)
+    timings = json.loads(run_process([PY, __file__, "--tui", str(scratch), str(max(repeat, 5))])[1])
+    for name, what in TUI_STEPS:
+        cpu = statistics.median(cpu for _, cpu in timings[name])
+        wall = statistics.median(wall for wall, _ in timings[name])
+        goal = name not in ("start", "idle")
+        table.add("17", f"tui: {what}, {label}", f"{ms(cpu)} CPU", f"wall {ms(wall)} with Pilot's waits",
+                  f"{cpu / 0.05:.2f} of 50 ms" if goal else "")
+    done = subprocess.run([PY, "-X", "importtime", "-m", "riskreg", "--help"], capture_output=True, text=True)
+    textual = any(line.split("|")[-1].strip().startswith("textual") for line in done.stderr.splitlines())
+    table.add("17", "imports of `--help`", "textual" if textual else "no textual", "no textual",
+              "NOT MET" if textual else "met")
+
+
+TUI_STEPS = (("start", "open the screen (imports, first page, first entry drawn)"),
+             ("idle", "a key bound to nothing (Pilot's own wait for the screen)"),
+             ("open", "open the screen again (first page and entry, imports done)"),
+             ("move", "move down one entry (its detail read and drawn)"), ("page", "move onto the next page"),
+             ("filter", "filter: overdue 重大"), ("search", "search: 燃气"), ("note", "an action: note (form saved)"))
+
+
+def _tui_child(db: str, repeat: int) -> None:
+    import asyncio
+
+    os.environ["RISKREG_DB"] = db
+    from riskreg import messages
+    from riskreg.cli.desk import open_desk
+    from riskreg.cli.state import State
+
+    messages.use("zh")
+    timings: dict[str, list[float]] = {name: [] for name, _ in TUI_STEPS}
+
+    async def timed(name: str, step) -> None:
+        # wall: the key press until Pilot finds the screen idle, which on a busy machine waits out other processes;
+        # CPU: what the desk and Textual spent on the key, its frame drawn (the wait a person has on an idle machine)
+        started, cpu = time.perf_counter(), time.process_time()
+        await step
+        timings[name].append((time.perf_counter() - started, time.process_time() - cpu))
+
+    async def session(first: bool) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        from riskreg.tui.app import DeskApp
+        from riskreg.tui.ledger import Ledger
+        from textual.widgets import Input
+
+        app = DeskApp(open_desk(State(as_of=AS_OF, lang="zh", actor="bench"), unmasked=False))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            timings["start" if first else "open"].append((time.perf_counter() - started, time.process_time() - cpu))
+            for _ in range(repeat):
+                await timed("idle", pilot.press("z"))
+                await timed("move", pilot.press("down"))
+            ledger = app.query_one(Ledger)
+            ledger.move_cursor(row=len(ledger.ids) - 21)  # the next key brings the cursor where the next page is read
+            await pilot.pause()
+            await timed("page", pilot.press("down"))
+            await pilot.press("n")
+            app.screen.query_one("#field-note", Input).value = "已入户走访"
+            await timed("note", pilot.press("ctrl+s"))
+            for name, box, typed in (("filter", "filter", "overdue 重大"), ("search", "search", "燃气")):
+                await pilot.press("f" if box == "filter" else "slash")
+                app.query_one(f"#{box}", Input).value = typed
+                await timed(name, pilot.press("enter"))
+
+    for attempt in range(repeat):
+        asyncio.run(session(attempt == 0))
+    sys.stdout.write(json.dumps(timings))
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -628,6 +701,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--shell":
         _shell_child(sys.argv[2], int(sys.argv[3]))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--tui":
+        _tui_child(sys.argv[2], int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
     parser.add_argument("--quick", action="store_true", help="10k only, three runs each")
@@ -636,7 +712,8 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="also write the table here as Markdown")
     parser.add_argument("--pg", metavar="URL", help="also measure PostgreSQL: a server URL riskreg may create "
                         "databases on, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--only", choices=("startup", "small", "reports", "states", "split", "import", "list", "size", "shell", "pg", "search"),
+    parser.add_argument("--only", choices=("startup", "small", "reports", "states", "split", "import", "list", "size", "shell", "pg", "search",
+                                            "tui"),
                         nargs="+", help="run only these targets")
     args = parser.parse_args()
     use_bytecode()
@@ -646,7 +723,8 @@ def main() -> None:
     started = time.perf_counter()
     print(f"machine: {machine()}\nas of {AS_OF}; medians of {repeat} runs\n", file=sys.stderr)
     table = Table()
-    wanted = set(args.only or ("startup", "small", "reports", "states", "split", "import", "list", "size", "shell", "pg", "search"))
+    wanted = set(args.only or ("startup", "small", "reports", "states", "split", "import", "list", "size", "shell", "pg", "search",
+                               "tui"))
     if "startup" in wanted:
         target_startup(table, repeat)
     if "small" in wanted:
@@ -668,6 +746,8 @@ def main() -> None:
         target_shell(table, args.dir, repeat)
     if "search" in wanted:
         target_search(table, args.dir, sizes[-1], repeat)
+    if "tui" in wanted:
+        target_tui(table, args.dir, "100k" if "100k" in sizes else sizes[-1], repeat)
     if "pg" in wanted and args.pg:
         for label in sizes:
             target_reports_pg(table, register(args.dir, SIZES[label], label), args.pg, label, repeat)

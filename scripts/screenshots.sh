@@ -5,6 +5,7 @@
 #   docs/summary-80.txt    the same capture as text, to diff
 #   docs/summary-120.*     the same at 120 columns
 #   docs/show-80.*         `riskreg show` of one entry, its history in words, at 80 columns
+#   docs/tui-zh.svg        the desk (`riskreg tui`) at 100×30, saved by Textual ($TUI_PYTHON: a Python with riskreg)
 # Needs Debian's chromium (apt-get install -y chromium fonts-noto-cjk), tmux, and
 # a Python with rich ($PYTHON, default python3) for the terminal pages.
 # Builds a demo register with Chinese names in a temporary directory; touches no real register.
@@ -84,3 +85,6 @@ done
 r --as-of "$(day 28)" regrade "$a" --level major --reason "欠薪人数增至40人" >/dev/null
 r --as-of "$(day 29)" close "$a" --verified-by 李华 --resolution "工资已全部支付，工人签字确认" >/dev/null
 capture show-80 80 --as-of "$as_of" show "$a"
+
+# --- the desk, as Textual draws it ----------------------------------------------
+"${TUI_PYTHON:-$python}" "$here/scripts/tui_screenshot.py" "$as_of" "$docs/tui-zh.svg"

@@ -71,6 +71,22 @@ def test_filters_select_by_status_and_flag(deadlines, wanted, ids):
     assert [row["id"] for row in deadlines.read(list_entries, wanted)] == ids
 
 
+@pytest.mark.parametrize("wanted, ids", [
+    (EntryFilter(after=3), [4, 5, 6]),  # the next page of a screen: the ids after the last one shown
+    (EntryFilter(after=3, overdue=True), [7]),
+    (EntryFilter(after=7), []),
+])
+def test_after_gives_the_next_page_in_id_order(deadlines, wanted, ids):
+    assert [row["id"] for row in deadlines.read(list_entries, wanted, limit=3)] == ids
+
+
+def test_after_pages_a_search_too(domain_register):
+    found = [add(domain_register, AS_OF) for _ in range(5)]
+    for entry_id in found[1:]:
+        domain_register.write(ledger.add_note, entry_id, "燃气管道巡查")
+    assert [row["id"] for row in domain_register.read(list_entries, EntryFilter(search="燃气", after=found[2]))] == found[3:]
+
+
 def test_the_attention_lists_count_the_days(deadlines):
     due_soon, overdue = (deadlines.read(attention_list, name) for name in ("due_soon", "overdue"))
     assert [(item["id"], item["days_left"]) for item in due_soon] == [(2, 0), (3, 7)]

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from riskreg import __version__
-from riskreg.cli import (config, corrections, delivery, ledger, reports, schedule, setup, shell, transfer, upkeep, views,
-                         voiding)
+from riskreg.cli import (config, corrections, delivery, desk, ledger, reports, schedule, setup, shell, transfer, upkeep,
+                         views, voiding)
 from riskreg.cli.grouping import GroupedHelp, plain_words
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError, RowsRefused
@@ -117,7 +117,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, config, ledger, corrections, voiding, views, reports, delivery, schedule, upkeep, transfer, shell):
+for group in (setup, config, ledger, corrections, voiding, views, desk, reports, delivery, schedule, upkeep, transfer,
+              shell):
     app.add_typer(group.app)
 
 

@@ -36,6 +36,14 @@ def shown(text: str, *, unmasked: bool) -> str:
     return text if unmasked else _masked(text)
 
 
+def masked_form(text: str) -> str | None:
+    """The masked number in typed text (138****5678), if it holds one: text typed back from a masked screen, which
+    would store the stars for good over the real number."""
+    from riskreg.masking import masked_number
+
+    return masked_number(text)
+
+
 def as_shown(*data: Any, exact: tuple[str, ...] = ()) -> list[Any]:
     """`data` masked as every writer masks it, for output that leaves by another way (a mail, a chat robot)."""
     return _as_shown(data, False, exact)

@@ -158,6 +158,7 @@ class EntryFilter:
     stale: bool = False
     search: str | None = None
     sort: str | None = None  # and the order they come in, one of SORTS; by default id, or deadline with `overdue`
+    after: int | None = None  # in id order only: the entries after this id (the next page of a screen, keyset-paged)
 
 
 SORTS = ("id", "due", "level", "updated", "unit")
@@ -264,6 +265,8 @@ def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | No
         # PostgreSQL refuses a NUL in any query.
         searched = clean_text(wanted.search, "search text", multiline=False) or ""
         query, by_id = search_join(session.connection(), searched, query, Entry.id)
+    if wanted.after is not None:  # the id column the order follows: FTS5 reads its rowid range, not every match
+        query = query.where(by_id > wanted.after)
     query = query.where(*_conditions(session, flags, wanted)).order_by(*_order(wanted, by_id))
     if limit:
         query = query.limit(limit)
