@@ -130,8 +130,8 @@ def test_an_unscoped_html_report_keeps_its_trend_and_a_scoped_one_has_none(cli, 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--dept", "人社局"), "Error: There is no department '人社局'; use one of: COMP 综治中心, "),
-    (("--unit", "北村"), "Error: There is no unit '北村' in the catalogue or on any entry; `riskreg catalogue show` "
-                        "lists them."),
+    (("--unit", "北村"), "Error: There is no unit '北村' in the catalogue or on any entry; `riskreg summary` lists "
+                        "those on the ledger."),
     (("--leader", "张三"), "Error: No entry names '张三' as its lead official; `riskreg list` shows who leads what."),
 ])
 @pytest.mark.parametrize("command", [("summary",), ("report", "--format", "json"),
@@ -145,6 +145,18 @@ def test_an_unknown_scope_is_refused_in_one_sentence(cli, eight_entries, tmp_pat
     # the department's refusal goes on to list every department's words (tests/test_words.py)
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1 and result.stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [("list",), ("list", "--format", "json"), ("export", "-o", "东.xlsx"),
+                                     ("export", "-f", "xlsx", "--split", "dept", "--output-dir", "out")])
+def test_list_and_export_refuse_an_unknown_unit_as_summary_does(cli, eight_entries, tmp_path, monkeypatch, command):
+    """A typo in --unit listed nothing and exported an empty workbook without a word (a tester's finding)."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("--lang", "en", *command, "--unit", "东", code=1)
+    assert result.stderr == ("Error: There is no unit '东' in the catalogue or on any entry; `riskreg summary` lists "
+                             "those on the ledger.\n") and result.stdout == ""
+    assert not (tmp_path / "东.xlsx").exists() and not (tmp_path / "out").exists()
+    assert [row["unit"] for row in cli.json("list", "--unit", "东村", "--format", "json")]  # a known one lists
 
 
 def test_since_counts_regradings_within_the_scope_and_each_split_file(cli, register, tmp_path):

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from riskreg.fields import FIELDS, LISTED
 from riskreg.domain import words
 from riskreg.domain.ledger import MAX_TITLE, catalogue_row, clean_text, get_entry, parse_level, user_date
+from riskreg.domain.scope import known_unit
 from riskreg.errors import InvalidInput
 from riskreg.store.models import ACTIVE, NOT_VOIDED, Category, Department, Entry, History, Level, Risk
 from riskreg.store.search import search_join
@@ -200,9 +201,7 @@ def _conditions(session: Session, flags: Flags, wanted: EntryFilter) -> list:
         if value is not None:
             conditions.append(column == catalogue_row(session, model, value).code)
     if wanted.unit is not None:
-        unit = clean_text(wanted.unit, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
-        # as the catalogue spells it; a unit it does not list may still be on older entries
-        conditions.append(Entry.unit == (words.kind(session, "unit").find(unit) or unit))
+        conditions.append(Entry.unit == known_unit(session, wanted.unit))
     if wanted.level is not None:
         conditions.append(Entry.level == parse_level(session, wanted.level))
     if wanted.overdue:
@@ -263,7 +262,7 @@ def _listed(session: Session, flags: Flags, wanted: EntryFilter, limit: int | No
     if wanted.search is not None:  # a join, not a condition: the index may yield the matches in id order
         # Checked as stored text is: no text holds a control character or a line break to be found, and
         # PostgreSQL refuses a NUL in any query.
-        searched = clean_text(wanted.search, "search text", multiline=False) or ""
+        searched = clean_text(wanted.search, N_("search text"), multiline=False) or ""
         query, by_id = search_join(session.connection(), searched, query, Entry.id)
     if wanted.after is not None:  # the id column the order follows: FTS5 reads its rowid range, not every match
         query = query.where(by_id > wanted.after)

@@ -13,6 +13,7 @@ from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from riskreg.domain.ledger import MAX_TITLE, clean_text
+from riskreg.domain import words
 from riskreg.domain.words import code
 from riskreg.errors import NotFound
 from riskreg.store.models import Entry, Unit
@@ -42,15 +43,18 @@ def resolve_scope(session: Session, *, department: str | None = None, unit: str 
     """The scope the options name, each part checked: an unknown department, unit or leader is refused, so a
     typo in a nightly job fails loudly rather than mailing an empty list every night."""
     return Scope(department=code(session, "department", department) if department is not None else None,
-                 unit=_unit(session, unit) if unit is not None else None,
+                 unit=known_unit(session, unit) if unit is not None else None,
                  leader=_leader(session, leader) if leader is not None else None)
 
 
-def _unit(session: Session, typed: str) -> str:
+def known_unit(session: Session, typed: str) -> str:
+    """The unit as the catalogue spells it, or as entries do (a unit it does not list may be on older entries);
+    one that is neither is refused, so a typo does not list, export or mail nothing without a word."""
     unit = clean_text(typed, N_("unit"), limit=MAX_TITLE, multiline=False, required=True)
+    unit = words.kind(session, "unit").find(unit) or unit
     if session.get(Unit, unit) is None and not session.exec(select(exists().where(Entry.unit == unit))).one():
-        raise NotFound(N_("There is no unit {unit!r} in the catalogue or on any entry; `riskreg catalogue show` "
-                          "lists them.", unit=unit))
+        raise NotFound(N_("There is no unit {unit!r} in the catalogue or on any entry; `riskreg summary` lists "
+                          "those on the ledger.", unit=unit))
     return unit
 
 
