@@ -151,6 +151,8 @@ def test_config_show_hides_the_webhook_and_its_secret(cli, robot):
     shown = cli("config", "show", "--format", "json").stdout
     assert "tok-3f9a7c" not in shown and SECRET not in shown
     assert {row["key"]: row["value"] for row in json.loads(shown)["settings"]}["webhook"] == "(set)"
+    table = cli("--lang", "zh", "config", "show").stdout
+    assert table.count("（已设置）") == 2 and "tok-3f9a7c" not in table and SECRET not in table
 
 
 @pytest.mark.pure

@@ -44,7 +44,7 @@ def _settings_table(settings: dict) -> Any:
 
     from riskreg.escaping import visible
 
-    from riskreg.cli.settings import SOURCES
+    from riskreg.cli.settings import SECRET_KEYS, SOURCES
     from riskreg.messages import translate
 
     title = visible(N_("Config file: {file}", file=settings["file"]).translated())
@@ -53,7 +53,10 @@ def _settings_table(settings: dict) -> Any:
         table.add_column(column.translated(), overflow="fold")
     for row in settings["settings"]:
         source = in_language(SOURCES.get(row["source"], row["source"]))
-        table.add_row(Text(row["key"]), Text("—" if row["value"] is None else str(row["value"])), Text(source),
+        value = "—" if row["value"] is None else str(row["value"])
+        if row["key"] in SECRET_KEYS and row["value"] is not None:  # JSON keeps "(set)"; people read it in words
+            value = N_("(set)").translated()
+        table.add_row(Text(row["key"]), Text(value), Text(source),
                       Text(translate(row["help"]), style="dim"))
     return table
 

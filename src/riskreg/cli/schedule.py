@@ -45,7 +45,8 @@ def schedule(
     command = " ".join(shlex.quote(part) for part in argv)
     settings = "".join(f"{key}={shlex.quote(value)} " for key, value in environment.items())
     line = f"{minute} {hour} * * *  {{ date; {settings}{command}; }} >>{shlex.quote(str(log))} 2>&1"
-    typer.echo("# m h dom mon dow  command   (crontab -e; cron's PATH is /usr/bin:/bin, hence the absolute paths)")
+    typer.echo("# m h dom mon dow  command   " + N_("(crontab -e; cron's PATH is /usr/bin:/bin, hence the absolute "
+                                                    "paths)").translated())
     typer.echo(line.replace("%", "\\%"))  # cron ends a command at an unescaped %
 
 
