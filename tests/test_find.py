@@ -60,6 +60,17 @@ def test_search_names_the_right_entries_and_nothing_else(cli, ledger):
     assert ids(cli, "--search", "  燃气  ") == [ledger["gas"]]
 
 
+def test_search_words_apart_must_all_be_found_in_any_field(cli, ledger):
+    """西河 渗漏 finds 西河堤防渗漏: a space separates words, each found anywhere in the entry's text."""
+    assert ids(cli, "--search", "拖欠 工资") == [ledger["wages"]]
+    assert ids(cli, "--search", "工资 清偿") == [ledger["wages"]]  # title and plan
+    assert ids(cli, "--search", "燃气　液化气") == [ledger["gas"]]  # an ideographic space too
+    assert ids(cli, "--search", "燃气 护栏") == []  # both, not either
+    assert ids(cli, "--search", "燃气 无此词") == []
+    result = cli("--lang", "en", "list", "--search", "燃气 管", code=1)
+    assert result.stderr == "Error: --search needs at least 2 characters, not '管'.\n"
+
+
 def test_a_search_of_one_character_is_refused(cli, ledger):
     result = cli("list", "--search", "燃", code=1)
     assert result.stderr == "Error: --search needs at least 2 characters, not '燃'.\n"

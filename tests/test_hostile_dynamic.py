@@ -95,12 +95,12 @@ def texts(cli, register) -> dict[str, int]:
     return {name: cli.add("H03", title) for name, title in titles.items()}
 
 
-# (text, the entries it finds, or None where it is refused as too short)
+# (text, the entries it finds, or None where it is refused as too short); words apart must each be found
 PLAIN_TEXT = [
     ("燃气", ["gas"]), ("100%", ["wildcards"]), ("0%", ["wildcards"]), ("A_1", ["wildcards"]), ("_1", ["wildcards"]),
     ("%_", []), ("%%", []), ("_%", []), ("__", []), ("%", None), ("_", None), ("\\%", []), ("\\\\", []),
     ('"abc"', ["syntax"]), ('"', None), ('""', []), ('"""', []), ('"abc', ["syntax"]), ("NEAR(x y)", ["syntax"]),
-    ("NEAR", ["syntax"]), ("col:1", ["syntax"]), ("1 OR", ["syntax"]), ("abc OR zzz", []), ("NOT abc", []),
+    ("NEAR", ["syntax"]), ("col:1", ["syntax"]), ("col:1 OR", ["syntax"]), ("1 OR", None), ("abc OR zzz", []), ("NOT abc", []),
     ("abc AND quote", []), ("(abc", []), ("abc)", []), ("a*", []), ("ab*", []), ("^quote", []), ("*", None),
     ("^", None), ("title:abc", []), ("body:abc", []), ("{body}: abc", []), ("QUOTE", ["syntax"]),
     ("'; DROP TABLE entry; --", ["sql"]), ("DROP TABLE", ["sql"]), ("🔥火", ["emoji"]), ("🔥🔥", []),

@@ -125,7 +125,7 @@ AddedSinceFilter = Annotated[str | None, typer.Option("--added-since", metavar="
 ChangedSinceFilter = Annotated[str | None, typer.Option("--changed-since", metavar="DATE", help="Only entries changed on or after this date.", show_default=False)]
 EscalatedFilter = Annotated[bool, typer.Option("--escalated", help="Only entries escalated to a higher level.")]
 StaleFilter = Annotated[bool, typer.Option("--stale", help="Only active entries not updated within the stale window (7 days unless the config says otherwise).")]
-SearchFilter = Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Only entries whose title, detail, plan, measures, resolution or notes contain this text (two characters or more, e.g. 燃气).", show_default=False)]
+SearchFilter = Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Only entries whose title, detail, plan, measures, resolution or notes contain this text (two characters or more, e.g. 燃气); words apart (西河 渗漏) must each be found.", show_default=False)]
 
 
 class SortOrder(str, Enum):

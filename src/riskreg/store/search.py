@@ -149,34 +149,44 @@ def _folded(words: str) -> set[str]:
 
 
 def search_join(conn: Connection, words: str, query: Select, entry_id: ColumnElement) -> tuple[Select, ColumnElement]:
-    """`query` narrowed to the entries whose text holds `words`, and the column to order them by id with.
+    """`query` narrowed to the entries whose text holds every one of `words` (separated by spaces: 西河 渗漏), and
+    the column to order them by id with.
 
     On SQLite the query joins the index and orders by its rowid, the order FTS5 yields matches in, so a first
     page stops after its rows instead of collecting every match (65 ms for a word in 3 % of 1M entries).
-    Refuses fewer than two characters."""
-    words = words.strip()
-    if len(words) < MIN_SEARCH:
-        raise InvalidInput(N_("--search needs at least {min_search} characters, not {words!r}.",
-                              min_search=MIN_SEARCH, words=words))
+    Refuses a word of fewer than two characters."""
+    wanted = words.split()
+    for word in wanted or [words.strip()]:
+        if len(word) < MIN_SEARCH:
+            raise InvalidInput(N_("--search needs at least {min_search} characters, not {words!r}.",
+                                  min_search=MIN_SEARCH, words=word))
     if conn.dialect.name == "postgresql":
-        if len(words) == MIN_SEARCH:  # along the bigram index; the same expression as the index's
-            holds = text("riskreg_bigrams(entry_search.body) @> ARRAY[lower(CAST(:search AS TEXT))]").bindparams(
-                search=words)
-        else:
-            escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            holds = _pg.c.body.ilike(bindparam("search", f"%{escaped}%"), escape="\\")
+        holds = [_pg_holds(word, f"search{i}") for i, word in enumerate(wanted)]
         # Matches found along the index first: a listing's cursor asks for its first rows fast, and PostgreSQL
         # would otherwise walk the entries by id testing each text, every text when the word is in none.
-        found = select(_pg.c.entry_id).where(holds).cte("found").prefix_with("MATERIALIZED")
+        found = select(_pg.c.entry_id).where(*holds).cte("found").prefix_with("MATERIALIZED")
         return query.where(entry_id.in_(select(found.c.entry_id))), entry_id
-    if len(words) >= 3:
-        match = _phrase(words)
-    else:
-        terms = [term for start in sorted(_folded(words))  # one range each: the vocabulary reads a range alone
-                 for term in conn.execute(select(_terms.c.term).where(
-                     _terms.c.term >= start, _terms.c.term < start + "\U0010ffff")).scalars()]
-        if not terms:
-            return query.where(false()), entry_id
-        match = " OR ".join(_phrase(term) for term in terms)
+    each = [_fts_match(conn, word) for word in wanted]
+    if None in each:  # a two-character word the index holds nowhere
+        return query.where(false()), entry_id
     return (query.join(_fts, _fts.c.rowid == entry_id)
-            .where(text("entry_search MATCH :search").bindparams(search=match)), _fts.c.rowid)
+            .where(text("entry_search MATCH :search").bindparams(search=" AND ".join(each))), _fts.c.rowid)
+
+
+def _pg_holds(word: str, name: str) -> ColumnElement:
+    if len(word) == MIN_SEARCH:  # along the bigram index; the same expression as the index's
+        return text(f"riskreg_bigrams(entry_search.body) @> ARRAY[lower(CAST(:{name} AS TEXT))]").bindparams(
+            **{name: word})
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _pg.c.body.ilike(bindparam(name, f"%{escaped}%"), escape="\\")
+
+
+def _fts_match(conn: Connection, word: str) -> str | None:
+    """An FTS5 query for one word: a trigram phrase, or for two characters every indexed term that starts with
+    them (the trigram tokenizer indexes no shorter term); None when there is none."""
+    if len(word) >= 3:
+        return _phrase(word)
+    terms = [term for start in sorted(_folded(word))  # one range each: the vocabulary reads a range alone
+             for term in conn.execute(select(_terms.c.term).where(
+                 _terms.c.term >= start, _terms.c.term < start + "\U0010ffff")).scalars()]
+    return "(" + " OR ".join(_phrase(term) for term in terms) + ")" if terms else None
