@@ -16,6 +16,7 @@ from typing import Any
 from riskreg.dates import EARLIEST, FORMS, LATEST, written_date
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.errors import InvalidInput
+from riskreg.exchange.sheet_book import Formula
 from riskreg.exchange.sheet_columns import Column
 from riskreg.exchange.sheet_read import blank
 from riskreg.messages import N_, clause
@@ -69,6 +70,24 @@ def _serial(number: float) -> date | None:
     return from_excel(int(number)).date()
 
 
+# Excel and WPS keep 15 significant digits of a number: an identity number typed into a number cell is stored
+# with its last digits already changed (360426198001011234 comes back as …011328), so it is never taken as text.
+MAX_EXACT = 10**15
+
+
+def lost(value: Any) -> InvalidInput | None:
+    """Why a cell's value as written is already lost from the file, None when it is not: a long number stored
+    as a number (its last digits changed), a formula saved without its value (sheet_book.Formula)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= MAX_EXACT:
+        return InvalidInput(N_("a number of more than 15 digits stored as a number, so the spreadsheet program "
+                               "has already changed its last digits; format the column as text (文本) and type "
+                               "the number again"))
+    if isinstance(value, Formula):
+        return InvalidInput(N_("a formula with no saved value (the file was not saved by a spreadsheet program); "
+                               "open it in Excel, WPS or LibreOffice and save it, or type the value"))
+    return None
+
+
 def _text(value: Any, column: Column) -> str | None:
     if isinstance(value, bool) or isinstance(value, (date, datetime)):
         raise InvalidInput(N_("should be text"))
@@ -97,6 +116,8 @@ def cell(value: Any, column: Column) -> Any:
     """The cell as its column's type, None when empty; InvalidInput with the reason when it is not one."""
     if blank(value):
         return None
+    if (reason := lost(value)) is not None:
+        raise reason
     if column.kind == "int":
         return _whole(value)
     if column.kind == "date":
