@@ -42,9 +42,12 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+_NO_YEAR = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}[-/]\d{1,2}")  # 12月5日, 12/5
+
+
 def sheet_date(value: Any) -> date:
-    """A date as spreadsheets hold it: a real date, an Excel serial number, or text as the command line reads it
-    (riskreg.dates.written_date: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日)."""
+    """A date as spreadsheets hold it: a real date, an Excel serial number (a number cell of a workbook), or text
+    as the command line reads it (riskreg.dates.written_date: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日)."""
     day = None
     if isinstance(value, datetime):
         day = value.date()
@@ -52,9 +55,13 @@ def sheet_date(value: Any) -> date:
         day = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         day = _serial(value)
-    elif isinstance(value, str):
+    elif isinstance(value, str):  # text, as a CSV file holds every cell: 46010 there is a number, not a day
         text = nfkc(value).strip()
-        day = _serial(float(text)) if re.fullmatch(r"\d{4,5}(\.0+)?", text) else written_date(text)
+        day = written_date(text)
+        if day is None and text.startswith("长期"):
+            raise InvalidInput(N_("a long-term item has no deadline; leave the cell empty"))
+        if day is None and _NO_YEAR.fullmatch(text):
+            raise InvalidInput(N_("no year; write the year too, as in 2026年12月5日"))
     if day is None:
         raise InvalidInput(N_("not a date (write {forms})", forms=FORMS))
     if not EARLIEST <= day <= LATEST:
