@@ -114,3 +114,41 @@ def _save_value(path: Path, ref: str, value: str) -> None:
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
+
+
+def test_a_comment_on_a_ledger_cell_is_a_note_of_its_entry(cli, register, tmp_path):
+    """数字格式.xlsx: a 批注 on a row's cell is filled information; a comment on the header (the template's
+    instructions) is not a row's."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["风险编码", "所在村", "隐患名称", "具体情况", "备注"], ["S02", "北村", "集资", "详情", "已走访"],
+                ["S02", "北村", "夜市", None, None]):
+        sheet.append(row)
+    sheet["D2"].comment = Comment("村里反映：涉及3户，联系人 13900001111", "张三")
+    sheet["C3"].comment = Comment("第二条", "李四")
+    sheet["A1"].comment = Comment("请填写风险编码", "镇综治办")
+    workbook.save(tmp_path / "北村.xlsx")
+    cli("import", tmp_path / "北村.xlsx")
+    first, second = (cli("show", str(n)).stdout for n in (1, 2))
+    assert "已走访" in first and "批注（具体情况）：村里反映：涉及3户，联系人 139****1111" in first
+    assert "13900001111" in cli("show", "1", "--unmasked").stdout
+    assert "批注（隐患名称）：第二条" in second and "请填写" not in first + second
+
+
+def test_a_comment_is_checked_as_a_note_is(cli, register, tmp_path, snapshot):
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    workbook = Workbook()
+    workbook.active.append(["风险编码", "所在村", "隐患名称", "备注"])
+    workbook.active.append(["S02", "北村", "集资", True])
+    workbook.active["C2"].comment = Comment("身份证 110105194912310021 已核实" + "。" * 10_000, "张三")
+    workbook.save(tmp_path / "北村.xlsx")
+    before = snapshot()
+    lines = problem_lines(cli("import", tmp_path / "北村.xlsx", code=1).stderr)[1:]
+    assert lines[0] == "2 备注 TRUE should be text"  # each note with its own value, not the row's list
+    assert lines[1].startswith("2 备注 批注（隐患名称）：身份证 110105***********1 已核实。") and "10,000" in lines[1]
+    assert snapshot() == before

@@ -41,6 +41,8 @@ class Book:
     read: Callable[[int], tuple[Iterator[Row], int]]  # sheet index -> its rows, streamed, and how many there are
     close: Callable[[], None] = lambda: None
     named: bool = True  # False for CSV: one sheet, no name
+    # sheet index -> its cells' comments (批注) by (row, column), 1-based; .xlsx only
+    comments: Callable[[int], dict[tuple[int, int], str]] = lambda _: {}
 
 
 def refuse_oversized(path: Path, size: int) -> None:

@@ -130,14 +130,21 @@ def _listed(header: Header) -> str:
     return ", ".join(named[:30]) + (" …" if len(named) > 30 else "")
 
 
-def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
+def data_rows(source: str, rows: Iterable[Row], found: Columns, header: Header | None = None,
+              comments: dict[tuple[int, int], str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each row with anything of its own in a field's column, as field -> raw value.
 
     A cell filled under a heading riskreg has no field for (or under none, or past the header's last column)
     is remembered; when the rows are done, the import is refused naming each such column, so nothing is
-    dropped without a word. Merged values copied in do not count: they are their first cell's."""
+    dropped without a word. Merged values copied in do not count: they are their first cell's. A cell's
+    comment (批注, `comments` by 1-based row and column) is a note of its row, after the row's own notes,
+    headed by the cell's column: 批注（具体情况）：…"""
     stray: dict[int, list[Any]] = {}
     notes = [index for index, name in found.fields.items() if name == "note"]
+    remarks: dict[int, list[str]] = {}
+    for (at, place), text in sorted((comments or {}).items()):
+        heading = header.texts[place - 1] if header and place <= len(header.texts) else None
+        remarks.setdefault(at, []).append(f"批注（{heading or column_letter(place - 1)}）：{text}")
     for number, values, inherited in rows:
         for index, value in enumerate(values):
             if index not in found.fields and index not in found.skipped and index not in inherited and not blank(value):
@@ -147,8 +154,12 @@ def data_rows(source: str, rows: Iterable[Row], found: Columns) -> Iterator[tupl
         row = {name: values[index] if index < len(values) else None for index, name in found.fields.items()}
         if len(notes) > 1:  # a sheet's 进展情况 and 备注: each cell a note of its own, in column order
             row["note"] = [values[index] if index < len(values) else None for index in notes]
+        if number in remarks:
+            own = row.get("note")
+            row["note"] = [*(own if isinstance(own, list) else [own]), *remarks[number]]
         # Blank unless the row has text of its own: a village merged down over an empty row does not count.
-        if any(not blank(values[index]) and index not in inherited for index in found.fields if index < len(values)):
+        if number in remarks or any(not blank(values[index]) and index not in inherited
+                                    for index in found.fields if index < len(values)):
             yield number, row
     if stray:
         raise InvalidInput(_refusal(source, stray, found))

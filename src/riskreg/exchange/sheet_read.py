@@ -198,10 +198,11 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         raise InvalidInput(N_("{source}: the header (row {rows}) lacks {missing}; name the column that holds it "
                               "in a --mapping file.", source=source, rows=rows, missing=', '.join(missing)))
     rest = (item for item in scanned if item[0] > header.last_row)
+    comments = book.comments(index)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            yield from data_rows(source, itertools.chain(rest, grid), found)
+            yield from data_rows(source, itertools.chain(rest, grid), found, header, comments)
         finally:
             book.close()
 

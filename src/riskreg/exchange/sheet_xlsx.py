@@ -73,7 +73,75 @@ def xlsx_book(path: Path) -> Book:
         workbook.close()
         handle.close()
 
-    return Book([sheet.title for sheet in workbook.worksheets], read, close)
+    def comments(index: int) -> dict[tuple[int, int], str]:
+        try:
+            return _comments(archive, workbook.worksheets[index]._worksheet_path, path)
+        except (OSError, *UNREADABLE) as err:
+            raise unreadable(path, err) from None
+
+    return Book([sheet.title for sheet in workbook.worksheets], read, close, comments=comments)
+
+
+MAX_COMMENTS = 10_000  # comments (批注) read from a sheet; a ledger has a handful
+
+
+def _comments(archive: zipfile.ZipFile, part: str, path: Path) -> dict[tuple[int, int], str]:
+    """The sheet's cell comments (批注) by (row, column), found through the sheet's relationships, read with
+    expat as the sheet is (no DTD), within MAX_COMMENTS and MAX_TEXT characters each."""
+    import posixpath
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    from riskreg.domain.ledger import MAX_TEXT
+
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in archive.namelist():
+        return {}
+    targets: list[str] = []
+
+    def relationship(tag: str, attributes: dict[str, str]) -> None:
+        if tag.endswith("Relationship") and attributes.get("Type", "").endswith("/comments"):
+            target = attributes.get("Target", "")
+            targets.append(target.lstrip("/") if target.startswith("/") else
+                           posixpath.normpath(posixpath.join(folder, target)))
+
+    _parse(archive, rels, path, relationship)
+    found: dict[tuple[int, int], str] = {}
+    for target in targets:
+        at: tuple[int, int] | None = None
+        texts: list[str] = []
+
+        def start(tag: str, attributes: dict[str, str]) -> None:
+            nonlocal at
+            if tag.rpartition(" ")[2] == "comment":
+                at, texts[:] = coordinate_to_tuple(attributes["ref"].split(":")[0]), []
+                if len(found) >= MAX_COMMENTS:
+                    raise InvalidInput(N_("{path} has more than {max_comments:,} comments (批注) on a sheet; riskreg "
+                                          "imports each as a note of its row, at most {max_comments:,}.",
+                                          path=path, max_comments=MAX_COMMENTS))
+
+        def end(tag: str) -> None:
+            if tag.rpartition(" ")[2] == "comment" and at is not None:
+                found[at] = "".join(texts).strip()[:MAX_TEXT + 1]  # one over: refused as too long, not cut
+
+        def text(data: str) -> None:
+            if at is not None and sum(map(len, texts)) <= MAX_TEXT:
+                texts.append(data)
+
+        _parse(archive, target, path, start, end, text)
+    return {at: text for at, text in found.items() if text}
+
+
+def _parse(archive: zipfile.ZipFile, part: str, path: Path, start: Any, end: Any = None, text: Any = None) -> None:
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = lambda *_: no_dtd(path, ".xlsx")
+    with archive.open(part) as source:
+        parser.ParseFile(source)
 
 
 @dataclass
