@@ -46,6 +46,15 @@ def test_an_identity_number_stored_as_a_number_is_refused_in_every_text_column(c
     assert snapshot() == before
 
 
+def test_an_identity_number_a_spreadsheet_program_saved_to_csv_in_scientific_form_is_refused(cli, register,
+                                                                                            tmp_path, snapshot):
+    sheet = sheet_file(tmp_path / "北村.csv", [HEADER, [1, "S02", "北村", "欠薪", "3.60426E+17", "王明", "1.2E+3"],
+                                               [2, "S02", "北村", "集资", "360426198001011234", "王明", None]])
+    before = snapshot()
+    assert problem_lines(cli("import", sheet, code=1).stderr)[1:] == [f"2 具体情况 3.60426E+17 {LONG}"]
+    assert snapshot() == before
+
+
 def test_a_number_of_15_digits_is_kept_as_written(cli, register, tmp_path):
     sheet = sheet_file(tmp_path / "北村.xlsx", [HEADER, [1, "S02", "北村", "十五位", 123456789012345, "王明", 0.1]])
     cli("import", sheet)
