@@ -249,7 +249,7 @@ def test_dry_run_preview_masks_phone_and_identity_numbers(cli, register, tmp_pat
 
 @pytest.mark.pure
 @pytest.mark.parametrize("value, expected", [
-    (46204, date(2026, 7, 1)), ("46204", date(2026, 7, 1)), ("2026-07-01", date(2026, 7, 1)),
+    (46204, date(2026, 7, 1)), (46204.0, date(2026, 7, 1)), ("2026-07-01", date(2026, 7, 1)),
     ("2026/7/1", date(2026, 7, 1)), ("2026年7月1日", date(2026, 7, 1)), (datetime(2026, 7, 1, 9, 30), date(2026, 7, 1)),
     ("2026-07-01 00:00:00", date(2026, 7, 1)),
 ])
@@ -258,7 +258,7 @@ def test_sheet_dates(value, expected):
 
 
 @pytest.mark.pure
-@pytest.mark.parametrize("value", ["2026/2/30", "tomorrow", 46204.5, True, "1800-01-01"])
+@pytest.mark.parametrize("value", ["2026/2/30", "tomorrow", 46204.5, True, "1800-01-01", "46204", "４６２０４"])
 def test_sheet_dates_refused(value):
     from riskreg.errors import InvalidInput
 

@@ -294,6 +294,7 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
             print_view(functools.partial(_preview, lang=state.lang), preview_rows(parsed)[:PREVIEW_ROWS],
                        level_styles(session, state.lang), title, code_names(session, state.lang), unmasked=unmasked)
         passed()
+    _say_footers(opened.footers, unmasked)
     source, entries = _source(file, opened.sheet), _entries(result.entries)
     if not dry_run:
         said = N_("Imported {entries} from {file}.", entries=entries, file=source)
@@ -305,6 +306,13 @@ def _import_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
     if opened.ignored:
         said = N_("{said} Left out as asked: {columns}.", said=said, columns=", ".join(opened.ignored))
     say(said, unmasked=unmasked)
+
+
+def _say_footers(footers: list[tuple[int, str]], unmasked: bool) -> None:
+    """A 合计 row or a 填表人 line passed over is said, one line each: never a row left out unsaid."""
+    for row, first in footers:
+        say(N_("Row {row} ({first}) is a total or sign-off row under the ledger; it was not imported.", row=row,
+               first=first), unmasked=unmasked)
 
 
 def _source(file: Path, sheet: str | None) -> "str | Message":
@@ -325,6 +333,7 @@ def _update_sheet(ctx: typer.Context, file: Path, *, mapping: Path | None, sheet
                           accept_masked=accept_masked)
         names = Names.load(session, state.lang)
         passed()
+    _say_footers(opened.footers, unmasked)
     if dry_run:
         for updated in taken.updated:
             say("\n".join(_diff(updated, names)), unmasked=unmasked)

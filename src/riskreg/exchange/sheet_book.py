@@ -22,6 +22,17 @@ Row = tuple[int, list[Any], set[int]]  # row number, cell values, columns holdin
 Span = tuple[int, int, int, int]  # a merged range: (min_col, min_row, max_col, max_row), 1-based, inclusive
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell saved without its value (a file a script or a web system wrote, never opened in a spreadsheet
+    program): it holds something, but no reader can tell what, so the row checks refuse it (sheet_cells.lost)."""
+
+    text: str  # as the sheet shows it while editing: =COUNTA(D4:D5)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Book:
     """A workbook's sheets (a CSV file is one sheet without a name), each read on demand."""
@@ -30,6 +41,8 @@ class Book:
     read: Callable[[int], tuple[Iterator[Row], int]]  # sheet index -> its rows, streamed, and how many there are
     close: Callable[[], None] = lambda: None
     named: bool = True  # False for CSV: one sheet, no name
+    # sheet index -> its cells' comments (批注) by (row, column), 1-based; .xlsx only
+    comments: Callable[[int], dict[tuple[int, int], str]] = lambda _: {}
 
 
 def refuse_oversized(path: Path, size: int) -> None:

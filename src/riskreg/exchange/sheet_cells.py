@@ -16,6 +16,7 @@ from typing import Any
 from riskreg.dates import EARLIEST, FORMS, LATEST, written_date
 from riskreg.domain.ledger import MAX_ID, MAX_TEXT, MAX_TITLE, clean_text
 from riskreg.errors import InvalidInput
+from riskreg.exchange.sheet_book import Formula
 from riskreg.exchange.sheet_columns import Column
 from riskreg.exchange.sheet_read import blank
 from riskreg.messages import N_, clause
@@ -41,9 +42,12 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+_NO_YEAR = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}[-/]\d{1,2}")  # 12月5日, 12/5
+
+
 def sheet_date(value: Any) -> date:
-    """A date as spreadsheets hold it: a real date, an Excel serial number, or text as the command line reads it
-    (riskreg.dates.written_date: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日)."""
+    """A date as spreadsheets hold it: a real date, an Excel serial number (a number cell of a workbook), or text
+    as the command line reads it (riskreg.dates.written_date: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日)."""
     day = None
     if isinstance(value, datetime):
         day = value.date()
@@ -51,9 +55,13 @@ def sheet_date(value: Any) -> date:
         day = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         day = _serial(value)
-    elif isinstance(value, str):
+    elif isinstance(value, str):  # text, as a CSV file holds every cell: 46010 there is a number, not a day
         text = nfkc(value).strip()
-        day = _serial(float(text)) if re.fullmatch(r"\d{4,5}(\.0+)?", text) else written_date(text)
+        day = written_date(text)
+        if day is None and text.startswith("长期"):
+            raise InvalidInput(N_("a long-term item has no deadline; leave the cell empty"))
+        if day is None and _NO_YEAR.fullmatch(text):
+            raise InvalidInput(N_("no year; write the year too, as in 2026年12月5日"))
     if day is None:
         raise InvalidInput(N_("not a date (write {forms})", forms=FORMS))
     if not EARLIEST <= day <= LATEST:
@@ -67,6 +75,27 @@ def _serial(number: float) -> date | None:
     from openpyxl.utils.datetime import from_excel
 
     return from_excel(int(number)).date()
+
+
+# Excel and WPS keep 15 significant digits of a number: an identity number typed into a number cell is stored
+# with its last digits already changed (360426198001011234 comes back as …011328), so it is never taken as text.
+MAX_EXACT = 10**15
+_SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE]\+?\d{1,3}")
+
+
+def lost(value: Any) -> InvalidInput | None:
+    """Why a cell's value as written is already lost from the file, None when it is not: a long number stored
+    as a number (its last digits changed), a formula saved without its value (sheet_book.Formula)."""
+    if isinstance(value, str) and _SCIENTIFIC.fullmatch(text := nfkc(value).strip()):
+        value = float(text)  # such a number saved as CSV by Excel or WPS: 3.60426E+17
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= MAX_EXACT:
+        return InvalidInput(N_("a number of more than 15 digits stored as a number, so the spreadsheet program "
+                               "has already changed its last digits; format the column as text (文本) and type "
+                               "the number again"))
+    if isinstance(value, Formula):
+        return InvalidInput(N_("a formula with no saved value (the file was not saved by a spreadsheet program); "
+                               "open it in Excel, WPS or LibreOffice and save it, or type the value"))
+    return None
 
 
 def _text(value: Any, column: Column) -> str | None:
@@ -97,6 +126,8 @@ def cell(value: Any, column: Column) -> Any:
     """The cell as its column's type, None when empty; InvalidInput with the reason when it is not one."""
     if blank(value):
         return None
+    if (reason := lost(value)) is not None:
+        raise reason
     if column.kind == "int":
         return _whole(value)
     if column.kind == "date":

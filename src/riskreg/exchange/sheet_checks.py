@@ -56,9 +56,11 @@ class _Row:
         """The field's header in this sheet; the standard one for a column the sheet lacks."""
         return self.headers.get(name) or BY_FIELD[name].zh
 
-    def fault(self, name: str, reason: str) -> None:
+    def fault(self, name: str, reason: str, value: Any = None) -> None:
+        """A problem of the field's cell (`value`: the one of its notes at fault)."""
         place = self.places.get(name, len(self.places))  # a column the sheet lacks comes after those it has
-        self.faults.append((place, Problem(self.number, self.column(name), shown(self.raw.get(name)), reason)))
+        value = self.raw.get(name) if value is None else value
+        self.faults.append((place, Problem(self.number, self.column(name), shown(value), reason)))
 
     def given(self, name: str) -> bool:
         """The cell holds a readable value."""
@@ -75,13 +77,15 @@ def check_row(number: int, raw: dict[str, Any], headers: dict[str, str], known: 
     the row has."""
     row = _Row(number, raw, headers)
     for name, value in raw.items():
-        try:
-            if isinstance(value, list):  # several note columns: each filled cell a note (sheet_header.data_rows)
-                row.values[name] = [text for item in value if (text := cell(item, BY_FIELD[name])) is not None]
-            else:
-                row.values[name] = cell(value, BY_FIELD[name])
-        except InvalidInput as err:
-            row.fault(name, err.message)
+        items = value if isinstance(value, list) else [value]  # notes: each cell and comment one (data_rows)
+        read = []
+        for item in items:
+            try:
+                read.append(cell(item, BY_FIELD[name]))
+            except InvalidInput as err:
+                row.fault(name, err.message, item)
+        if len(read) == len(items):
+            row.values[name] = [text for text in read if text is not None] if isinstance(value, list) else read[0]
     for name in REQUIRED:
         if row.empty(name):
             row.fault(name, N_("empty; every row needs {value}", value=', '.join(row.column(f) for f in REQUIRED)))

@@ -7,6 +7,7 @@ column headed by its lowest non-empty cell, and the rows that name the most fiel
 the header names none, so it never joins.
 """
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,15 +133,28 @@ def _listed(header: Header) -> str:
     return ", ".join(named[:30]) + (" …" if len(named) > 30 else "")
 
 
-def data_rows(source: object, rows: Iterable[Row], found: Columns) -> Iterator[tuple[int, dict[str, Any]]]:
+def data_rows(source: object, rows: Iterable[Row], found: Columns, header: Header | None = None,
+              comments: dict[tuple[int, int], str] | None = None,
+              footers: list[tuple[int, str]] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each row with anything of its own in a field's column, as field -> raw value.
 
     A cell filled under a heading riskreg has no field for (or under none, or past the header's last column)
     is remembered; when the rows are done, the import is refused naming each such column, so nothing is
-    dropped without a word. Merged values copied in do not count: they are their first cell's."""
+    dropped without a word. Merged values copied in do not count: they are their first cell's. A cell's
+    comment (批注, `comments` by 1-based row and column) is a note of its row, after the row's own notes,
+    headed by the cell's column: 批注（具体情况）：… A 合计 row or a 填表人 line under the ledger (footer) is
+    passed over and added to `footers` with its first cell, for the import to say so."""
     stray: dict[int, list[Any]] = {}
     notes = [index for index, name in found.fields.items() if name == "note"]
+    remarks: dict[int, list[str]] = {}
+    for (at, place), text in sorted((comments or {}).items()):
+        heading = header.texts[place - 1] if header and place <= len(header.texts) else None
+        remarks.setdefault(at, []).append(f"批注（{heading or column_letter(place - 1)}）：{text}")
     for number, values, inherited in rows:
+        if (first := footer(values)) is not None:
+            if footers is not None:
+                footers.append((number, first))
+            continue
         for index, value in enumerate(values):
             if index not in found.fields and index not in found.skipped and index not in inherited and not blank(value):
                 samples = stray.setdefault(index, [])
@@ -149,8 +163,12 @@ def data_rows(source: object, rows: Iterable[Row], found: Columns) -> Iterator[t
         row = {name: values[index] if index < len(values) else None for index, name in found.fields.items()}
         if len(notes) > 1:  # a sheet's 进展情况 and 备注: each cell a note of its own, in column order
             row["note"] = [values[index] if index < len(values) else None for index in notes]
+        if number in remarks:
+            own = row.get("note")
+            row["note"] = [*(own if isinstance(own, list) else [own]), *remarks[number]]
         # Blank unless the row has text of its own: a village merged down over an empty row does not count.
-        if any(not blank(values[index]) and index not in inherited for index in found.fields if index < len(values)):
+        if number in remarks or any(not blank(values[index]) and index not in inherited
+                                    for index in found.fields if index < len(values)):
             yield number, row
     if stray:
         raise InvalidInput(_refusal(source, stray, found))
@@ -177,6 +195,21 @@ def _refusal(source: object, stray: dict[int, list[Any]], found: Columns) -> Mes
                "out with {flags}.",
                "{source}: columns {described} hold data riskreg has no field for, so nothing was imported; leave "
                "them out with {flags}.", len(described), **said)
+
+
+TOTALS = ("合计", "小计", "总计")
+SIGN_OFFS = ("填表人", "审核人", "填报单位", "制表")
+
+
+def footer(values: list[Any]) -> str | None:
+    """The row's first filled cell when it makes the row a footer, not an entry: 合计, 小计 or 总计 (merged over
+    the first columns, counts beside it, or 总计：6), or a sign-off such as 填表人：张三 电话：…; else None."""
+    first = next((value for value in values if not blank(value)), None)
+    if not isinstance(first, str):
+        return None
+    key = "".join(unicodedata.normalize("NFKC", first).split())
+    total = key.split(":")[0].split("(")[0]  # 总计：2, 合计（户）
+    return first.strip() if total in TOTALS or key.startswith(SIGN_OFFS) else None
 
 
 def blank(value: Any) -> bool:

@@ -39,6 +39,7 @@ class Sheet:
     rows: Iterator[tuple[int, dict[str, Any]]]  # (spreadsheet row number, field -> raw value)
     total: int  # rows after the header, blank ones included (for progress)
     headers: dict[str, str] = field(default_factory=dict)  # field -> its header as written, left to right (for problems)
+    footers: list[tuple[int, str]] = field(default_factory=list)  # rows passed over as 合计 or 填表人 lines, as read
 
 
 MAX_MAPPING_BYTES = 100_000  # a mapping is a few dozen header lines
@@ -199,10 +200,11 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
         raise InvalidInput(N_("{source}: the header (row {rows}) lacks {missing}; name the column that holds it "
                               "in a --mapping file.", source=source, rows=rows, missing=', '.join(missing)))
     rest = (item for item in scanned if item[0] > header.last_row)
+    comments, footers = book.comments(index), []
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            yield from data_rows(source, itertools.chain(rest, grid), found)
+            yield from data_rows(source, itertools.chain(rest, grid), found, header, comments, footers)
         finally:
             book.close()
 
@@ -210,7 +212,7 @@ def _with_header(path: Path, book: Book, indexes: list[int], known: dict[str, st
     for index, given in found.fields.items():  # the first of several note columns heads their problems
         headers.setdefault(given, header.texts[index] or BY_FIELD[given].zh)
     return Sheet(str(path), name, header.last_row, found.fields, found.ignored, rows(), max(0, total - header.last_row),
-                 headers)
+                 headers, footers)
 
 
 def _csv_book(path: Path) -> Book:

@@ -36,7 +36,7 @@ from sqlmodel import Session, select
 from riskreg.domain import corrections, ledger
 from riskreg.domain.queries import entry_as_of, entry_version, latest_note
 from riskreg.errors import Problem, RiskregError, RowsRefused
-from riskreg.exchange.sheet_cells import nfkc, sheet_date, shown
+from riskreg.exchange.sheet_cells import lost, nfkc, sheet_date, shown
 from riskreg.exchange.sheet_checks import ESCALATION, Catalogue, missing
 from riskreg.exchange.sheet_columns import BY_FIELD, normalise
 from riskreg.exchange.sheet_read import Sheet, blank
@@ -137,6 +137,10 @@ class _Row:
         self.changes: list[Change] = []
         self.values: dict[str, Any] = {}  # the filled cells, as the register stores their fields
         for name, value in raw.items():
+            unread = next(filter(None, map(lost, value if isinstance(value, list) else [value])), None)
+            if unread is not None:  # its last digits, or its value, are not in the file
+                self.problem(name, clause(unread))
+                continue
             if name == "note":  # every note column's cell, in column order (see sheet_header.columns)
                 notes = [_text(cell) for cell in (value if isinstance(value, list) else [value]) if not blank(cell)]
                 self.values.update({"note": notes} if notes else {})
