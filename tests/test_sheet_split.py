@@ -65,7 +65,7 @@ def test_split_by_unit_takes_the_usual_filters(cli, town, tmp_path):
     for unit in ("东村", "南社区"):
         assert _ids(tmp_path / f"责任清单-{unit}.xlsx") == _listed(cli, "--unit", unit, "--status", "open")
     assert "没有符合条件的条目；没有写出工作簿。\n" == \
-        _split(cli, tmp_path / "none", "--split", "unit", "--unit", "北村").stdout
+        _split(cli, tmp_path / "none", "--split", "unit", "--unit", "西村", "--status", "open").stdout
     assert not (tmp_path / "none").exists()
 
 

@@ -111,7 +111,7 @@ def test_summary_in_a_real_terminal_keeps_chinese_columns_aligned(cli, isolated_
         counts = _token_ends(header)[-4:]  # the four count columns, right-aligned under their headings
         for row in body:
             assert _token_ends(row)[-4:] == counts, f"{title}: {row!r} is not aligned with {header!r}"
-    overdue = screen.index("逾期事项: 1")
+    overdue = screen.index("逾期事项：1")
     assert "逾期天数" in screen[overdue + 1]  # the last column's heading, not cropped at the edge
     rule = next(i for i in range(overdue + 1, len(screen)) if set(screen[i]) == {"─"})  # headers may wrap
     assert screen[rule + 1].split()[0] == "1"

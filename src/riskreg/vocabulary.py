@@ -162,6 +162,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "action.reopen": ("重新打开", "reopening"), "action.edit": ("更正", "correction"),
     "action.regrade": ("调整等级", "regrade"), "action.undo": ("撤销", "undo"), "action.void": ("作废", "voiding"),
     "action.unvoid": ("恢复", "unvoiding"), "action.duplicate": ("重复标记", "duplicate record"),
+    "punct.colon": ("：", ": "),  # before a count or a name in a heading or a line
     # `show`'s history in words (riskreg.render.history): each event one sentence, its actor before it; a reason
     # or note follows after a colon
     "event.add": ("登记：{fields}", "added it: {fields}"),

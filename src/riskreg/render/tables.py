@@ -150,7 +150,7 @@ def _attention_table(title: str, items: list[dict[str, Any]], count: int, levels
     layouts = [{}, {"risk": False}, {"risk": False, "short": True}]
     if extra:
         layouts.append({"risk": False, "short": True, "due": False})
-    return Fitted([_attention_layout(f"{title}: {count}", items, extra, levels, t, departments, **layout)
+    return Fitted([_attention_layout(f"{title}{t('punct.colon')}{count}", items, extra, levels, t, departments, **layout)
                    for layout in layouts])
 
 
