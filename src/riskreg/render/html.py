@@ -80,15 +80,15 @@ def _item(item: dict[str, Any], levels: dict[str, dict[str, str]], departments: 
     owner = departments.get(item["department"], item["department"] or "")
     leader = escape(item["leader"]) if item["leader"] else f'<span style="color:#cf222e;">{escape(t("mail.no_leader"))}</span>'
     due = _due(item, as_of, t)
-    label = lambda key: escape(t(key) + t("punct.colon"))  # noqa: E731 - 责任：, 时限：
+    owner_label, due_label = (escape(t(key) + t("punct.colon")) for key in ("mail.owner", "mail.due"))  # 责任：, 时限：
     if item.get("escalated_to"):
         due += f' · {escape(t("mail.escalated_to").format(to=item["escalated_to"]))}'
     return (f'<div data-entry="{item["id"]}" style="border-left:4px solid {colour};padding:6px 10px;margin:0 0 10px;background:#f6f8fa;">'
             f'<div style="font-size:15px;font-weight:bold;color:#1f2328;">#{item["id"]} {_e(item["title"])}</div>'
             f'<div style="font-size:13px;color:#57606a;margin-top:2px;">{_e(item["unit"])} · {_e(item["risk"])} · '
             f'{_level_badge(item["level"], levels)}</div>'
-            f'<div style="font-size:13px;color:#1f2328;margin-top:2px;">{label("mail.owner")}{escape(owner)} {leader}'
-            f' · {label("mail.due")}{due}</div></div>')
+            f'<div style="font-size:13px;color:#1f2328;margin-top:2px;">{owner_label}{escape(owner)} {leader}'
+            f' · {due_label}{due}</div></div>')
 
 
 def _items(report: dict[str, Any], list_name: str, levels: dict[str, dict[str, str]], departments: dict[str, str],
