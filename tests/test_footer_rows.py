@@ -1,7 +1,7 @@
 """A town's sheet ends with a 合计 row (merged over the first columns, counts beside it) or a sign-off line
 (填表人：张三 电话：…): passed over in a workbook and in CSV alike, and the import says so, one line each."""
 
-from conftest import sheet_file
+from conftest import problem_lines, sheet_file
 from openpyxl import Workbook
 
 HEADER = ["序号", "风险编码", "所在村", "隐患名称", "具体情况", "整改时限"]
@@ -44,3 +44,30 @@ def test_a_title_that_only_mentions_a_total_is_an_entry(cli, register, tmp_path)
     sheet = sheet_file(tmp_path / "北村.csv", [HEADER[1:], ["S03", "东村", "合计欠薪45万元", "涉及23人", None]])
     out = cli("import", sheet).stdout
     assert "没有导入" not in out and "导入 1 个条目" in out
+
+
+def test_a_row_with_a_risk_code_is_an_entry_whatever_its_first_cell_says(cli, register, tmp_path):
+    """小计 typed over a real item's 序号 (a village counting as it goes) left its code, title and deadline
+    unimported under a line that called it a total row."""
+    sheet = sheet_file(tmp_path / "东村.xlsx", [HEADER, ROWS[0], ["小计", "S02", "东村", "集资", "涉及5户", "2026-12-31"]])
+    out = cli("import", sheet).stdout
+    assert "没有导入" not in out and "导入 2 个条目" in out
+    assert "涉及5户" in cli("show", "2").stdout
+
+
+def test_a_comment_on_a_total_row_or_under_the_ledger_is_not_passed_over_unsaid(cli, register, tmp_path, snapshot):
+    """A 批注 is filled information: on a 合计 row, or on an empty cell under the last row, it was dropped."""
+    from openpyxl.comments import Comment
+
+    sheet = sheet_file(tmp_path / "东村.xlsx", [HEADER, ROWS[0], ["合计", None, None, "共1项", None, None]])
+    for ref in ("D3", "E9"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(sheet)
+        workbook.active[ref].comment = Comment("张三 13900001111 反映", "李四")
+        workbook.save(sheet)
+        before = snapshot()
+        lines = problem_lines(cli("import", sheet, code=1).stderr)
+        assert lines[1].startswith(f"{ref[1:]} 风险编码") and snapshot() == before
+        workbook.active[ref].comment = None
+        workbook.save(sheet)

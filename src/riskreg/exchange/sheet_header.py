@@ -142,16 +142,21 @@ def data_rows(source: object, rows: Iterable[Row], found: Columns, header: Heade
     is remembered; when the rows are done, the import is refused naming each such column, so nothing is
     dropped without a word. Merged values copied in do not count: they are their first cell's. A cell's
     comment (批注, `comments` by 1-based row and column) is a note of its row, after the row's own notes,
-    headed by the cell's column: 批注（具体情况）：… A 合计 row or a 填表人 line under the ledger (footer) is
-    passed over and added to `footers` with its first cell, for the import to say so."""
+    headed by the cell's column: 批注（具体情况）：…; one on an empty cell under the last row is a row of its
+    own, for the checks to refuse. A 合计 row or a 填表人 line under the ledger (footer) is passed over and
+    added to `footers` with its first cell, for the import to say so, unless it is an entry all the same
+    (_an_entry)."""
     stray: dict[int, list[Any]] = {}
     notes = [index for index, name in found.fields.items() if name == "note"]
     remarks: dict[int, list[str]] = {}
     for (at, place), text in sorted((comments or {}).items()):
         heading = header.texts[place - 1] if header and place <= len(header.texts) else None
         remarks.setdefault(at, []).append(f"批注（{heading or column_letter(place - 1)}）：{text}")
+    codes = [index for index, name in found.fields.items() if name == "risk"]
+    last = header.last_row if header else 0
     for number, values, inherited in rows:
-        if (first := footer(values)) is not None:
+        last = number
+        if (first := footer(values)) is not None and not _an_entry(values, inherited, codes, number in remarks):
             if footers is not None:
                 footers.append((number, first))
             continue
@@ -170,8 +175,19 @@ def data_rows(source: object, rows: Iterable[Row], found: Columns, header: Heade
         if number in remarks or any(not blank(values[index]) and index not in inherited
                                     for index in found.fields if index < len(values)):
             yield number, row
+    for number in sorted(at for at in remarks if at > last):
+        yield number, {**{name: None for name in found.fields.values()}, "note": remarks[number]}
     if stray:
         raise InvalidInput(_refusal(source, stray, found))
+
+
+def _an_entry(values: list[Any], inherited: set[int], codes: list[int], commented: bool) -> bool:
+    """Whether a row a footer word opens is an entry all the same: it has a comment, or a risk code of its own
+    after that word (小计 typed over a real item's 序号). Passed over, its filled cells would be lost under a
+    line calling it a total."""
+    opening = next(index for index, value in enumerate(values) if not blank(value))
+    return commented or any(index != opening and index < len(values) and index not in inherited
+                            and not blank(values[index]) for index in codes)
 
 
 def _refusal(source: object, stray: dict[int, list[Any]], found: Columns) -> Message:
