@@ -19,6 +19,8 @@ LONG = ("a number of more than 15 digits stored as a number, so the spreadsheet 
         "its last digits; format the column as text (文本) and type the number again")
 UNSAVED = ("a formula with no saved value (the file was not saved by a spreadsheet program); open it in Excel, "
            "WPS or LibreOffice and save it, or type the value")
+SCIENTIFIC = ("a long number saved to CSV in scientific form, which keeps only its first digits; format the column "
+              "as text (文本) in the workbook, type the number again and save the CSV again")
 
 
 def test_an_identity_number_stored_as_a_number_is_refused_in_every_text_column(cli, register, tmp_path, snapshot):
@@ -46,12 +48,16 @@ def test_an_identity_number_stored_as_a_number_is_refused_in_every_text_column(c
     assert snapshot() == before
 
 
-def test_an_identity_number_a_spreadsheet_program_saved_to_csv_in_scientific_form_is_refused(cli, register,
-                                                                                            tmp_path, snapshot):
+def test_a_long_number_a_spreadsheet_program_saved_to_csv_in_scientific_form_is_refused(cli, register,
+                                                                                        tmp_path, snapshot):
+    """Excel and WPS save a number of 12 digits or more from a General cell as they show it, 1.23457E+11: an
+    identity number, and a landline with its area code typed as one number, lose their digits alike."""
     sheet = sheet_file(tmp_path / "北村.csv", [HEADER, [1, "S02", "北村", "欠薪", "3.60426E+17", "王明", "1.2E+3"],
-                                               [2, "S02", "北村", "集资", "360426198001011234", "王明", None]])
+                                               [2, "S02", "北村", "集资", "360426198001011234", "王明", None],
+                                               [3, "S02", "北村", "夜市", "详情", "王明", "７.９１２３５Ｅ＋１１"]])
     before = snapshot()
-    assert problem_lines(cli("import", sheet, code=1).stderr)[1:] == [f"2 具体情况 3.60426E+17 {LONG}"]
+    assert problem_lines(cli("import", sheet, code=1).stderr)[1:] == [f"2 具体情况 3.60426E+17 {SCIENTIFIC}",
+                                                                      f"4 备注 ７.９１２３５Ｅ＋１１ {SCIENTIFIC}"]
     assert snapshot() == before
 
 

@@ -80,14 +80,21 @@ def _serial(number: float) -> date | None:
 # Excel and WPS keep 15 significant digits of a number: an identity number typed into a number cell is stored
 # with its last digits already changed (360426198001011234 comes back as …011328), so it is never taken as text.
 MAX_EXACT = 10**15
+# They show a number of up to 11 digits whole in a General cell (a mobile number), and a longer one in scientific
+# form with six significant digits, which is what they write to CSV: 1.23457E+11.
+MAX_SHOWN_WHOLE = 10**11
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE]\+?\d{1,3}")
 
 
 def lost(value: Any) -> InvalidInput | None:
     """Why a cell's value as written is already lost from the file, None when it is not: a long number stored
-    as a number (its last digits changed), a formula saved without its value (sheet_book.Formula)."""
-    if isinstance(value, str) and _SCIENTIFIC.fullmatch(text := nfkc(value).strip()):
-        value = float(text)  # such a number saved as CSV by Excel or WPS: 3.60426E+17
+    as a number (its last digits changed) or saved to CSV in scientific form (all but its first digits gone), a
+    formula saved without its value (sheet_book.Formula)."""
+    if (isinstance(value, str) and _SCIENTIFIC.fullmatch(text := nfkc(value).strip())
+            and abs(float(text)) >= MAX_SHOWN_WHOLE):
+        return InvalidInput(N_("a long number saved to CSV in scientific form, which keeps only its first digits; "
+                               "format the column as text (文本) in the workbook, type the number again and save "
+                               "the CSV again"))
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= MAX_EXACT:
         return InvalidInput(N_("a number of more than 15 digits stored as a number, so the spreadsheet program "
                                "has already changed its last digits; format the column as text (文本) and type "
