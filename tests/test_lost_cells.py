@@ -115,6 +115,18 @@ def test_a_formula_on_a_returned_sheet_is_refused(cli, register, tmp_path, snaps
     assert snapshot() == before
 
 
+def test_a_formula_saved_with_an_empty_text_value_is_an_empty_cell(cli, register, tmp_path):
+    """A town's template fills a column down with =IF(D2="","",…): Excel and WPS save its value "" as an empty
+    <v> of a text cell, which is a value saved, not a formula left unsaved; refused, the sheet could not be
+    imported at all."""
+    sheet = sheet_file(tmp_path / "北村.xlsx", [HEADER, [1, "S02", "北村", "集资", "详情", "王明", '=IF(D2="","",D2)'],
+                                               [None, None, None, None, None, None, '=IF(D3="","",D3)']])
+    _save_value(sheet, "G2", "")
+    _save_value(sheet, "G3", "")
+    assert "导入 1 个条目" in cli("import", sheet).stdout
+    assert "备注" not in cli("show", "1").stdout
+
+
 def _save_value(path: Path, ref: str, value: str) -> None:
     """The workbook with `ref`'s formula given its value, as Excel and WPS save one (openpyxl saves none)."""
     with zipfile.ZipFile(path) as source:

@@ -177,10 +177,11 @@ def _scan_sheet(source: Any, path: Path) -> _UsedCells:
     # open. Its text is collected only from its <f> to the next cell, so cells without a formula cost nothing more.
     formula: list[Any] | None = None
     inside = ""
+    kind = ""  # the cell's t: "str" for a formula's text value, which may be "" (=IF(D2="","",…) saved)
     parser = expat.ParserCreate(namespace_separator=" ")
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal row, column, formula, inside
+        nonlocal row, column, formula, inside, kind
         tag = name.rpartition(" ")[2]
         if tag in ("row", "c") and formula is not None:
             formula_read()
@@ -188,6 +189,7 @@ def _scan_sheet(source: Any, path: Path) -> _UsedCells:
             row, column = int(attributes["r"]) if "r" in attributes else row + 1, 0
         elif tag == "c":
             column = coordinate_to_tuple(attributes["r"])[1] if "r" in attributes else column + 1
+            kind = attributes.get("t", "")
         elif tag in ("v", "is", "f"):  # a value, an inline string, or a formula (saved with a value or not)
             refuse_row(path, row)
             used.rows, used.columns = max(used.rows, row), max(used.columns, column)
@@ -196,6 +198,7 @@ def _scan_sheet(source: Any, path: Path) -> _UsedCells:
                 parser.CharacterDataHandler = text
             elif formula is not None:
                 inside = tag
+                formula[3] = formula[3] or (tag == "v" and kind == "str")
         elif tag == "mergeCell":
             refs.append(attributes["ref"])
 
