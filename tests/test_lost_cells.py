@@ -19,6 +19,8 @@ LONG = ("a number of more than 15 digits stored as a number, so the spreadsheet 
         "its last digits; format the column as text (文本) and type the number again")
 UNSAVED = ("a formula with no saved value (the file was not saved by a spreadsheet program); open it in Excel, "
            "WPS or LibreOffice and save it, or type the value")
+ERROR = ("a formula's error value, so the value it was to give is in no cell; correct the formula (or type the "
+         "value) and save the sheet again")
 SCIENTIFIC = ("a long number saved to CSV in scientific form, which keeps only its first digits; format the column "
               "as text (文本) in the workbook, type the number again and save the CSV again")
 
@@ -125,6 +127,19 @@ def test_a_formula_saved_with_an_empty_text_value_is_an_empty_cell(cli, register
     _save_value(sheet, "G3", "")
     assert "导入 1 个条目" in cli("import", sheet).stdout
     assert "备注" not in cli("show", "1").stdout
+
+
+def test_a_formula_s_error_value_is_refused_not_imported_as_text(cli, register, tmp_path, snapshot):
+    """=VLOOKUP(…) filling 包案领导 from another sheet shows #N/A where it found nothing: the name it was to give
+    is in no cell, and #N/A was imported as the leader's name. Excel writes it to CSV as shown."""
+    workbook = sheet_file(tmp_path / "北村.xlsx", [HEADER, [1, "S02", "北村", "集资", "详情", "#N/A", None],
+                                                   [2, "S02", "北村", "夜市", "#REF!", "王明", "#DIV/0!"]])
+    text = sheet_file(tmp_path / "北村.csv", [HEADER, [1, "S02", "北村", "集资", "详情", "#N/A", "#N/A 待查"]])
+    before = snapshot()
+    assert problem_lines(cli("import", workbook, code=1).stderr)[1:] == [
+        f"2 包案领导 #N/A {ERROR}", f"3 具体情况 #REF! {ERROR}", f"3 备注 #DIV/0! {ERROR}"]
+    assert problem_lines(cli("import", text, code=1).stderr)[1:] == [f"2 包案领导 #N/A {ERROR}"]
+    assert snapshot() == before
 
 
 def _save_value(path: Path, ref: str, value: str) -> None:

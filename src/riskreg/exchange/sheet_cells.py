@@ -84,12 +84,15 @@ MAX_EXACT = 10**15
 # form with six significant digits, which is what they write to CSV: 1.23457E+11.
 MAX_SHOWN_WHOLE = 10**11
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE]\+?\d{1,3}")
+# What a formula that failed shows, and what every reader (and Excel's CSV) gives for it: text like any other.
+_ERROR_VALUES = frozenset(("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                           "#GETTING_DATA"))
 
 
 def lost(value: Any) -> InvalidInput | None:
     """Why a cell's value as written is already lost from the file, None when it is not: a long number stored
     as a number (its last digits changed) or saved to CSV in scientific form (all but its first digits gone), a
-    formula saved without its value (sheet_book.Formula)."""
+    formula's error value (#N/A), a formula saved without its value (sheet_book.Formula)."""
     if (isinstance(value, str) and _SCIENTIFIC.fullmatch(text := nfkc(value).strip())
             and abs(float(text)) >= MAX_SHOWN_WHOLE):
         return InvalidInput(N_("a long number saved to CSV in scientific form, which keeps only its first digits; "
@@ -99,6 +102,9 @@ def lost(value: Any) -> InvalidInput | None:
         return InvalidInput(N_("a number of more than 15 digits stored as a number, so the spreadsheet program "
                                "has already changed its last digits; format the column as text (文本) and type "
                                "the number again"))
+    if isinstance(value, str) and value.strip().upper() in _ERROR_VALUES:
+        return InvalidInput(N_("a formula's error value, so the value it was to give is in no cell; correct the "
+                               "formula (or type the value) and save the sheet again"))
     if isinstance(value, Formula):
         return InvalidInput(N_("a formula with no saved value (the file was not saved by a spreadsheet program); "
                                "open it in Excel, WPS or LibreOffice and save it, or type the value"))
