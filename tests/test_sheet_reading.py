@@ -126,6 +126,22 @@ def test_data_under_an_unknown_header_is_refused_naming_it(cli, register, tmp_pa
     assert cli.json("show", "2", "--format", "json", "--unmasked")["detail"] == "王五"
 
 
+def test_a_value_merged_across_a_row_is_its_first_cell_s(cli, register, tmp_path):
+    """具体情况 merged over 包案领导 and 工作专班 on one row, as a long detail is laid out: the detail was read
+    into all three, and the ledger showed a sentence as the item's leader and task force."""
+    path = tmp_path / "北村.xlsx"
+    workbook = Workbook()
+    for row in (["风险编码", "所在村", "隐患名称", "具体情况", "包案领导", "工作专班"],
+                ["S02", "北村", "集资", "涉及多户，详见附件", None, None], ["S02", None, "夜市", "摊贩", "王明", "专班"]):
+        workbook.active.append(row)
+    workbook.active.merge_cells("D2:F2")
+    workbook.active.merge_cells("B2:B3")  # a village merged down its items stays every row's
+    workbook.save(path)
+    cli("import", path)
+    assert [(e["unit"], e["detail"], e["leader"], e["task_force"]) for e in cli.json("list", "--format", "json")] == [
+        ("北村", "涉及多户，详见附件", None, None), ("北村", "摊贩", "王明", "专班")]
+
+
 def test_a_mapping_or_ignore_naming_a_missing_header_is_refused(cli, register, tmp_path, snapshot):
     path = _csv(tmp_path / "村报.csv", [["风险编码", "村(社区)", "标题"], ["S03", "东村", "欠薪"]])
     mapping = tmp_path / "表头.yaml"

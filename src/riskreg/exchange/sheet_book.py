@@ -82,7 +82,9 @@ def clipped(path: Path, spans: Iterable[Span], rows: int, columns: int) -> list[
 
 
 def with_merged_values(cells: Iterable[Iterable[Any]], merged: list[Span]) -> Iterator[Row]:
-    """A value merged across cells (a village spanning several rows) belongs to every cell it covers.
+    """A value merged down (a village spanning several rows) belongs to every row it covers, in its first column.
+    Across a row it stays its first cell's, as the spreadsheet programs hold it: a detail merged over 包案领导
+    and 工作专班 is no one's name.
 
     Ranges are applied row by row as the rows stream past, never laid out cell by cell in memory."""
     starting: dict[int, list[Span]] = {}
@@ -94,10 +96,11 @@ def with_merged_values(cells: Iterable[Iterable[Any]], merged: list[Span]) -> It
         active = [(span, value) for span, value in active if span[3] >= number]
         active += [(span, values[span[0] - 1] if span[0] <= len(values) else None) for span in starting.pop(number, ())]
         inherited: set[int] = set()
-        for (min_col, min_row, max_col, _), value in active:
-            values += [None] * (max_col - len(values))
-            values[min_col - 1:max_col] = [value] * (max_col - min_col + 1)
-            inherited.update(range(min_col - 1 if number > min_row else min_col, max_col))
+        for (min_col, min_row, _, _), value in active:
+            if number > min_row:
+                values += [None] * (min_col - len(values))
+                values[min_col - 1] = value
+                inherited.add(min_col - 1)
         yield number, values, inherited
 
 
