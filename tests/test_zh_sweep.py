@@ -276,3 +276,15 @@ def test_every_help_page_wraps_chinese_by_its_width_and_never_inside_a_word(monk
             if re.search(r"(^|\s)-{1,2}$", line.rstrip()) or re.search(r"\$[A-Z_]*$", line.rstrip()):
                 problems.append(f"{' '.join(path)}: a token split at the line's end: {line!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_wrapping_keeps_every_character_in_its_place():
+    """An opening mark waiting for the next piece took a closing mark's place after it: 默认值（）。下一句 came out
+    as 默认值）。（下一句. An ideographic space is two cells, as the line's width counts it."""
+    from riskreg.cli.wrapping import cells, fill
+
+    for text in ("默认值（）。下一句", "a（）b", "（「」）", "一二三\u3000四五六七八九十"):
+        for width in (6, 9, 14, 80):
+            lines = fill(text, width).split("\n")
+            assert "".join(lines).replace("\u3000", "") == text.replace("\u3000", ""), (text, width, lines)
+    assert fill("一二三\u3000四五六七", 13) == "一二三\u3000四五\n六七"  # it ran to 14 cells: 一二三\u3000四五六

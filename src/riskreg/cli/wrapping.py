@@ -51,7 +51,7 @@ def _pieces(text: str) -> list[str]:
                 else:
                     pieces.append(opening + ch if opening else ch)
                     opening = ""
-            elif ch in _OPENING:
+            elif ch in _OPENING or (ch in _CLOSING and opening):  # （） waits, whole, for what follows it
                 opening += ch
             elif ch in _CLOSING and pieces and not pieces[-1].isspace():
                 pieces[-1] += ch
@@ -72,7 +72,7 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
         if piece.isspace():
             if line:  # kept as written inside a line ("…。  [默认：06:30]")
                 line += piece
-                used += len(piece)
+                used += cells(piece)  # an ideographic space is two cells
             continue
         width_of_piece = cells(piece)
         if line and used + width_of_piece > width:
