@@ -38,3 +38,11 @@ def test_a_day_without_its_year_and_a_long_term_item_are_told_what_to_write(cli,
     zh = cli("--lang", "zh", "import", sheet, code=1).stderr
     assert "没有年份；请写上年份，如 2026年12月5日" in zh and "长期的事项不填整改时限，留空即可" in zh
     assert snapshot() == before
+
+
+def test_a_day_written_with_hao_and_its_year_is_a_date(cli, register, tmp_path):
+    """１２月５号 is told to add its year; with it, 2026年12月5号 was then refused as not a date."""
+    sheet = sheet_file(tmp_path / "时限写法.csv", [HEADER, ["S01", "东村", "甲", "2026年12月5号"],
+                                                   ["S01", "东村", "乙", "２０２６年１２月３１号"]])
+    cli("import", sheet)
+    assert [e["due"] for e in cli.json("list", "--format", "json")] == ["2026-12-05", "2026-12-31"]

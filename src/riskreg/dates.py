@@ -13,7 +13,7 @@ _RELATIVE = re.compile(r"([+-])(\d{1,5})d")
 COUNTDOWN = re.compile(r"T-(\d{1,5})")
 # A time after the day is read past: a spreadsheet writes a date cell as 2026-07-01 00:00:00 when saved as text
 _WRITTEN = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
-            re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"))
+            re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"))  # 号: as 5号 is said
 FORMS = "2026-07-31, 2026/7/31, 2026.7.31 or 2026年7月31日"
 # A register's dates are this century's business; the bounds also keep date arithmetic
 # (today + 7 for "due soon") far from Python's year-9999 limit.
