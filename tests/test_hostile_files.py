@@ -73,8 +73,9 @@ def test_a_huge_merged_range_is_clipped_to_the_cells_in_use(register, tmp_path, 
     started = time.perf_counter()
     done = _bounded("import", path, "--dry-run")
     assert time.perf_counter() - started < 20
-    # A3's value fills A3:C4, the part of the range in use; row 4 then has nothing of its own and is skipped.
-    assert done.returncode == 0 and "Would import 2 entries" in done.stdout, done.stderr
+    # A3's value goes down A3:A4, the part of the range in use, and not across: rows 3 and 4 have no village.
+    assert done.returncode == 1 and [line.split()[:2] for line in done.stderr.splitlines()[2:]] == [
+        ["3", "村(社区)"], ["4", "村(社区)"]], done.stderr
     assert snapshot() == before
 
 
