@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 # Punctuation a line must not start with, and punctuation it must not end with.
-_CLOSING = set("，。、；：？！）》」』”’）】]")
+_CLOSING = set("，。、；：？！）》」』”’】]")
 _OPENING = set("（《「『“‘【[")
 
 
