@@ -52,6 +52,31 @@ def test_help_groups_commands_the_way_a_coordinator_works(cli):
 
 
 @pytest.mark.pure
+def test_a_run_builds_only_the_command_it_runs(capsys):
+    """Typer's conversion of every signature was a third of `riskreg --help` (riskreg.cli.lazy)."""
+    group = typer.main.get_command(app)
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "--help"], prog_name="riskreg")
+    assert group.commands.built() == []
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "catalogue", "--help"], prog_name="riskreg")
+    assert [command.name for command in group.commands.built()] == ["catalogue"]
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "lsit"], prog_name="riskreg")
+    assert "Did you mean 'list'?" in capsys.readouterr().err
+
+
+@pytest.mark.pure
+def test_completion_offers_every_command(monkeypatch, capsys):
+    monkeypatch.setenv("_RISKREG_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "riskreg re")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    with pytest.raises(SystemExit):
+        typer.main.get_command(app).main([], prog_name="riskreg")
+    assert capsys.readouterr().out.split() == ["reopen", "regrade", "report", "restore"]
+
+
+@pytest.mark.pure
 def test_version(cli):
     assert cli("--version", as_of=None).stdout == f"riskreg {__version__}\n"
 

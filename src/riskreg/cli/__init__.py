@@ -15,12 +15,17 @@ from riskreg import __version__
 from riskreg.cli import (config, corrections, delivery, desk, ledger, reports, schedule, setup, shell, transfer, upkeep,
                          views, voiding)
 from riskreg.cli.grouping import GroupedHelp, plain_words
+from riskreg.cli.lazy import LazyCommands
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError, RowsRefused
 from riskreg.messages import N_
 
 
 class _Group(GroupedHelp):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = LazyCommands(_GROUPS, rich_markup_mode=self.rich_markup_mode)
+
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         from typer._click.exceptions import ClickException
 
@@ -108,6 +113,9 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
     return None
 
 
+# Their commands are added by _Group, each built when a run asks for it (riskreg.cli.lazy), not by add_typer.
+_GROUPS = tuple(group.app for group in (setup, config, ledger, corrections, voiding, views, desk, reports, delivery,
+                                        schedule, upkeep, transfer, shell))
 app = typer.Typer(
     cls=_Group,
     name="riskreg",
@@ -117,9 +125,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, config, ledger, corrections, voiding, views, desk, reports, delivery, schedule, upkeep, transfer,
-              shell):
-    app.add_typer(group.app)
 
 
 def _version(value: bool) -> None:
