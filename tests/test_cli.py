@@ -1,15 +1,19 @@
 """The command surface: help, version, usage errors, and the installed entry point."""
 
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 
 import pytest
 import typer
 from conftest import installed_riskreg
 
+import riskreg.cli
 from riskreg import __version__
 from riskreg.cli import app
+from riskreg.cli.lazy import declarations
 
 
 def _commands(group, prefix=()):
@@ -64,6 +68,18 @@ def test_a_run_builds_only_the_command_it_runs(capsys):
     with pytest.raises(SystemExit):
         group.main(["--lang", "en", "lsit"], prog_name="riskreg")
     assert "Did you mean 'list'?" in capsys.readouterr().err
+
+
+@pytest.mark.pure
+def test_the_list_of_commands_is_each_modules_own():
+    """riskreg.cli.COMMANDS says which module declares each command: a command missing from it is not on the
+    command line, one listed under another module is not found."""
+    declared = {}
+    for module in pkgutil.iter_modules(riskreg.cli.__path__):
+        app_of = getattr(importlib.import_module(f"riskreg.cli.{module.name}"), "app", None)
+        if isinstance(app_of, typer.Typer) and module.name != "__init__":
+            declared[module.name] = tuple(declarations(app_of))
+    assert declared == riskreg.cli.COMMANDS
 
 
 @pytest.mark.pure

@@ -12,8 +12,6 @@ from typing import Annotated, Any
 import typer
 
 from riskreg import __version__
-from riskreg.cli import (config, corrections, delivery, desk, ledger, reports, schedule, setup, shell, transfer, upkeep,
-                         views, voiding)
 from riskreg.cli.grouping import GroupedHelp, plain_words
 from riskreg.cli.lazy import LazyCommands
 from riskreg.cli.state import State
@@ -24,7 +22,7 @@ from riskreg.messages import N_
 class _Group(GroupedHelp):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.commands = LazyCommands(_GROUPS, rich_markup_mode=self.rich_markup_mode)
+        self.commands = LazyCommands(__name__, COMMANDS, rich_markup_mode=self.rich_markup_mode)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         from typer._click.exceptions import ClickException
@@ -113,9 +111,24 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
     return None
 
 
-# Their commands are added by _Group, each built when a run asks for it (riskreg.cli.lazy), not by add_typer.
-_GROUPS = tuple(group.app for group in (setup, config, ledger, corrections, voiding, views, desk, reports, delivery,
-                                        schedule, upkeep, transfer, shell))
+# The modules of riskreg.cli whose `app` declares commands, and those commands, in the order the help page
+# lists them: a run imports the one module it needs, and builds one command (riskreg.cli.lazy), where
+# add_typer would import and build them all. tests/test_cli.py keeps this in step with the modules.
+COMMANDS = {
+    "setup": ("init", "catalogue"),
+    "config": ("config",),
+    "ledger": ("add", "assign", "note", "mitigate", "close", "consolidate", "reopen", "escalate"),
+    "corrections": ("edit", "regrade"),
+    "voiding": ("void", "unvoid"),
+    "views": ("list", "show"),
+    "desk": ("tui",),
+    "reports": ("summary", "report", "trend"),
+    "delivery": ("send",),
+    "schedule": ("schedule",),
+    "upkeep": ("check", "backup", "restore", "undo", "copy"),
+    "transfer": ("export", "import"),
+    "shell": ("shell",),
+}
 app = typer.Typer(
     cls=_Group,
     name="riskreg",
