@@ -1,15 +1,19 @@
 """The command surface: help, version, usage errors, and the installed entry point."""
 
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 
 import pytest
 import typer
 from conftest import installed_riskreg
 
+import riskreg.cli
 from riskreg import __version__
 from riskreg.cli import app
+from riskreg.cli.lazy import declarations
 
 
 def _commands(group, prefix=()):
@@ -49,6 +53,43 @@ def test_help_groups_commands_the_way_a_coordinator_works(cli):
     assert "  summary " in out.split("Reports:")[1].split("Upkeep:")[0]
     # the whole first paragraph, wrapped, not Click's first sentence cut at 45 characters
     assert "Prints its id alone, for `id=$(riskreg add …)`." in " ".join(out.split()) and "..." not in daily
+
+
+@pytest.mark.pure
+def test_a_run_builds_only_the_command_it_runs(capsys):
+    """Typer's conversion of every signature was a third of `riskreg --help` (riskreg.cli.lazy)."""
+    group = typer.main.get_command(app)
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "--help"], prog_name="riskreg")
+    assert group.commands.built() == []
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "catalogue", "--help"], prog_name="riskreg")
+    assert [command.name for command in group.commands.built()] == ["catalogue"]
+    with pytest.raises(SystemExit):
+        group.main(["--lang", "en", "lsit"], prog_name="riskreg")
+    assert "Did you mean 'list'?" in capsys.readouterr().err
+
+
+@pytest.mark.pure
+def test_the_list_of_commands_is_each_modules_own():
+    """riskreg.cli.COMMANDS says which module declares each command: a command missing from it is not on the
+    command line, one listed under another module is not found."""
+    declared = {}
+    for module in pkgutil.iter_modules(riskreg.cli.__path__):
+        app_of = getattr(importlib.import_module(f"riskreg.cli.{module.name}"), "app", None)
+        if isinstance(app_of, typer.Typer) and module.name != "__init__":
+            declared[module.name] = tuple(declarations(app_of))
+    assert declared == riskreg.cli.COMMANDS
+
+
+@pytest.mark.pure
+def test_completion_offers_every_command(monkeypatch, capsys):
+    monkeypatch.setenv("_RISKREG_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "riskreg re")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    with pytest.raises(SystemExit):
+        typer.main.get_command(app).main([], prog_name="riskreg")
+    assert capsys.readouterr().out.split() == ["reopen", "regrade", "report", "restore"]
 
 
 @pytest.mark.pure

@@ -12,15 +12,18 @@ from typing import Annotated, Any
 import typer
 
 from riskreg import __version__
-from riskreg.cli import (config, corrections, delivery, desk, ledger, reports, schedule, setup, shell, transfer, upkeep,
-                         views, voiding)
 from riskreg.cli.grouping import GroupedHelp, plain_words
+from riskreg.cli.lazy import LazyCommands
 from riskreg.cli.state import State
 from riskreg.errors import RiskregError, RowsRefused
 from riskreg.messages import N_
 
 
 class _Group(GroupedHelp):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = LazyCommands(__name__, COMMANDS, rich_markup_mode=self.rich_markup_mode)
+
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         from typer._click.exceptions import ClickException
 
@@ -108,6 +111,24 @@ def _not_utf8(argv: list[str], environ: dict[str, str]) -> RiskregError | None:
     return None
 
 
+# The modules of riskreg.cli whose `app` declares commands, and those commands, in the order the help page
+# lists them: a run imports the one module it needs, and builds one command (riskreg.cli.lazy), where
+# add_typer would import and build them all. tests/test_cli.py keeps this in step with the modules.
+COMMANDS = {
+    "setup": ("init", "catalogue"),
+    "config": ("config",),
+    "ledger": ("add", "assign", "note", "mitigate", "close", "consolidate", "reopen", "escalate"),
+    "corrections": ("edit", "regrade"),
+    "voiding": ("void", "unvoid"),
+    "views": ("list", "show"),
+    "desk": ("tui",),
+    "reports": ("summary", "report", "trend"),
+    "delivery": ("send",),
+    "schedule": ("schedule",),
+    "upkeep": ("check", "backup", "restore", "undo", "copy"),
+    "transfer": ("export", "import"),
+    "shell": ("shell",),
+}
 app = typer.Typer(
     cls=_Group,
     name="riskreg",
@@ -117,9 +138,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for group in (setup, config, ledger, corrections, voiding, views, desk, reports, delivery, schedule, upkeep, transfer,
-              shell):
-    app.add_typer(group.app)
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from riskreg.cli.lazy import LazyCommands, summary
 from riskreg.cli.wrapping import joined
 from riskreg.messages import translate
 
@@ -20,15 +21,23 @@ class GroupedHelp(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         sections: dict[str, list[tuple[str, str]]] = {}
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is None or command.hidden:
-                continue
-            summary = command.short_help or (command.help or "").split("\n\n")[0]
-            sections.setdefault(getattr(command, "rich_help_panel", None) or translate("Commands"), []).append(
-                (name, joined(summary.splitlines())))
+            hidden, panel, line = self._outline(ctx, name)
+            if not hidden:
+                sections.setdefault(panel or translate("Commands"), []).append((name, joined(line.splitlines())))
         for title, rows in sections.items():
             with formatter.section(title):
                 formatter.write_dl(rows)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # in the order declared, as Typer's; its items() would build every lazy command
+
+    def _outline(self, ctx: Any, name: str) -> tuple[bool, str | None, str]:
+        if isinstance(self.commands, LazyCommands):  # the page lists them all: build none
+            return self.commands.outline(name)
+        command = self.get_command(ctx, name)
+        if command is None:
+            return True, None, ""
+        return command.hidden, getattr(command, "rich_help_panel", None), summary(command.short_help, command.help)
 
 
 # Typer 0.29 checks parameters with pydantic and passes its wording on; say it as a person would.

@@ -42,10 +42,12 @@ def early_lang(args: list[str]) -> str:
 def speak(command: Any, lang: str) -> None:
     """Use `lang` for every message, and put the help of `command` and everything under it into it."""
     messages.use(lang)
-    _translate_tree(command, lang)
+    speak_in(command, lang)
 
 
-def _translate_tree(command: Any, lang: str) -> None:
+def speak_in(command: Any, lang: str) -> None:
+    """Put the help of `command` and everything under it into `lang`; commands not built yet, when they are."""
+    from riskreg.cli.lazy import LazyCommands
     from riskreg.cli.usage import RiskregContext
 
     command.context_class = RiskregContext  # its usage line and help page in words too
@@ -58,5 +60,8 @@ def _translate_tree(command: Any, lang: str) -> None:
             text = getattr(param, attribute, None)
             if isinstance(text, str):
                 setattr(param, attribute, messages.translate(text, lang))
-    for sub in getattr(command, "commands", {}).values():
-        _translate_tree(sub, lang)
+    subs = getattr(command, "commands", {})
+    if isinstance(subs, LazyCommands):
+        subs.lang = lang  # the commands not built yet are translated when they are
+    for sub in subs.built() if isinstance(subs, LazyCommands) else subs.values():
+        speak_in(sub, lang)
