@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from riskreg.errors import RiskregError
 from riskreg.escaping import visible
@@ -53,6 +53,7 @@ class DeskApp(App[None]):
         super().__init__()
         self.desk, self.poll_seconds = desk, poll
         self.known_head: tuple[int, str] | None = None
+        self._shown_entry: tuple[Any, ...] | None = None  # what the detail pane was laid out from
 
     def say(self, text: str | Message, *, error: bool = False) -> None:
         """One line in the status bar: what was done, or why it was refused (in red)."""
@@ -72,8 +73,10 @@ class DeskApp(App[None]):
         yield Static(str(in_language(N_("?: keys  q: quit"), lang)), id="status", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Ledger).show(self.query_one(Ledger).wanted)
-        self.query_one(Ledger).focus()
+        ledger = self.query_one(Ledger)
+        ledger.show(ledger.wanted)
+        ledger.focus()
+        self.show_entry(ledger.selected)
         self.known_head = self.desk.head()
         self.set_interval(self.poll_seconds, self.poll)
 
@@ -100,15 +103,20 @@ class DeskApp(App[None]):
 
         pane = self.query_one("#entry", Static)
         if entry_id is None:
+            self._shown_entry = None
             pane.update(str(in_language(N_("No entry matches."), self.desk.lang)))
             return
-        catalogue = self.desk.catalogue()
-        view = entry_view(self.desk.entry(entry_id), catalogue["levels"], self.desk.lang, catalogue["names"],
-                          self.desk.zone)
+        entry, catalogue = self.desk.entry(entry_id), self.desk.catalogue()
         detail = self.query_one("#detail")
-        pane.update(laid_out(view, (detail.size.width or self.size.width) - detail.styles.scrollbar_size_vertical))
+        width = (detail.size.width or self.size.width) - detail.styles.scrollbar_size_vertical
+        shown = (entry, width)
+        if shown == self._shown_entry:  # laying an entry's history out is the costly part of a key; it is unchanged
+            return
+        self._shown_entry = shown
+        view = entry_view(entry, catalogue["levels"], self.desk.lang, catalogue["names"], self.desk.zone)
+        pane.update(laid_out(view, width))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_ledger_highlighted(self, event: Ledger.Highlighted) -> None:
         self.show_entry(self.query_one(Ledger).selected)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -141,6 +149,7 @@ class DeskApp(App[None]):
 
     def action_reload(self) -> None:
         self.desk.catalogue().clear()
+        self._shown_entry = None  # its level and department names too
         self.refresh_all()
 
     def action_keys(self) -> None:
