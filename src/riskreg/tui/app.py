@@ -1,6 +1,7 @@
 """The coordinator's desk: the ledger, the filter bar and search, the selected entry, the summary, and a key for
 every action. Nothing here decides anything: the desk (riskreg.tui.desk) reads and writes through the domain."""
 
+import gc
 import io
 from typing import Any
 
@@ -79,6 +80,10 @@ class DeskApp(App[None]):
         self.show_entry(ledger.selected)
         self.known_head = self.desk.head()
         self.set_interval(self.poll_seconds, self.poll)
+        # Start-up leaves some hundred thousand objects (Textual's, SQLAlchemy's) that live as long as the screen;
+        # left to the collector, each of its full passes walks them all, a pause of ~60 ms on whatever key it
+        # falls. Frozen once the first frame is drawn, they are no longer walked.
+        self.call_after_refresh(gc.freeze)
 
     # ------------------------------------------------------------------ reading
 

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -109,7 +110,7 @@ class Ledger(ScrollView, can_focus=True):
         self._rows: list[list[Text]] = []
         self._labels = [Text(word(f"field.{name}", desk.lang)) for name in COLUMNS]
         self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
-        self._lines: dict[tuple, Strip] = {}  # drawn lines, kept until the rows, the cursor or the styles change
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1000)  # drawn lines, kept until rows or styles change
 
     @property
     def selected(self) -> int | None:
@@ -130,9 +131,10 @@ class Ledger(ScrollView, can_focus=True):
         size = max(PAGE, len(self.ids))
         rows = self.desk.page(wanted, size=size)
         self.wanted, self.more = wanted, len(rows) >= size
-        self.ids, self._rows = [], []
+        self.ids, self._rows = [row["id"] for row in rows], [self._cells(row) for row in rows]
         self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
-        self._append(rows)
+        self._measure(self._rows)
+        self._changed()
         row = self.ids.index(keep) if keep in self.ids else min(self.cursor_row, len(self.ids) - 1)
         self._put_cursor(max(row, 0))
 
@@ -168,18 +170,23 @@ class Ledger(ScrollView, can_focus=True):
         return row_cells(row, catalogue["levels"], catalogue["names"].get("department", {}), self.desk.lang)
 
     def _append(self, rows: list[dict[str, Any]]) -> None:
+        """Rows added at the end: the lines drawn stay as they were unless a column had to widen."""
         added = [self._cells(row) for row in rows]
         self.ids.extend(row["id"] for row in rows)
         self._rows.extend(added)
-        self._measure(added)
-        self._changed()
+        if self._measure(added):
+            self._changed()
+        else:
+            self.virtual_size = Size(self.virtual_size.width, len(self._rows) + 1)
 
-    def _measure(self, rows: list[list[Text]]) -> None:
+    def _measure(self, rows: list[list[Text]]) -> bool:
         """Widen the columns that are not of a set width to the widest of these rows' cells (columns never narrow
-        while rows are read, as a person reading down would not want them to)."""
+        while rows are read, as a person reading down would not want them to); whether any widened."""
+        before = list(self._widths)
         for column, name in enumerate(COLUMNS):
             if name not in _WIDTHS:
                 self._widths[column] = max([self._widths[column], *(cells[column].cell_len for cells in rows)])
+        return self._widths != before
 
     def _changed(self) -> None:
         self._lines.clear()
@@ -200,14 +207,18 @@ class Ledger(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(row))
 
     def _put_cursor(self, row: int) -> None:
-        self.cursor_row = row
-        self._lines.clear()
+        """The cursor on `row`, scrolled into sight; only the two lines it left and reached are drawn again when
+        nothing scrolled (lines are kept by row and whether the cursor is on it, so none is forgotten)."""
+        before, self.cursor_row = self.cursor_row, row
         height = max(self.scrollable_content_region.height - 1, 1)  # the rows under the header
-        if row < self.scroll_y:
+        top = int(self.scroll_y)
+        if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= self.scroll_y + height:
+        elif row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
-        self.refresh()
+        else:
+            for moved in {before, row}:
+                self.refresh_line(moved + 1)  # the header is line 0
 
     def action_cursor(self, step: int) -> None:
         self.move_cursor(row=self.cursor_row + step)
