@@ -2,14 +2,12 @@
 every action. Nothing here decides anything: the desk (riskreg.tui.desk) reads and writes through the domain."""
 
 import gc
-import io
 from typing import Any
 
-from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from riskreg.errors import RiskregError
@@ -17,6 +15,7 @@ from riskreg.escaping import visible
 from riskreg.messages import N_, NP_, Message, in_language
 from riskreg.tui.actions import ACTIONS, Action, changed_only, label
 from riskreg.tui.desk import Desk
+from riskreg.tui.detail import Detail
 from riskreg.tui.filters import read_filter
 from riskreg.tui.forms import Confirm, Form
 from riskreg.tui.keys import Keys
@@ -68,8 +67,7 @@ class DeskApp(App[None]):
                                                        "leader=NAME"), lang)), id="filter")
             yield Input(placeholder=str(in_language(N_("/: search the text"), lang)), id="search")
         yield Ledger(self.desk, id="ledger")
-        with VerticalScroll(id="detail"):
-            yield Static(id="entry")
+        yield Detail(id="detail")
         yield Summary(self.desk, id="summary")
         yield Static(str(in_language(N_("?: keys  q: quit"), lang)), id="status", markup=False)
 
@@ -106,20 +104,17 @@ class DeskApp(App[None]):
     def show_entry(self, entry_id: int | None) -> None:
         from riskreg.render.entry import entry_view
 
-        pane = self.query_one("#entry", Static)
+        pane = self.query_one(Detail)
         if entry_id is None:
             self._shown_entry = None
-            pane.update(str(in_language(N_("No entry matches."), self.desk.lang)))
+            pane.show(Text(str(in_language(N_("No entry matches."), self.desk.lang))))
             return
         entry, catalogue = self.desk.entry(entry_id), self.desk.catalogue()
-        detail = self.query_one("#detail")
-        width = (detail.size.width or self.size.width) - detail.styles.scrollbar_size_vertical
-        shown = (entry, width)
+        shown = (entry, pane.text_width)
         if shown == self._shown_entry:  # laying an entry's history out is the costly part of a key; it is unchanged
             return
         self._shown_entry = shown
-        view = entry_view(entry, catalogue["levels"], self.desk.lang, catalogue["names"], self.desk.zone)
-        pane.update(laid_out(view, width))
+        pane.show(entry_view(entry, catalogue["levels"], self.desk.lang, catalogue["names"], self.desk.zone))
 
     def on_ledger_highlighted(self, event: Ledger.Highlighted) -> None:
         self.show_entry(self.query_one(Ledger).selected)
@@ -208,16 +203,6 @@ class DeskApp(App[None]):
         ledger = self.query_one(Ledger)
         ledger.show_one(touched)
         self.show_entry(ledger.selected)
-
-
-def laid_out(view: Any, width: int) -> Text:
-    """A Rich view laid out once at the pane's width, as styled text: Textual would lay a table out again at every
-    measure (a tenth of a second for an entry's history), text it only cuts into lines."""
-    console = Console(width=max(width, 20), file=io.StringIO(), force_terminal=True, color_system="truecolor",
-                      legacy_windows=False, highlight=False)
-    with console.capture() as captured:
-        console.print(view)
-    return Text.from_ansi(captured.get().rstrip("\n"), no_wrap=True, overflow="crop")
 
 
 def _title(action: Action, entry_id: int | None, lang: str) -> str:
