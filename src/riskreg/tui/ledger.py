@@ -8,15 +8,17 @@ they are drawn, so reading a page, filtering or searching costs the rows in sigh
 DataTable laid out and measured every cell it was given through Rich on each change, a tenth of a second a page.
 """
 
+from collections import Counter
 from typing import Any, ClassVar
 
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -111,6 +113,8 @@ class Ledger(ScrollView, can_focus=True):
         self._labels = [Text(word(f"field.{name}", desk.lang)) for name in COLUMNS]
         self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
         self._lines: LRUCache[tuple, Strip] = LRUCache(1000)  # drawn lines, kept until rows or styles change
+        self._base = Style()  # the widget's own style in the frame being drawn
+        self._edits: Counter[int] = Counter()  # entries whose row was read again after an action, and how often
 
     @property
     def selected(self) -> int | None:
@@ -160,8 +164,11 @@ class Ledger(ScrollView, can_focus=True):
                 self._put_cursor(min(self.cursor_row, max(len(self.ids) - 1, 0)))
                 return
             self._rows[at] = self._cells(picked)
-            self._measure([self._rows[at]])
-            self._changed()
+            self._edits[entry_id] += 1  # its lines drawn before are not its lines now
+            if self._measure([self._rows[at]]):
+                self._changed()
+            else:
+                self.refresh_line(at + 1)
         elif picked is not None and not self.more and (not self.ids or entry_id > self.ids[-1]):
             self._append([picked])
 
@@ -243,27 +250,32 @@ class Ledger(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # the widget's colours, worked out once a frame rather than once a line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        width, base = self.scrollable_content_region.width, self._base
         row = -1 if y == 0 else y - 1 + scroll_y
         if row >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         cursor = row == self.cursor_row
-        key = (row, cursor, scroll_x, width, self.has_focus, self.app.current_theme.name)
+        edits = self._edits[self.ids[row]] if row >= 0 else 0
+        key = (row, edits, cursor, scroll_x, width, base, self.has_focus)
         if key not in self._lines:
-            self._lines[key] = self._line(row, cursor).crop(scroll_x, scroll_x + width).adjust_cell_length(
-                width, self.rich_style).simplify()
+            self._lines[key] = self._line(row, cursor, base).crop(scroll_x, scroll_x + width).adjust_cell_length(
+                width, base).simplify()
         return self._lines[key]
 
-    def _line(self, row: int, cursor: bool) -> Strip:
+    def _line(self, row: int, cursor: bool, base: Style) -> Strip:
         """The whole row as DataTable drew it: each cell padded, cut or filled to its column's width, then the
         row's colour to the widget's edge."""
         styles = self.get_component_rich_style
         if row < 0:
             line_style, cells, post = styles("ledger--header"), self._labels, Style()
         else:
-            line_style = self.rich_style + styles("ledger--even-row" if row % 2 == 0 else "ledger--odd-row")
+            line_style = base + styles("ledger--even-row" if row % 2 == 0 else "ledger--odd-row")
             cells, post = self._rows[row], Style()
             if cursor:
                 cursor_style = styles("ledger--cursor")
@@ -273,10 +285,14 @@ class Ledger(ScrollView, can_focus=True):
         pad = Segment(" " * _PADDING, line_style)
         segments: list[Segment] = []
         for cell, width in zip(cells, self._widths):
-            text = cell.copy()
-            text.truncate(width, overflow="crop", pad=True)
             segments.append(pad)
-            segments.extend(Segment.apply_style(text.render(console, end=""), line_style, post))
+            if cell.spans:  # the flags, each word in its colour
+                text = cell.copy()
+                text.truncate(width, overflow="crop", pad=True)
+                segments.extend(Segment.apply_style(text.render(console, end=""), line_style, post))
+            else:  # one style: Rich's rendering of a Text would only cut and pad it, as set_cell_size does
+                style = console.get_style(cell.style) if isinstance(cell.style, str) else cell.style
+                segments.append(Segment(set_cell_size(cell.plain, width), line_style + style + post))
             segments.append(pad)
         spare = self.scrollable_content_region.width - sum(width + 2 * _PADDING for width in self._widths)
         if spare > 0:
