@@ -83,6 +83,9 @@ class DeskApp(App[None]):
         # falls. Frozen once the first frame is drawn, they are no longer walked.
         self.call_after_refresh(gc.freeze)
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the screen is closing: what it kept may go (a test or benchmark opens many in one process)
+
     # ------------------------------------------------------------------ reading
 
     def poll(self) -> None:
