@@ -36,6 +36,9 @@ _NEAR_END = 20  # rows before the last one read at which the next page is fetche
 _PADDING = 1  # blank cells either side of every cell
 _FLAG_STYLES = (("overdue", RICH_COLOURS["red"]), ("due_soon", RICH_COLOURS["orange"]),
                 ("unaccountable", RICH_COLOURS["yellow"]), ("escalated", "magenta"), ("stale", "dim"))
+# what row_cells reads of an entry
+_READ = ("id", "level", "status", "unit", "department", "leader", "due", "title", "accountable",
+         *(name for name, _ in _FLAG_STYLES if name != "unaccountable"))
 
 
 def _text(value: Any, style: str = "") -> Text:
@@ -133,7 +136,7 @@ class Ledger(ScrollView, can_focus=True):
         """Read the filter's entries again from the first, as many as were read before (one page at least), and
         put the cursor back on the entry `keep` or, if it is gone, on the row it was at."""
         size = max(PAGE, len(self.ids))
-        rows = self.desk.page(wanted, size=size)
+        rows = self.desk.page(wanted, size=size, fields=_READ)
         self.wanted, self.more = wanted, len(rows) >= size
         self.ids, self._rows = [row["id"] for row in rows], [self._cells(row) for row in rows]
         self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
@@ -146,7 +149,7 @@ class Ledger(ScrollView, can_focus=True):
         """Read the next page, if there is one; whether rows were added."""
         if not self.more or not self.ids:
             return False
-        rows = self.desk.page(self.wanted, after=self.ids[-1])
+        rows = self.desk.page(self.wanted, after=self.ids[-1], fields=_READ)
         self.more = len(rows) == PAGE
         self._append(rows)
         return bool(rows)
@@ -154,7 +157,7 @@ class Ledger(ScrollView, can_focus=True):
     def show_one(self, entry_id: int) -> None:
         """After an action on one entry: its row read again, dropped if the filter no longer picks it, added at
         the end if it is new and every row before it is read (the rest of the ledger is as it was)."""
-        rows = self.desk.page(self.wanted, after=entry_id - 1, size=1)
+        rows = self.desk.page(self.wanted, after=entry_id - 1, size=1, fields=_READ)
         picked = rows[0] if rows and rows[0]["id"] == entry_id else None
         if entry_id in self.ids:
             at = self.ids.index(entry_id)
