@@ -33,7 +33,7 @@ class Desk:
     def page(self, wanted: EntryFilter, after: int | None = None, size: int = PAGE,
              fields: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """The next `size` entries the filter picks, after the id `after`, in id order; only `fields` of each, if
-        given (the mask then reads only those: a page's details, plans and measures were a third of a key)."""
+        given (the mask then reads only those, not every detail, plan and measure of a page)."""
         with self.register.session() as session:
             rows = list(list_entries(session, self.flags(), replace(wanted, after=after, sort="id"), limit=size))
         if fields is not None:
