@@ -1,21 +1,21 @@
 """The coordinator's desk: the ledger, the filter bar and search, the selected entry, the summary, and a key for
 every action. Nothing here decides anything: the desk (riskreg.tui.desk) reads and writes through the domain."""
 
-import io
+import gc
 from typing import Any
 
-from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
 from riskreg.errors import RiskregError
 from riskreg.escaping import visible
 from riskreg.messages import N_, NP_, Message, in_language
 from riskreg.tui.actions import ACTIONS, Action, changed_only, label
 from riskreg.tui.desk import Desk
+from riskreg.tui.detail import Detail
 from riskreg.tui.filters import read_filter
 from riskreg.tui.forms import Confirm, Form
 from riskreg.tui.keys import Keys
@@ -53,6 +53,7 @@ class DeskApp(App[None]):
         super().__init__()
         self.desk, self.poll_seconds = desk, poll
         self.known_head: tuple[int, str] | None = None
+        self._shown_entry: tuple[Any, ...] | None = None  # what the detail pane was laid out from
 
     def say(self, text: str | Message, *, error: bool = False) -> None:
         """One line in the status bar: what was done, or why it was refused (in red)."""
@@ -66,16 +67,24 @@ class DeskApp(App[None]):
                                                        "leader=NAME"), lang)), id="filter")
             yield Input(placeholder=str(in_language(N_("/: search the text"), lang)), id="search")
         yield Ledger(self.desk, id="ledger")
-        with VerticalScroll(id="detail"):
-            yield Static(id="entry")
+        yield Detail(id="detail")
         yield Summary(self.desk, id="summary")
         yield Static(str(in_language(N_("?: keys  q: quit"), lang)), id="status", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Ledger).show(self.query_one(Ledger).wanted)
-        self.query_one(Ledger).focus()
+        ledger = self.query_one(Ledger)
+        ledger.show(ledger.wanted)
+        ledger.focus()
+        self.show_entry(ledger.selected)
         self.known_head = self.desk.head()
         self.set_interval(self.poll_seconds, self.poll)
+        # Start-up leaves some hundred thousand objects (Textual's, SQLAlchemy's) that live as long as the screen;
+        # left to the collector, each of its full passes walks them all, a pause of ~60 ms on whatever key it
+        # falls. Frozen once the first frame is drawn, they are no longer walked.
+        self.call_after_refresh(gc.freeze)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the screen is closing: what it kept may go (a test or benchmark opens many in one process)
 
     # ------------------------------------------------------------------ reading
 
@@ -98,17 +107,19 @@ class DeskApp(App[None]):
     def show_entry(self, entry_id: int | None) -> None:
         from riskreg.render.entry import entry_view
 
-        pane = self.query_one("#entry", Static)
+        pane = self.query_one(Detail)
         if entry_id is None:
-            pane.update(str(in_language(N_("No entry matches."), self.desk.lang)))
+            self._shown_entry = None
+            pane.show(Text(str(in_language(N_("No entry matches."), self.desk.lang))))
             return
-        catalogue = self.desk.catalogue()
-        view = entry_view(self.desk.entry(entry_id), catalogue["levels"], self.desk.lang, catalogue["names"],
-                          self.desk.zone)
-        detail = self.query_one("#detail")
-        pane.update(laid_out(view, (detail.size.width or self.size.width) - detail.styles.scrollbar_size_vertical))
+        entry, catalogue = self.desk.entry(entry_id), self.desk.catalogue()
+        shown = (entry, pane.text_width)
+        if shown == self._shown_entry:  # laying an entry's history out is the costly part of a key; it is unchanged
+            return
+        self._shown_entry = shown
+        pane.show(entry_view(entry, catalogue["levels"], self.desk.lang, catalogue["names"], self.desk.zone))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_ledger_highlighted(self, event: Ledger.Highlighted) -> None:
         self.show_entry(self.query_one(Ledger).selected)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -141,6 +152,7 @@ class DeskApp(App[None]):
 
     def action_reload(self) -> None:
         self.desk.catalogue().clear()
+        self._shown_entry = None  # its level and department names too
         self.refresh_all()
 
     def action_keys(self) -> None:
@@ -194,16 +206,6 @@ class DeskApp(App[None]):
         ledger = self.query_one(Ledger)
         ledger.show_one(touched)
         self.show_entry(ledger.selected)
-
-
-def laid_out(view: Any, width: int) -> Text:
-    """A Rich view laid out once at the pane's width, as styled text: Textual would lay a table out again at every
-    measure (a tenth of a second for an entry's history), text it only cuts into lines."""
-    console = Console(width=max(width, 20), file=io.StringIO(), force_terminal=True, color_system="truecolor",
-                      legacy_windows=False, highlight=False)
-    with console.capture() as captured:
-        console.print(view)
-    return Text.from_ansi(captured.get().rstrip("\n"), no_wrap=True, overflow="crop")
 
 
 def _title(action: Action, entry_id: int | None, lang: str) -> str:

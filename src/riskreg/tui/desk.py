@@ -30,10 +30,14 @@ class Desk:
     masked_in: Callable[[str], str | None] = lambda text: None  # the masked number typed text holds, if masked
     _catalogue: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def page(self, wanted: EntryFilter, after: int | None = None, size: int = PAGE) -> list[dict[str, Any]]:
-        """The next `size` entries the filter picks, after the id `after`, in id order."""
+    def page(self, wanted: EntryFilter, after: int | None = None, size: int = PAGE,
+             fields: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """The next `size` entries the filter picks, after the id `after`, in id order; only `fields` of each, if
+        given (the mask then reads only those, not every detail, plan and measure of a page)."""
         with self.register.session() as session:
             rows = list(list_entries(session, self.flags(), replace(wanted, after=after, sort="id"), limit=size))
+        if fields is not None:
+            rows = [{name: row[name] for name in fields} for row in rows]
         return self.shown(rows)
 
     def entry(self, entry_id: int) -> dict[str, Any]:
