@@ -123,7 +123,7 @@ def _entries_layout(rows: list[dict[str, Any]], levels: Levels, lang: str, t: Ca
     return table
 
 
-def _group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Callable[[str], str],
+def group_table(title: str, first: str, rows: Iterable[dict[str, Any]], t: Callable[[str], str],
                  key: str = "code") -> Table:
     with_name = key == "code"
     # "active" heads the key `open`, which counts open and mitigated entries
@@ -193,9 +193,9 @@ def report_view(report: dict[str, Any], *, full: bool, lang: str = "en", codes: 
         by_level.add_row(level_cell(code, levels), *(cell(counts[s]) for s in STATUS_LABELS))
     parts: list[RenderableType] = [
         head, by_level,
-        _group_table(t("heading.by_category"), "field.category", report["by_category"], t),
-        _group_table(t("heading.by_department"), "column.dept", rows_in_reading_order(report, "department", lang), t),
-        _group_table(t("heading.by_unit"), "field.unit", rows_in_reading_order(report, "unit", lang), t, key="unit"),
+        group_table(t("heading.by_category"), "field.category", report["by_category"], t),
+        group_table(t("heading.by_department"), "column.dept", rows_in_reading_order(report, "department", lang), t),
+        group_table(t("heading.by_unit"), "field.unit", rows_in_reading_order(report, "unit", lang), t, key="unit"),
     ]
     titles = list_titles(report["windows"], lang)
     for name in (titles if full else ("overdue",)):

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static
 
 from riskreg.render.labels import RICH_COLOURS, day_phrases
-from riskreg.render.tables import _group_table
+from riskreg.render.tables import group_table
 from riskreg.tui.desk import Desk
 from riskreg.vocabulary import words
 
@@ -44,7 +44,7 @@ def summary_view(report: dict[str, Any], lang: str) -> Group:
     for level in report["levels"]:
         by_level.add_row(Text(level["name"], RICH_COLOURS.get(level["colour"], "")),
                          str(report["by_level"][level["code"]]))
-    by_department = _group_table(t("heading.by_department"), "field.department", report["by_department"], t)
+    by_department = group_table(t("heading.by_department"), "field.department", report["by_department"], t)
     return Group(Text(f"{report['title']} — {t('phrase.as_of')} {report['as_of']}", "bold"), tiles, Text(),
                  by_level, Text(), by_department)
 
