@@ -84,7 +84,8 @@ def test_the_same_progress_taken_twice_is_one_note(cli, ledger, tmp_path):  # no
     notes = [e for e in entry(cli, 1)["history"] if e["action"] == "note"]
     assert sum("已支付一半工资" in e["text"] for e in notes) == 1
     assert (notes[-1]["text"], notes[-1]["actor"]) == ("已支付一半工资", f"镇综治办 (updated from {SHEET} row 2)")
-    assert f"镇综治办 (updated from {SHEET} row 2)" in cli("show", 1).stdout
+    assert f"镇综治办（据 {SHEET} 第 2 行） 记录进展：已支付一半工资" in cli("show", 1).stdout  # JSON keeps what is stored
+    assert f"镇综治办 (from {SHEET} row 2) noted: 已支付一半工资" in cli("--lang", "en", "show", 1).stdout
     assert load_workbook(export(cli, tmp_path / "next.xlsx")).worksheets[0]["W2"].value == "已支付一半工资"
     assert "全部检查通过" in cli("check").stdout
 

@@ -79,7 +79,7 @@ def test_a_returned_sheet_comes_back_as_the_commands_would_record_it(cli, ledger
     assert (c["history"][-1]["action"], c["history"][-1]["text"]) == ("regrade", why(4))
     assert c["history"][-1]["changes"] == {"level": {"old": "general", "new": "significant"}}
     shown = cli("show", 1).stdout
-    assert why(2) in shown and "已支付一半工资" in shown
+    assert f"镇综治办（据 {SHEET} 第 2 行） 记录进展：已支付一半工资" in shown  # the stored why(2), in words
     assert "全部检查通过" in cli("check").stdout
 
     again = cli("import", "--update", returned).stdout  # the same sheet again: it says what the register says

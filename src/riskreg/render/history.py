@@ -19,6 +19,7 @@ _UNDO = re.compile(r"undoes (\w+) of (\d{4}-\d{2}-\d{2})")
 _DUPLICATE_OF = re.compile(r"duplicate of entry (\d+): (.*)", re.S)
 _VOIDED_AS_DUPLICATE = re.compile(r"entry (\d+) voided as a duplicate of this one: (.*)", re.S)
 _FROM_SHEET = re.compile(r"(?:updated from (.+) row|imported from (.+), row) (\d+)")
+_ACTOR_FROM_SHEET = re.compile(r"(.+) \((updated from .+ row \d+)\)")  # a note taken from a returned sheet
 _IMPLIED = ("original_due", "extensions")  # follow from the deadline's change, which the sentence words
 _NOT_IN_ADD = ("title", "detail", "original_due")  # the title and detail head `show`; long, they would drown the rest
 _SHORT = 60
@@ -82,10 +83,19 @@ def event_sentence(event: dict[str, Any], wording: Wording) -> str:
     changes, text = event["changes"], event["text"]
     worded = _WORDED.get(event["action"], _other)
     sentence, text = worded(event, changes, text, wording)
-    sentence = f"{event['actor']} {sentence}"
-    if text and (sheet := _FROM_SHEET.fullmatch(text)):
-        return sentence + wording.t("event.from_sheet", source=sheet[1] or sheet[2], row=sheet[3])
+    actor = event["actor"]
+    if noted := _ACTOR_FROM_SHEET.fullmatch(actor):
+        actor = noted[1] + _from_sheet(noted[2], wording)
+    sentence = f"{actor} {sentence}"
+    if text and _FROM_SHEET.fullmatch(text):
+        return sentence + _from_sheet(text, wording)
     return sentence + (wording.colon + text if text else "")
+
+
+def _from_sheet(provenance: str, wording: Wording) -> str:
+    """riskreg's stored English "updated from FILE row N", in the reader's words."""
+    sheet = _FROM_SHEET.fullmatch(provenance)
+    return wording.t("event.from_sheet", source=sheet[1] or sheet[2], row=sheet[3])
 
 
 # Each action's wording: (the event, its changes, its text, the words) -> (the sentence, the text still to add).
