@@ -39,6 +39,19 @@ def test_a_total_row_of_a_gbk_csv_is_passed_over_and_said(cli, register, tmp_pat
     assert "已从 南社区.csv 导入 2 个条目。" in out
 
 
+def test_the_usual_sign_off_and_note_lines_are_passed_over_and_said(cli, register, tmp_path):
+    """西村台账.xlsx: 单位负责人 and 填报人 on one line, 填报日期, and a 注： line under the ledger were refused as
+    entries missing their risk and village."""
+    sheet = sheet_file(tmp_path / "西村台账.xlsx", [HEADER, *ROWS, ["单位负责人：王五", None, "填报人：赵六"],
+                                                  ["填报日期：2026年11月30日"], ["注：本表每周五报镇综治办。"]])
+    out = cli("import", sheet).stdout
+    assert [line for line in out.splitlines() if "没有导入" in line] == [
+        "第 4 行（单位负责人：王五）是台账下方的合计或落款行，没有导入。",
+        "第 5 行（填报日期：2026年11月30日）是台账下方的合计或落款行，没有导入。",
+        "第 6 行（注：本表每周五报镇综治办。）是台账下方的合计或落款行，没有导入。"]
+    assert "导入 2 个条目" in out
+
+
 def test_a_title_that_only_mentions_a_total_is_an_entry(cli, register, tmp_path):
     """Only the first filled cell decides, and only as a whole word or a sign-off's opening."""
     sheet = sheet_file(tmp_path / "北村.csv", [HEADER[1:], ["S03", "东村", "合计欠薪45万元", "涉及23人", None]])

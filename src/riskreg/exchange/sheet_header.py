@@ -214,7 +214,9 @@ def _refusal(source: object, stray: dict[int, list[Any]], found: Columns) -> Mes
 
 
 TOTALS = ("合计", "小计", "总计")
-SIGN_OFFS = ("填表人", "审核人", "填报单位", "制表")
+# How town offices sign a sheet off, and the note lines under it (注：…), compared after NFKC (：is :).
+SIGN_OFFS = ("填表人", "填报人", "审核人", "填报单位", "填报日期", "制表", "单位负责人", "主要负责人", "分管领导",
+             "主要领导", "注:", "备注:", "说明:")
 
 
 def footer(values: list[Any]) -> str | None:
