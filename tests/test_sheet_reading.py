@@ -83,6 +83,17 @@ def test_built_in_headings_and_full_width_text(cli, register, tmp_path):
         "title": "欠薪", "detail": "工地欠薪三个月", "level": "significant", "department": "LABOUR", "leader": "王明",
         "due": "2026-07-20", "measures": "每日巡查", "plan": "约谈企业", "contingency": "启动预案",
         "created_on": "2026-06-01"}
+    assert entry["status"] == "mitigated"  # interim measures and no 状态 column: 管控中, as `mitigate` makes it
+
+
+def test_measures_with_a_status_written_keep_that_status_and_none_stay_open(cli, register, tmp_path):
+    path = _csv(tmp_path / "村报.csv", [["风险编码", "村居", "隐患名称", "状态", "防控措施"],
+                                       ["S03", "东村", "欠薪", "待化解", "每日巡查"], ["S01", "西村", "宅基地纠纷", None, None],
+                                       ["S02", "北村", "集资", None, "专人盯守"]])
+    assert "导入 3 个条目" in cli("import", path).stdout
+    listed = {row["id"]: row["status"] for row in cli.json("list", "--format", "json")}
+    assert listed == {1: "open", 2: "open", 3: "mitigated"}
+    assert "管控中" in cli("show", "3").stdout and "全部检查通过" in cli("check").stdout
 
 
 def test_a_progress_column_becomes_a_note_that_check_accepts(cli, register, tmp_path):

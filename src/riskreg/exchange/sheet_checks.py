@@ -122,13 +122,14 @@ def _risk(row: _Row, known: Catalogue) -> Risk | None:
 
 def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     """The unit as the catalogue spells it, and the level, status and department codes for the names written
-    (一般, 待化解 and the risk's lead department when empty). A field whose cell has a problem is left out."""
+    (一般, 待化解 or with measures 管控中, and the risk's lead department when empty). A field whose cell has a problem is left out."""
     codes: dict[str, Any] = {}
     if row.given("unit"):
         codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]
         if known.units and nfkc(row.values["unit"]) not in known.units:
             row.fault("unit", N_("not in the catalogue's list of units"))
-    for name, default in (("level", "general"), ("status", "open")):
+    # A row with interim measures (防控措施) and no status is 管控中, as `mitigate` would make it.
+    for name, default in (("level", "general"), ("status", "mitigated" if row.given("measures") else "open")):
         if row.given(name):
             code = known.words[name].find(row.values[name])
             if code is None:
