@@ -122,7 +122,8 @@ def _risk(row: _Row, known: Catalogue) -> Risk | None:
 
 def _codes(row: _Row, risk: Risk | None, known: Catalogue) -> dict[str, Any]:
     """The unit as the catalogue spells it, and the level, status and department codes for the names written
-    (一般, 待化解 or with measures 管控中, and the risk's lead department when empty). A field whose cell has a problem is left out."""
+    (when empty: 一般; 待化解, or 管控中 with measures; the risk's lead department). A field whose cell has a
+    problem is left out."""
     codes: dict[str, Any] = {}
     if row.given("unit"):
         codes["unit"] = known.units.get(nfkc(row.values["unit"]), row.values["unit"]) if known.units else row.values["unit"]

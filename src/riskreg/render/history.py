@@ -85,17 +85,17 @@ def event_sentence(event: dict[str, Any], wording: Wording) -> str:
     sentence, text = worded(event, changes, text, wording)
     actor = event["actor"]
     if noted := _ACTOR_FROM_SHEET.fullmatch(actor):
-        actor = noted[1] + _from_sheet(noted[2], wording)
+        actor = noted[1] + (_from_sheet(noted[2], wording) or "")
     sentence = f"{actor} {sentence}"
-    if text and _FROM_SHEET.fullmatch(text):
-        return sentence + _from_sheet(text, wording)
+    if text and (source := _from_sheet(text, wording)):
+        return sentence + source
     return sentence + (wording.colon + text if text else "")
 
 
-def _from_sheet(provenance: str, wording: Wording) -> str:
-    """riskreg's stored English "updated from FILE row N", in the reader's words."""
+def _from_sheet(provenance: str, wording: Wording) -> str | None:
+    """riskreg's stored English "updated from FILE row N" in the reader's words; None for any other text."""
     sheet = _FROM_SHEET.fullmatch(provenance)
-    return wording.t("event.from_sheet", source=sheet[1] or sheet[2], row=sheet[3])
+    return wording.t("event.from_sheet", source=sheet[1] or sheet[2], row=sheet[3]) if sheet else None
 
 
 # Each action's wording: (the event, its changes, its text, the words) -> (the sentence, the text still to add).

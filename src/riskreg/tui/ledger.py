@@ -114,7 +114,7 @@ class Ledger(ScrollView, can_focus=True):
         self.cursor_row = 0
         self._rows: list[list[Text]] = []
         self._labels = [Text(word(f"field.{name}", desk.lang)) for name in COLUMNS]
-        self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
+        self._widths = self._header_widths()
         self._lines: LRUCache[tuple, Strip] = LRUCache(1000)  # drawn lines, kept until rows or styles change
         self._base = Style()  # the widget's own style in the frame being drawn
         self._edits: Counter[int] = Counter()  # entries whose row was read again after an action, and how often
@@ -139,7 +139,7 @@ class Ledger(ScrollView, can_focus=True):
         rows = self.desk.page(wanted, size=size, fields=_READ)
         self.wanted, self.more = wanted, len(rows) >= size
         self.ids, self._rows = [row["id"] for row in rows], [self._cells(row) for row in rows]
-        self._widths = [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
+        self._widths = self._header_widths()
         self._measure(self._rows)
         self._changed()
         row = self.ids.index(keep) if keep in self.ids else min(self.cursor_row, len(self.ids) - 1)
@@ -188,6 +188,10 @@ class Ledger(ScrollView, can_focus=True):
             self._changed()
         else:
             self.virtual_size = Size(self.virtual_size.width, len(self._rows) + 1)
+
+    def _header_widths(self) -> list[int]:
+        """Each column's width before any row is measured: its set width, else its heading's."""
+        return [_WIDTHS.get(name, label.cell_len) for name, label in zip(COLUMNS, self._labels)]
 
     def _measure(self, rows: list[list[Text]]) -> bool:
         """Widen the columns that are not of a set width to the widest of these rows' cells (columns never narrow
